@@ -1,0 +1,80 @@
+// Package metalink holds the RFC 5854 document model and its codecs: meta4 XML
+// (read and write), the JSON form printed by metalink_get scripts (plural keys),
+// and Metalink 3.0 (read only). It does no I/O beyond the bytes it is given.
+package metalink
+
+import "time"
+
+// Metalink is one document: a list of files plus document-level facts.
+type Metalink struct {
+	Files     []File     `json:"files"`
+	Generator string     `json:"generator,omitempty"`
+	Origin    *Origin    `json:"origin,omitempty"`
+	Published *time.Time `json:"published,omitempty"`
+	Updated   *time.Time `json:"updated,omitempty"`
+}
+
+// Origin is where the document itself can be refreshed from.
+type Origin struct {
+	Dynamic bool   `json:"dynamic,omitempty"`
+	URL     string `json:"url"`
+}
+
+// File describes one downloadable file.
+type File struct {
+	Name        string     `json:"name"`
+	Copyright   string     `json:"copyright,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Hashes      []Hash     `json:"hashes,omitempty"`
+	Identity    string     `json:"identity,omitempty"`
+	Languages   []string   `json:"languages,omitempty"`
+	Logo        string     `json:"logo,omitempty"`
+	MetaURLs    []MetaURL  `json:"metaurls,omitempty"`
+	OSes        []string   `json:"oses,omitempty"`
+	Pieces      []Pieces   `json:"pieces,omitempty"`
+	Publisher   *Publisher `json:"publisher,omitempty"`
+	Signature   *Signature `json:"signature,omitempty"`
+	Size        uint64     `json:"size,omitempty"`
+	URLs        []URL      `json:"urls,omitempty"`
+	Version     string     `json:"version,omitempty"`
+}
+
+// Hash is one whole-file digest; Type is an IANA name such as "sha-256".
+type Hash struct {
+	Type string `json:"type"`
+	Hash string `json:"hash"`
+}
+
+// URL is one download location. A nil Priority sorts after every numbered one.
+type URL struct {
+	Location string `json:"location,omitempty"`
+	Priority *uint  `json:"priority,omitempty"`
+	URL      string `json:"url"`
+}
+
+// MetaURL points at a metadata document such as a torrent.
+type MetaURL struct {
+	Priority  *uint  `json:"priority,omitempty"`
+	MediaType string `json:"mediatype"`
+	Name      string `json:"name,omitempty"`
+	URL       string `json:"url"`
+}
+
+// Pieces are digests of consecutive Length-byte chunks of the file.
+type Pieces struct {
+	Type   string   `json:"type"`
+	Length uint64   `json:"length"`
+	Hashes []string `json:"hashes"`
+}
+
+// Publisher names who published the file.
+type Publisher struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// Signature is a detached signature over the file's bytes.
+type Signature struct {
+	MediaType string `json:"mediatype"`
+	Signature string `json:"signature"`
+}

@@ -1,0 +1,71 @@
+package protocol
+
+import (
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// userinfo matches the credentials part of a URL (scheme://user:pass@host).
+var userinfo = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
+
+// Redact removes every secret and any URL userinfo from s.
+func Redact(s string, secrets ...string) string {
+	for _, secret := range secrets {
+		if strings.TrimSpace(secret) == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+		// Multi-line secrets (private keys) may be printed line by line.
+		for _, line := range strings.Split(secret, "\n") {
+			if len(strings.TrimSpace(line)) >= 8 {
+				s = strings.ReplaceAll(s, line, "[redacted]")
+			}
+		}
+	}
+	return userinfo.ReplaceAllString(s, "${1}[redacted]@")
+}
+
+// RedactingWriter redacts secrets from everything written through it, line by
+// line, so that a secret split across two writes is still caught.
+type RedactingWriter struct {
+	mu      sync.Mutex
+	out     io.Writer
+	secrets []string
+	partial []byte
+}
+
+// NewRedactingWriter wraps out (usually stderr).
+func NewRedactingWriter(out io.Writer, secrets ...string) *RedactingWriter {
+	return &RedactingWriter{out: out, secrets: secrets}
+}
+
+// Write buffers until a newline and writes whole redacted lines.
+func (w *RedactingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	last := strings.LastIndexAny(string(w.partial), "\n\r")
+	if last < 0 {
+		return len(p), nil
+	}
+	complete := string(w.partial[:last+1])
+	w.partial = append(w.partial[:0], w.partial[last+1:]...)
+	if _, err := io.WriteString(w.out, Redact(complete, w.secrets...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes any unterminated last line.
+func (w *RedactingWriter) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.partial) == 0 {
+		return nil
+	}
+	_, err := io.WriteString(w.out, Redact(string(w.partial), w.secrets...))
+	w.partial = w.partial[:0]
+	return err
+}
