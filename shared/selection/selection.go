@@ -1,7 +1,16 @@
 // Package selection decides which files of a metalink an `in` downloads.
+//
+// Patterns are Go path.Match globs matched against a file's name: `*` and `?`
+// do not cross `/`, `[...]` is a character class and `\` escapes. Unlike the
+// original resources, which treated a malformed pattern as "matches nothing",
+// Validate rejects it so that a typo fails loudly instead of silently
+// downloading nothing.
 package selection
 
-import "errors"
+import (
+	"fmt"
+	"path"
+)
 
 // Filter holds the include/exclude globs of source and params.
 type Filter struct {
@@ -11,7 +20,45 @@ type Filter struct {
 }
 
 // Validate rejects malformed glob patterns, naming the key.
-func (f Filter) Validate() error { return errors.New("selection: Validate not implemented") }
+func (f Filter) Validate() error {
+	keyed := []struct {
+		key      string
+		patterns []string
+	}{
+		{"include_files", f.Include},
+		{"exclude_files", f.Exclude},
+		{"params.include_files", f.ParamsInclude},
+	}
+	for _, k := range keyed {
+		for i, pattern := range k.patterns {
+			// path.Match checks the whole pattern whatever the name, so any
+			// name will do to surface a syntax error.
+			if _, err := path.Match(pattern, ""); err != nil {
+				return fmt.Errorf("%s[%d]: bad pattern %q: %w", k.key, i, pattern, err)
+			}
+		}
+	}
+	return nil
+}
 
-// Selected reports whether a file with this name is to be downloaded.
-func (f Filter) Selected(name string) bool { return false }
+// Selected reports whether a file with this name is to be downloaded: it must
+// match one source include (if any), one params include (if any), and no
+// exclude. Malformed patterns match nothing; Validate reports them.
+func (f Filter) Selected(name string) bool {
+	if len(f.Include) > 0 && !matchesAny(f.Include, name) {
+		return false
+	}
+	if len(f.ParamsInclude) > 0 && !matchesAny(f.ParamsInclude, name) {
+		return false
+	}
+	return !matchesAny(f.Exclude, name)
+}
+
+func matchesAny(patterns []string, name string) bool {
+	for _, pattern := range patterns {
+		if matched, _ := path.Match(pattern, name); matched {
+			return true
+		}
+	}
+	return false
+}

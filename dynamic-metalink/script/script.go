@@ -1,0 +1,258 @@
+// Package script runs the user's version_check and metalink_get scripts.
+//
+// A script without its own "#!" line runs with /bin/bash -euo pipefail, so an
+// unset variable or a failing stage of a pipeline fails the script. A script
+// with a "#!" line is written to a private executable file and executed, so
+// the kernel honours the interpreter it names. Either way the script runs in
+// a fresh, empty working directory that is removed afterwards, in its own
+// process group: when the script ends or times out the whole group is killed,
+// so background jobs and pipeline members never outlive it.
+package script
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// quotedOutputLimit is how much of stdout an error quotes: enough to see what
+// went wrong, short enough to stay one readable line.
+const quotedOutputLimit = 200
+
+// stderrDrainGrace bounds the wait for the script's stderr once its process
+// group is gone; only a process that left the group can still hold it open.
+const stderrDrainGrace = time.Second
+
+// Runner runs scripts. The zero value runs without a timeout and discards the
+// script's stderr.
+type Runner struct {
+	Timeout time.Duration // script_timeout; 0 means no timeout
+	Stderr  io.Writer     // the script's stderr is streamed here
+	TempDir string        // parent for the fresh working directory ("" = os.TempDir())
+}
+
+// Run runs script with extra environment variables and returns its stdout.
+// The extra variables are added to this process's environment, replacing any
+// of the same name.
+func (r Runner) Run(ctx context.Context, script string, env map[string]string) ([]byte, error) {
+	root, err := os.MkdirTemp(r.TempDir, "dynamic-metalink-script-")
+	if err != nil {
+		return nil, fmt.Errorf("create script directory: %w", err)
+	}
+	defer os.RemoveAll(root)
+
+	run, err := prepare(root, script)
+	if err != nil {
+		return nil, err
+	}
+	defer run.stdout.Close()
+
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, r.Timeout, errTimedOut)
+		defer cancel()
+	}
+	if err := r.execute(ctx, run, env); err != nil {
+		return nil, r.explain(ctx, run, err)
+	}
+	return readAll(run.stdout)
+}
+
+// errTimedOut marks a context ended by Runner.Timeout rather than by the caller.
+var errTimedOut = errors.New("script timed out")
+
+// prepared is a script laid out on disk, ready to start.
+type prepared struct {
+	argv    []string // program and arguments
+	workDir string   // the script's fresh working directory
+	stdout  *os.File // where the script's stdout goes, read back afterwards
+}
+
+// prepare writes the script and creates its working directory and stdout
+// file under root. Stdout goes to a file rather than a pipe so that waiting
+// for the script never depends on which processes still hold the pipe.
+func prepare(root, script string) (prepared, error) {
+	path := filepath.Join(root, "script")
+	if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
+		return prepared{}, fmt.Errorf("write script: %w", err)
+	}
+	workDir := filepath.Join(root, "work")
+	if err := os.Mkdir(workDir, 0o700); err != nil {
+		return prepared{}, fmt.Errorf("create script working directory: %w", err)
+	}
+	stdout, err := os.Create(filepath.Join(root, "stdout"))
+	if err != nil {
+		return prepared{}, fmt.Errorf("create script output file: %w", err)
+	}
+	argv := []string{"/bin/bash", "-euo", "pipefail", path}
+	if strings.HasPrefix(script, "#!") {
+		argv = []string{path}
+	}
+	return prepared{argv: argv, workDir: workDir, stdout: stdout}, nil
+}
+
+// execute runs the prepared script to its end, streaming its stderr, and
+// kills whatever is left of its process group.
+func (r Runner) execute(ctx context.Context, run prepared, env map[string]string) error {
+	stderrRead, stderrWrite, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("create script stderr pipe: %w", err)
+	}
+	defer stderrRead.Close()
+
+	cmd, err := start(ctx, run, environ(env), stderrWrite)
+	stderrWrite.Close() // the child has its own copy now; ours would keep the pipe open
+	if err != nil {
+		return err
+	}
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		if _, err := io.Copy(r.stderr(), stderrRead); err != nil {
+			// Keep reading: a script blocked on a full stderr pipe would hang.
+			_, _ = io.Copy(io.Discard, stderrRead)
+		}
+	}()
+
+	waitErr := cmd.Wait()
+	killGroup(cmd)
+	select {
+	case <-drained:
+	case <-time.After(stderrDrainGrace):
+		stderrRead.Close() // unblocks the copy
+		<-drained
+	}
+	return waitErr
+}
+
+// start starts the script in its own process group. Executing a file just
+// written can fail with "text file busy" while another goroutine's fork still
+// holds a copy of its write descriptor; nothing has run then, so retry.
+func start(ctx context.Context, run prepared, env []string, stderr *os.File) (*exec.Cmd, error) {
+	const attempts = 20
+	for attempt := 1; ; attempt++ {
+		cmd := exec.CommandContext(ctx, run.argv[0], run.argv[1:]...)
+		cmd.Dir = run.workDir
+		cmd.Env = env
+		cmd.Stdout = run.stdout
+		cmd.Stderr = stderr
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { killGroup(cmd); return nil }
+		err := cmd.Start()
+		if err == nil {
+			return cmd, nil
+		}
+		if !errors.Is(err, syscall.ETXTBSY) || attempt == attempts {
+			return nil, fmt.Errorf("start script: %w", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// killGroup kills every process in the script's process group. The group is
+// gone already when the script and all its children have ended.
+func killGroup(cmd *exec.Cmd) {
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+}
+
+func (r Runner) stderr() io.Writer {
+	if r.Stderr == nil {
+		return io.Discard
+	}
+	return r.Stderr
+}
+
+// environ is this process's environment plus extra, in a stable order; for
+// duplicate names exec uses the last value, so extra wins.
+func environ(extra map[string]string) []string {
+	env := os.Environ()
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
+		env = append(env, name+"="+extra[name])
+	}
+	return env
+}
+
+// explain turns a failed run into one line a pipeline author can act on:
+// how the script ended and the start of what it printed.
+func (r Runner) explain(ctx context.Context, run prepared, err error) error {
+	how, ok := r.describeEnd(ctx, err)
+	if !ok {
+		return err
+	}
+	output, readErr := readAll(run.stdout)
+	switch {
+	case readErr != nil:
+		return fmt.Errorf("script %s; %w", how, readErr)
+	case len(output) == 0:
+		return fmt.Errorf("script %s and printed nothing on stdout", how)
+	default:
+		return fmt.Errorf("script %s; stdout began: %q", how, excerpt(output))
+	}
+}
+
+// describeEnd says how a script that ran came to fail; ok is false when
+// err is not about the script's end (it could not be started, say).
+func (r Runner) describeEnd(ctx context.Context, err error) (how string, ok bool) {
+	if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), errTimedOut) {
+			return fmt.Sprintf("timed out after %s", r.Timeout), true
+		}
+		return fmt.Sprintf("was cancelled (%v)", context.Cause(ctx)), true
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		return "", false
+	}
+	status, _ := exitErr.Sys().(syscall.WaitStatus)
+	if status.Signaled() {
+		return fmt.Sprintf("was killed by signal %d (%s)", status.Signal(), status.Signal()), true
+	}
+	return fmt.Sprintf("exited with status %d", status.ExitStatus()), true
+}
+
+// readAll reads the script's stdout file from its start.
+func readAll(stdout *os.File) ([]byte, error) {
+	if _, err := stdout.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("read script output: %w", err)
+	}
+	output, err := io.ReadAll(stdout)
+	if err != nil {
+		return nil, fmt.Errorf("read script output: %w", err)
+	}
+	return output, nil
+}
+
+// excerpt is the start of output, cut at a character boundary.
+func excerpt(output []byte) []byte {
+	if len(output) <= quotedOutputLimit {
+		return output
+	}
+	cut := quotedOutputLimit
+	for cut > 0 && !utf8.RuneStart(output[cut]) {
+		cut--
+	}
+	return output[:cut]
+}
+
+// Lines splits check output into one entry per line, each trimmed of
+// surrounding whitespace (a "\r" of CRLF output included), empty lines dropped.
+func Lines(output []byte) []string {
+	var lines []string
+	for line := range bytes.Lines(output) {
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+			lines = append(lines, string(trimmed))
+		}
+	}
+	return lines
+}
