@@ -1,20 +1,116 @@
 package metalink
 
-import "errors"
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+const (
+	utf8BOM = "\xEF\xBB\xBF"
+	// whiteSpace is white space to both JSON and XML.
+	whiteSpace = " \t\r\n"
+)
 
 // Parse reads a document in any supported format: JSON (first non-space byte
-// '{'), meta4 XML, or Metalink 3.0 XML. A BOM and leading whitespace are skipped.
-func Parse(data []byte) (Metalink, error) { return Metalink{}, errors.New("metalink: Parse not implemented") }
+// '{'), meta4 XML, or Metalink 3.0 XML. A UTF-8 BOM and leading white space
+// are skipped. The result is not validated; see Validate.
+func Parse(data []byte) (Metalink, error) {
+	body := bytes.TrimLeft(bytes.TrimPrefix(data, []byte(utf8BOM)), whiteSpace)
+	var m Metalink
+	var err error
+	switch {
+	case len(body) == 0:
+		return Metalink{}, errors.New("not a metalink (expected JSON or XML): the document is empty")
+	case body[0] == '{':
+		m, err = parseJSON(body)
+	case body[0] == '<':
+		m, err = parseXML(body)
+	default:
+		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", quoteStart(body))
+	}
+	if err != nil {
+		return Metalink{}, err
+	}
+	return normalised(m), nil
+}
 
-// MarshalXML writes m as meta4 XML with an XML declaration and the RFC 5854 namespace.
-func MarshalXML(m Metalink) ([]byte, error) { return nil, errors.New("metalink: MarshalXML not implemented") }
+// quoteStart quotes the first 60 characters of text for an error message.
+func quoteStart(text []byte) string {
+	const limit = 60
+	end, runes := 0, 0
+	for end < len(text) && runes < limit {
+		_, width := utf8.DecodeRune(text[end:])
+		end += width
+		runes++
+	}
+	if end < len(text) {
+		return fmt.Sprintf("%q", string(text[:end])+"…")
+	}
+	return fmt.Sprintf("%q", text)
+}
 
-// MarshalJSON writes m in the plural-key JSON form.
-func MarshalJSON(m Metalink) ([]byte, error) { return nil, errors.New("metalink: MarshalJSON not implemented") }
+// normalised turns empty lists into nil lists, so that a document means the
+// same model whichever format it came in ("urls": [] in JSON, no <url> in XML).
+func normalised(m Metalink) Metalink {
+	m.Files = nilIfEmpty(m.Files)
+	for i := range m.Files {
+		f := &m.Files[i]
+		f.Hashes = nilIfEmpty(f.Hashes)
+		f.Languages = nilIfEmpty(f.Languages)
+		f.MetaURLs = nilIfEmpty(f.MetaURLs)
+		f.OSes = nilIfEmpty(f.OSes)
+		f.Pieces = nilIfEmpty(f.Pieces)
+		f.URLs = nilIfEmpty(f.URLs)
+		for j := range f.Pieces {
+			f.Pieces[j].Hashes = nilIfEmpty(f.Pieces[j].Hashes)
+		}
+	}
+	return m
+}
 
-// ValidateName rejects file names that could escape a destination directory:
-// empty, absolute, containing "..", a backslash or NUL.
-func ValidateName(name string) error { return errors.New("metalink: ValidateName not implemented") }
+func nilIfEmpty[T any](list []T) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
 
-// Validate checks a parsed document: at least one file, every name valid.
-func (m Metalink) Validate() error { return errors.New("metalink: Validate not implemented") }
+// MarshalXML writes m as meta4 XML: an XML declaration, the root in the
+// RFC 5854 namespace, children in the RFC's order, two-space indentation and
+// a trailing newline. It fails on text XML cannot carry rather than alter it.
+func MarshalXML(m Metalink) ([]byte, error) {
+	if err := checkXMLText(m); err != nil {
+		return nil, fmt.Errorf("write metalink XML: %w", err)
+	}
+	doc, err := newXMLDocument(m)
+	if err != nil {
+		return nil, fmt.Errorf("write metalink XML: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("write metalink XML: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// MarshalJSON writes m in the plural-key JSON form that metalink_get scripts
+// print, indented by two spaces, with a trailing newline. URLs keep their
+// '&' and '<' rather than becoming \u0026 escapes.
+func MarshalJSON(m Metalink) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("write metalink JSON: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,6 +1,16 @@
 // Package metalink holds the RFC 5854 document model and its codecs: meta4 XML
 // (read and write), the JSON form printed by metalink_get scripts (plural keys),
 // and Metalink 3.0 (read only). It does no I/O beyond the bytes it is given.
+//
+// Unknown markup is dropped, always and in every format: elements of other
+// XML namespaces (RFC 5854 extensions) with all their content, namespaced
+// attributes, unknown elements and attributes of the metalink namespace, and
+// unknown JSON keys. Reading a document and writing it again therefore keeps
+// exactly what the model holds. Metalink 3.0 elements with no RFC 5854
+// counterpart (license, tags, multimedia, ...) are dropped the same way.
+//
+// Publisher is written in RFC 5854's form, <publisher name="" url=""/>, and
+// read in that form or in the older <publisher><name/><url/></publisher> one.
 package metalink
 
 import "time"

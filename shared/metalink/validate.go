@@ -1,0 +1,243 @@
+package metalink
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidateName rejects file names that could escape a destination directory
+// or that mean different things on different systems: empty, absolute,
+// containing an empty, "." or ".." segment, a backslash, a NUL byte, or
+// starting with a Windows drive letter. Names with "/" are allowed; they
+// stand for sub-directories inside the destination.
+func ValidateName(name string) error {
+	if reason := unsafeNameReason(name); reason != "" {
+		return fmt.Errorf("unsafe file name %q: %s", name, reason)
+	}
+	return nil
+}
+
+func unsafeNameReason(name string) string {
+	switch {
+	case name == "":
+		return "it is empty"
+	case strings.ContainsRune(name, 0):
+		return "contains a NUL byte"
+	case strings.ContainsRune(name, '\\'):
+		return "contains a backslash"
+	case strings.HasPrefix(name, "/"):
+		return "is an absolute path"
+	case hasDriveLetter(name):
+		return "starts with a Windows drive letter"
+	}
+	for segment := range strings.SplitSeq(name, "/") {
+		switch segment {
+		case "":
+			return "contains an empty path segment"
+		case ".", "..":
+			return fmt.Sprintf("contains a %q segment", segment)
+		}
+	}
+	return ""
+}
+
+// hasDriveLetter spots "C:" and "C:foo", which Windows tools resolve against
+// a drive rather than the destination directory.
+func hasDriveLetter(name string) bool {
+	if len(name) < 2 || name[1] != ':' {
+		return false
+	}
+	letter := name[0] | 0x20 // ASCII lower case
+	return letter >= 'a' && letter <= 'z'
+}
+
+// Validate checks a parsed document before anything acts on it: at least one
+// file, every name safe and unique, and every url, hash, metaurl, pieces,
+// publisher and signature complete. It also rejects text that XML cannot
+// carry, so that a valid document always survives MarshalXML.
+func (m Metalink) Validate() error {
+	if len(m.Files) == 0 {
+		return errors.New("metalink has no files")
+	}
+	if err := checkNames(m.Files); err != nil {
+		return err
+	}
+	for _, f := range m.Files {
+		if err := f.validate(); err != nil {
+			return fmt.Errorf("file %q: %w", f.Name, err)
+		}
+	}
+	return checkXMLText(m)
+}
+
+// checkNames rejects unsafe and duplicate names, and a name that another
+// name needs as a directory ("a" next to "a/b"): both could not be written.
+func checkNames(files []File) error {
+	names := make(map[string]bool, len(files))
+	for _, f := range files {
+		if err := ValidateName(f.Name); err != nil {
+			return err
+		}
+		if names[f.Name] {
+			return fmt.Errorf("duplicate file name %q", f.Name)
+		}
+		names[f.Name] = true
+	}
+	for name := range names {
+		for i := range len(name) {
+			if name[i] == '/' && names[name[:i]] {
+				return fmt.Errorf("file name %q needs %q to be a directory, but it is also a file", name, name[:i])
+			}
+		}
+	}
+	return nil
+}
+
+func (f File) validate() error {
+	for i, u := range f.URLs {
+		if u.URL == "" {
+			return fmt.Errorf("url %d is empty", i+1)
+		}
+	}
+	for i, mu := range f.MetaURLs {
+		if mu.URL == "" || mu.MediaType == "" {
+			return fmt.Errorf("metaurl %d needs both a url and a mediatype", i+1)
+		}
+	}
+	for i, h := range f.Hashes {
+		if h.Type == "" || h.Hash == "" {
+			return fmt.Errorf("hash %d needs both a type and a value", i+1)
+		}
+	}
+	for i, p := range f.Pieces {
+		if err := p.validate(f.Size); err != nil {
+			return fmt.Errorf("pieces %d: %w", i+1, err)
+		}
+	}
+	if f.Publisher != nil && f.Publisher.Name == "" {
+		return errors.New("publisher has no name")
+	}
+	if f.Signature != nil && (f.Signature.MediaType == "" || f.Signature.Signature == "") {
+		return errors.New("signature needs both a mediatype and the signature text")
+	}
+	return nil
+}
+
+func (p Pieces) validate(size uint64) error {
+	switch {
+	case p.Type == "":
+		return errors.New("no hash type")
+	case p.Length == 0:
+		return errors.New("length must be greater than 0")
+	case len(p.Hashes) == 0:
+		return errors.New("no piece hashes")
+	case slices.Contains(p.Hashes, ""):
+		return errors.New("a piece hash is empty")
+	}
+	if size == 0 {
+		return nil
+	}
+	want := size / p.Length
+	if size%p.Length != 0 {
+		want++
+	}
+	if uint64(len(p.Hashes)) != want {
+		return fmt.Errorf("%d bytes in pieces of %d need %d hashes, found %d", size, p.Length, want, len(p.Hashes))
+	}
+	return nil
+}
+
+// checkXMLText finds text that XML 1.0 cannot represent (most control
+// characters, U+FFFE, U+FFFF, invalid UTF-8). Such text can only reach the
+// model from JSON or from code, and writing it would silently alter it.
+func checkXMLText(m Metalink) error {
+	for _, field := range m.textFields() {
+		if err := xmlCarries(field.value); err != nil {
+			return fmt.Errorf("%s: %w", field.label, err)
+		}
+	}
+	return nil
+}
+
+func xmlCarries(s string) error {
+	if !utf8.ValidString(s) {
+		return errors.New("is not valid UTF-8")
+	}
+	for _, r := range s {
+		if !isXMLChar(r) {
+			return fmt.Errorf("contains %U, which XML cannot carry", r)
+		}
+	}
+	return nil
+}
+
+// isXMLChar is the Char production of XML 1.0.
+func isXMLChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		(r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) ||
+		(r >= 0x10000 && r <= utf8.MaxRune)
+}
+
+type labelledText struct {
+	label string
+	value string
+}
+
+// textFields lists every free-text value of the document with a label a
+// pipeline author can find it by, so one check covers them all.
+func (m Metalink) textFields() []labelledText {
+	fields := []labelledText{{"generator", m.Generator}}
+	if m.Origin != nil {
+		fields = append(fields, labelledText{"origin", m.Origin.URL})
+	}
+	for _, f := range m.Files {
+		fields = append(fields, labelledText{"file name " + strconv.Quote(f.Name), f.Name})
+		for _, t := range f.textFields() {
+			fields = append(fields, labelledText{fmt.Sprintf("file %q: %s", f.Name, t.label), t.value})
+		}
+	}
+	return fields
+}
+
+func (f File) textFields() []labelledText {
+	fields := []labelledText{
+		{"copyright", f.Copyright},
+		{"description", f.Description},
+		{"identity", f.Identity},
+		{"logo", f.Logo},
+		{"version", f.Version},
+	}
+	for _, h := range f.Hashes {
+		fields = append(fields, labelledText{"hash type", h.Type}, labelledText{"hash", h.Hash})
+	}
+	for _, l := range f.Languages {
+		fields = append(fields, labelledText{"language", l})
+	}
+	for _, mu := range f.MetaURLs {
+		fields = append(fields, labelledText{"metaurl", mu.URL}, labelledText{"metaurl mediatype", mu.MediaType}, labelledText{"metaurl name", mu.Name})
+	}
+	for _, os := range f.OSes {
+		fields = append(fields, labelledText{"os", os})
+	}
+	for _, p := range f.Pieces {
+		fields = append(fields, labelledText{"pieces type", p.Type})
+		for _, h := range p.Hashes {
+			fields = append(fields, labelledText{"piece hash", h})
+		}
+	}
+	if f.Publisher != nil {
+		fields = append(fields, labelledText{"publisher name", f.Publisher.Name}, labelledText{"publisher url", f.Publisher.URL})
+	}
+	if f.Signature != nil {
+		fields = append(fields, labelledText{"signature mediatype", f.Signature.MediaType}, labelledText{"signature", f.Signature.Signature})
+	}
+	for _, u := range f.URLs {
+		fields = append(fields, labelledText{"url", u.URL}, labelledText{"url location", u.Location})
+	}
+	return fields
+}
