@@ -1,10 +1,15 @@
 // Package urlhandlers builds the download router from source.url_handlers:
 // per-URL credentials for s3:// URLs, chosen by include/exclude regexes.
+//
+// Unlike the original, a handler with only exclude patterns applies to every
+// s3:// URL that none of them matches (the original never applied it).
 package urlhandlers
 
 import (
-	"errors"
+	"fmt"
+	"regexp"
 
+	"github.com/metalink-resources/metalink-resources/shared/s3store"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -17,13 +22,100 @@ type Config struct {
 }
 
 // Validate checks type, regexes and options of every entry, naming the bad one.
-func Validate(configs []Config) error { return errors.New("urlhandlers: Validate not implemented") }
+func Validate(configs []Config) error {
+	_, err := handlers(configs)
+	return err
+}
 
 // Router returns the configured handlers followed by the defaults (file,
 // http(s), ftp, anonymous s3).
 func Router(configs []Config) (transfer.Router, error) {
-	return nil, errors.New("urlhandlers: Router not implemented")
+	router, err := handlers(configs)
+	if err != nil {
+		return nil, err
+	}
+	router = append(router, transfer.Defaults()...)
+	return append(router, s3store.NewHandler(s3store.Options{Anonymous: true})), nil
 }
 
-// Secrets lists the secret option values, for redaction.
-func Secrets(configs []Config) []string { return nil }
+// Secrets lists the credential values in configs, for redaction. Access keys
+// are included: they are not secret, but they say whose key leaked alongside.
+func Secrets(configs []Config) []string {
+	var secrets []string
+	for _, config := range configs {
+		for _, key := range []string{"access_key", "secret_key", "session_token"} {
+			if value, ok := config.Options[key].(string); ok && value != "" {
+				secrets = append(secrets, value)
+			}
+		}
+	}
+	return secrets
+}
+
+func handlers(configs []Config) (transfer.Router, error) {
+	router := make(transfer.Router, 0, len(configs))
+	for i, config := range configs {
+		handler, err := build(fmt.Sprintf("url_handlers[%d]", i), config)
+		if err != nil {
+			return nil, err
+		}
+		router = append(router, handler)
+	}
+	return router, nil
+}
+
+// build makes the handler of the entry named entry ("url_handlers[0]").
+func build(entry string, config Config) (transfer.Handler, error) {
+	if config.Type != "s3" {
+		return nil, fmt.Errorf("%s: unknown type %q (expected s3)", entry, config.Type)
+	}
+	include, err := compile(entry+".include", config.Include)
+	if err != nil {
+		return nil, err
+	}
+	exclude, err := compile(entry+".exclude", config.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := s3store.ParseOptions(config.Options)
+	if err != nil {
+		return nil, fmt.Errorf("%s.options: %w", entry, err)
+	}
+	return &filtered{Handler: s3store.NewHandler(opts), include: include, exclude: exclude}, nil
+}
+
+func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
+	compiled := make([]*regexp.Regexp, len(patterns))
+	for i, pattern := range patterns {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: bad regex %q: %w", field, i, pattern, err)
+		}
+		compiled[i] = re
+	}
+	return compiled, nil
+}
+
+// filtered narrows a handler to the URLs its patterns select, matched
+// unanchored against the whole URL: an exclude match rejects; otherwise no
+// include patterns, or a matching one, accepts.
+type filtered struct {
+	transfer.Handler
+	include, exclude []*regexp.Regexp
+}
+
+func (f *filtered) Handles(rawURL string) bool {
+	if !f.Handler.Handles(rawURL) || matchesAny(f.exclude, rawURL) {
+		return false
+	}
+	return len(f.include) == 0 || matchesAny(f.include, rawURL)
+}
+
+func matchesAny(patterns []*regexp.Regexp, s string) bool {
+	for _, re := range patterns {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}

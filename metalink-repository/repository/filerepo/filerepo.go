@@ -1,14 +1,173 @@
-// Package filerepo is a metalink repository backend.
+// Package filerepo is the file:// metalink repository backend: a directory
+// (or a glob of directories) on the local file system, walked recursively for
+// *.meta4 documents.
+//
+//	file:///abs/path      an absolute path
+//	file://./rel/path     relative to the working directory
+//	file:///abs/*/path    a glob; each match is walked
+//
+// As in the original, any other host is ignored (file://~/x means /x).
 package filerepo
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-// Open validates uri and options (unknown option keys are errors) and returns the repository.
-func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
-	return nil, errors.New("filerepo: not implemented")
+const scheme = "file://"
+
+// Repository is a file:// repository rooted at an absolute path or glob.
+type Repository struct {
+	uri  string
+	root string
+}
+
+// Open validates uri and options (file repositories take none) and returns
+// the repository. Nothing is read until List.
+func Open(_ context.Context, uri string, options map[string]any, _ repository.Env) (repository.Repository, error) {
+	if len(options) > 0 {
+		return nil, fmt.Errorf("options: unknown key %q (file repositories take no options)", slices.Min(slices.Collect(maps.Keys(options))))
+	}
+	root, err := parseURI(uri)
+	if err != nil {
+		return nil, fmt.Errorf("uri %q: %w", uri, err)
+	}
+	return &Repository{uri: uri, root: root}, nil
+}
+
+func parseURI(uri string) (string, error) {
+	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
+		return "", errors.New("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")
+	}
+	host, path, _ := strings.Cut(uri[len(scheme):], "/")
+	path, err := url.PathUnescape(path)
+	if err != nil {
+		return "", fmt.Errorf("bad percent-encoding: %w", err)
+	}
+	if host == "." {
+		return filepath.Abs(filepath.FromSlash(path))
+	}
+	return filepath.Clean("/" + filepath.FromSlash(path)), nil
+}
+
+// List walks every match of the root glob. A root that does not exist is an
+// empty repository.
+func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
+	matches, err := filepath.Glob(r.root)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: bad glob: %w", r.uri, err)
+	}
+	var entries []repository.Entry
+	for _, match := range matches {
+		found, err := listTree(ctx, match)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", r.uri, err)
+		}
+		entries = append(entries, found...)
+	}
+	return entries, nil
+}
+
+// listTree parses every *.meta4 under top; a top that is itself a file is
+// listed by its base name.
+func listTree(ctx context.Context, top string) ([]repository.Entry, error) {
+	var entries []repository.Entry
+	err := filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || filepath.Ext(path) != ".meta4" {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		entry, err := readEntry(top, path)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, entry)
+		return nil
+	})
+	return entries, err
+}
+
+func readEntry(top, path string) (repository.Entry, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return repository.Entry{}, err
+	}
+	m, err := metalink.Parse(data)
+	if err != nil {
+		return repository.Entry{}, fmt.Errorf("parse %s: %w", path, err)
+	}
+	rel := filepath.Base(path)
+	if path != top {
+		if rel, err = filepath.Rel(top, path); err != nil {
+			return repository.Entry{}, err
+		}
+	}
+	return repository.Entry{Path: filepath.ToSlash(rel), Metalink: m}, nil
+}
+
+// Put writes data to root/name atomically (a temporary file renamed into
+// place), creating parent directories. Identical content is left untouched.
+func (r *Repository) Put(_ context.Context, name string, data []byte) error {
+	if err := metalink.ValidateName(name); err != nil {
+		return fmt.Errorf("put into %s: %w", r.uri, err)
+	}
+	if strings.ContainsAny(r.root, `*?[\`) {
+		return fmt.Errorf("put into %s: the path is a glob; expected one directory", r.uri)
+	}
+	target := filepath.Join(r.root, filepath.FromSlash(name))
+	if existing, err := os.ReadFile(target); err == nil && bytes.Equal(existing, data) {
+		return nil
+	}
+	if err := writeAtomically(target, data); err != nil {
+		return fmt.Errorf("put %s into %s: %w", name, r.uri, err)
+	}
+	return nil
+}
+
+func writeAtomically(target string, data []byte) (err error) {
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// The temporary name does not end in .meta4, so a concurrent List skips it.
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
 }

@@ -1,0 +1,135 @@
+package s3store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/aws/smithy-go"
+)
+
+// Error is a failed S3 request, described in one line for a pipeline author.
+// It never contains credentials: S3 error messages do not echo them and URL is
+// printed without userinfo.
+type Error struct {
+	Op     string // what was being done: get, list, put, …
+	URL    string // the s3:// URL or prefix, without credentials
+	Status int    // HTTP status of S3's answer; 0 when none came
+	Code   string // S3 error code such as NoSuchKey; "" when none came
+	Err    error
+}
+
+// WrapError describes err from an S3 request made to do op on target.
+func WrapError(op, target string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{Op: op, URL: target, Err: err}
+	// An STS answer carries a status too, but it is not the bucket's.
+	var roleErr *assumeRoleError
+	if !errors.As(err, &roleErr) {
+		e.Status, e.Code = answer(err)
+	}
+	return e
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s %s: %s", e.Op, e.URL, describe(e.Err))
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Transient reports whether trying again may succeed: the server failed or
+// throttled, or the connection broke.
+func (e *Error) Transient() bool {
+	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
+		return false
+	}
+	if e.Status >= 500 || e.Status == http.StatusTooManyRequests {
+		return true
+	}
+	var netErr net.Error
+	return e.Status == 0 && (errors.As(e.Err, &netErr) || errors.Is(e.Err, io.ErrUnexpectedEOF))
+}
+
+// IsNotFound reports whether err is S3's answer that a key does not exist.
+// The error code decides, not the status: some servers answer 404 for an
+// unknown access key too.
+func IsNotFound(err error) bool {
+	_, code := answer(err)
+	return code == "NoSuchKey" || code == "NotFound"
+}
+
+// answer is the HTTP status and error code of the server's answer in err.
+func answer(err error) (status int, code string) {
+	var withStatus interface{ HTTPStatusCode() int }
+	if errors.As(err, &withStatus) {
+		status = withStatus.HTTPStatusCode()
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		code = apiErr.ErrorCode()
+	}
+	return status, code
+}
+
+// describe says what went wrong in words a pipeline author acts on.
+func describe(err error) string {
+	var roleErr *assumeRoleError
+	if errors.As(err, &roleErr) {
+		return "assume role " + roleErr.roleARN + ": " + describe(roleErr.err)
+	}
+	status, _ := answer(err)
+	switch status {
+	case 0:
+		return rootCause(err)
+	case http.StatusForbidden:
+		return "access denied (" + detail(err, status) + ")"
+	case http.StatusNotFound:
+		return "not found (" + detail(err, status) + ")"
+	case http.StatusMovedPermanently:
+		return "the bucket is in another region (" + detail(err, status) + "); set the region option"
+	}
+	return fmt.Sprintf("HTTP %d (%s)", status, detail(err, status))
+}
+
+// detail is "Code: message" from the server's answer, without a message that
+// only restates the status.
+func detail(err error, status int) string {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() == "" {
+		return http.StatusText(status)
+	}
+	message := apiErr.ErrorMessage()
+	if message == "" || message == http.StatusText(status) {
+		return apiErr.ErrorCode()
+	}
+	return apiErr.ErrorCode() + ": " + message
+}
+
+// rootCause drops the SDK's "operation error S3: GetObject, …" framing, which
+// says nothing the Op and URL do not, and keeps what went wrong.
+func rootCause(err error) string {
+	var netErr *net.OpError
+	if errors.As(err, &netErr) {
+		return netErr.Error()
+	}
+	var opErr *smithy.OperationError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return err.Error()
+}
+
+// assumeRoleError is a failure to get credentials for a role from STS.
+type assumeRoleError struct {
+	roleARN string
+	err     error
+}
+
+func (e *assumeRoleError) Error() string { return "assume role " + e.roleARN + ": " + e.err.Error() }
+
+func (e *assumeRoleError) Unwrap() error { return e.err }

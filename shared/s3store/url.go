@@ -1,0 +1,120 @@
+// Package s3store turns s3://HOST[:PORT]/BUCKET/KEY URLs and their options
+// into aws-sdk-go-v2 clients, and reads s3:// URLs for downloads.
+package s3store
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
+)
+
+const scheme = "s3://"
+
+// Location is a parsed s3:// URL.
+type Location struct {
+	Host   string // host[:port]
+	Bucket string
+	Key    string // may be empty only when the URL ends with BUCKET/
+
+	// AccessKey and SecretKey come from URL userinfo (s3://KEY:SECRET@HOST/…),
+	// which overrides the access_key and secret_key options as in the original.
+	AccessKey string
+	SecretKey string
+}
+
+// ParseURL parses s3://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/BUCKET/KEY. The key
+// is percent-decoded; characters such as '?' and '#' are part of it.
+func ParseURL(raw string) (Location, error) {
+	loc, err := parseURL(raw)
+	if err != nil {
+		return Location{}, fmt.Errorf("s3 url %q: %w", protocol.Redact(raw), err)
+	}
+	return loc, nil
+}
+
+func parseURL(raw string) (Location, error) {
+	if len(raw) < len(scheme) || !strings.EqualFold(raw[:len(scheme)], scheme) {
+		return Location{}, errors.New("expected s3://HOST[:PORT]/BUCKET/KEY")
+	}
+	authority, path, _ := strings.Cut(raw[len(scheme):], "/")
+	var loc Location
+	if userinfo, host, found := cutLast(authority, "@"); found {
+		if err := loc.setUserinfo(userinfo); err != nil {
+			return Location{}, err
+		}
+		authority = host
+	}
+	if err := validateHost(authority); err != nil {
+		return Location{}, err
+	}
+	loc.Host = authority
+	bucket, key, found := strings.Cut(path, "/")
+	if bucket == "" || !found {
+		return Location{}, errors.New("expected s3://HOST[:PORT]/BUCKET/KEY (a bucket followed by /)")
+	}
+	decoded, err := url.PathUnescape(key)
+	if err != nil {
+		return Location{}, fmt.Errorf("bad percent-encoding in key: %w", err)
+	}
+	loc.Bucket, loc.Key = bucket, decoded
+	return loc, nil
+}
+
+func (l *Location) setUserinfo(userinfo string) error {
+	access, secret, found := strings.Cut(userinfo, ":")
+	var err error
+	if l.AccessKey, err = url.PathUnescape(access); err != nil {
+		return errors.New("bad percent-encoding in the access key")
+	}
+	if l.SecretKey, err = url.PathUnescape(secret); err != nil {
+		return errors.New("bad percent-encoding in the secret key")
+	}
+	if !found || l.AccessKey == "" || l.SecretKey == "" {
+		return errors.New("userinfo must be ACCESS_KEY:SECRET_KEY")
+	}
+	return nil
+}
+
+func validateHost(hostport string) error {
+	host, port := splitHostPort(hostport)
+	if host == "" {
+		return errors.New("missing host")
+	}
+	if strings.ContainsAny(host, " \t%[]") {
+		return fmt.Errorf("bad host %q", hostport)
+	}
+	if port != "" || strings.HasSuffix(hostport, ":") {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("bad port %q", port)
+		}
+	}
+	return nil
+}
+
+// splitHostPort is net.SplitHostPort that also accepts a host without a port.
+func splitHostPort(hostport string) (host, port string) {
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		return h, p
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]"), ""
+}
+
+// cutLast is strings.Cut at the last sep, so that an unencoded '@' inside a
+// secret key stays in the userinfo (a host never contains one).
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// String is the URL without credentials, for messages.
+func (l Location) String() string {
+	return scheme + l.Host + "/" + l.Bucket + "/" + l.Key
+}

@@ -1,0 +1,31 @@
+package urlhandlers
+
+import (
+	"fmt"
+
+	"github.com/metalink-resources/metalink-resources/shared/s3store"
+)
+
+// OptionsFor returns the options of the first entry that selects rawURL, by
+// the same type, include and exclude rules as downloads: the credentials and
+// endpoint settings with which out writes an s3:// mirror destination. When
+// no entry selects it, the zero Options apply (the SDK's default credential
+// chain over HTTPS).
+func OptionsFor(configs []Config, rawURL string) (s3store.Options, error) {
+	for i, config := range configs {
+		entry := fmt.Sprintf("url_handlers[%d]", i)
+		handler, err := build(entry, config)
+		if err != nil {
+			return s3store.Options{}, err
+		}
+		if !handler.Handles(rawURL) {
+			continue
+		}
+		opts, err := s3store.ParseOptions(config.Options)
+		if err != nil {
+			return s3store.Options{}, fmt.Errorf("%s.options: %w", entry, err)
+		}
+		return opts, nil
+	}
+	return s3store.Options{}, nil
+}
