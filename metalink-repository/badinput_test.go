@@ -1,0 +1,173 @@
+package metalinkrepository_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+)
+
+// badInput is a request that must fail with exit code 1 and one line on stderr.
+type badInput struct {
+	command string // "check" or "in"
+	stdin   string // REPO and BROKEN stand for the URIs of a valid and a broken file:// repository
+	want    string // part of the one line, after "<command>: "
+	secrets []string
+}
+
+var _ = Describe("a bad request", func() {
+	var repo, broken fileRepo
+
+	BeforeEach(func() {
+		repo = newFileRepo()
+		repo.add("v1.0.0.meta4", release("1.0.0"))
+		broken = newFileRepo()
+		broken.add("v1.0.0.meta4", release("1.0.0"))
+		broken.addRaw("sub/broken.meta4", "<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\"><file name=")
+	})
+
+	DescribeTable("fails with exit code 1 and one clear line on stderr",
+		func(bad badInput) {
+			stdin := strings.NewReplacer("REPO", repo.uri(), "BROKEN", broken.uri()).Replace(bad.stdin)
+			var got result
+			if bad.command == "in" {
+				got = runIn(stdin, filepath.Join(GinkgoT().TempDir(), "dest"))
+			} else {
+				got = runCheck(stdin)
+			}
+			Expect(got.code).To(Equal(1), "stdout: %s", got.stdout)
+			Expect(got.stdout).To(BeEmpty())
+			Expect(got.lines()).To(HaveExactElements(And(
+				HavePrefix(bad.command+": "),
+				ContainSubstring(bad.want),
+			)))
+			for _, secret := range bad.secrets {
+				Expect(got.stderr).NotTo(ContainSubstring(secret))
+			}
+		},
+		Entry("empty stdin", badInput{command: "check", stdin: ``, want: "bad request: empty request"}),
+		Entry("stdin that is not JSON", badInput{command: "check", stdin: `{"source":nope}`, want: "bad request: malformed JSON"}),
+		Entry("an unknown source key", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","colour":"blue"}}`, want: `unknown key "colour"`}),
+		Entry("an unknown params key", badInput{command: "in",
+			stdin: `{"source":{"uri":"REPO"},"version":{"version":"1.0.0"},"params":{"skip_dowload":true}}`,
+			want:  `unknown key "skip_dowload"`}),
+		Entry("an unknown url_handlers key", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","url_handlers":[{"type":"s3","regex":"x"}]}}`, want: `unknown key "regex"`}),
+		Entry("an unknown mirror_files key", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","mirror_files":[{"destinaton":"file:///tmp/x"}]}}`, want: `unknown key "destinaton"`}),
+		Entry("a string where a boolean belongs", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","skip_hash_verification":"yes"}}`, want: `skip_hash_verification`}),
+		Entry("a missing uri", badInput{command: "check", stdin: `{"source":{}}`, want: "source.uri is required"}),
+		Entry("a uri without a scheme", badInput{command: "check",
+			stdin: `{"source":{"uri":"/srv/metalinks"}}`, want: "expected SCHEME://"}),
+		Entry("a uri with an unknown scheme", badInput{command: "check",
+			stdin: `{"source":{"uri":"gopher://host/metalinks"}}`, want: `unknown scheme "gopher"`}),
+		Entry("an unknown filter", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{"fileversion":"1.x"},{"x":"y"}]}}`,
+			want:  `source.filters[1]: unknown filter "x"`}),
+		Entry("a filter with two keys", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{"fileversion":"1.x","repositorypath":"*"}]}}`,
+			want:  `source.filters[0]: expected exactly one key`}),
+		Entry("a filter without a key", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{}]}}`, want: `source.filters[0]: expected exactly one key`}),
+		Entry("a filter value that YAML turned into a number", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{"fileversion":1.1}]}}`,
+			want:  `source.filters[0]: fileversion: expected a string, got 1.1`}),
+		Entry("a fileversion filter that is not a constraint", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{"fileversion":"newest"}]}}`,
+			want:  `source.filters[0]: fileversion: invalid version constraint "newest"`}),
+		Entry("a malformed repositorypath glob", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","filters":[{"repositorypath":"stable/["}]}}`,
+			want:  `source.filters[0]: repositorypath "stable/[": syntax error in pattern`}),
+		Entry("a source.version that is not a constraint", badInput{command: "in",
+			stdin: `{"source":{"uri":"REPO","version":">= one"},"version":{"version":"1.0.0"}}`,
+			want:  `source.version: invalid version constraint ">= one"`}),
+		Entry("a url_handlers regex that does not compile", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","url_handlers":[{"type":"s3","include":["s3://(unclosed"]}]}}`,
+			want:  `source.url_handlers[0].include[0]: bad regex "s3://(unclosed"`}),
+		Entry("a url_handlers type that does not exist", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","url_handlers":[{"type":"gcs"}]}}`, want: `source.url_handlers[0]: unknown type "gcs"`}),
+		Entry("a malformed include_files glob", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","include_files":["[a-"]}}`, want: `include_files[0]: bad pattern "[a-"`}),
+		Entry("a malformed params.include_files glob", badInput{command: "in",
+			stdin: `{"source":{"uri":"REPO"},"version":{"version":"1.0.0"},"params":{"include_files":["*","[z"]}}`,
+			want:  `params.include_files[1]: bad pattern "[z"`}),
+		Entry("a mirror without destination", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","mirror_files":[{"location":"us"}]}}`,
+			want:  `source.mirror_files[0]: destination is required`}),
+		Entry("a mirror priority that is not a number", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","mirror_files":[{"destination":"file:///m/{{.Name}}","priority":"high"}]}}`,
+			want:  `source.mirror_files[0]: priority: "high" is not a whole number`}),
+		Entry("a mirror destination template that does not parse", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","mirror_files":[{"destination":"file:///m/{{.Name"}]}}`,
+			want:  `source.mirror_files[0]: destination:`}),
+		Entry("a trust store that is not armored OpenPGP keys", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO","signature_trust_store":"/etc/keyring.gpg"}}`,
+			want:  `signature trust store: no ASCII-armored public key block`}),
+		Entry("a current version that is not a version", badInput{command: "check",
+			stdin: `{"source":{"uri":"REPO"},"version":{"version":"foo"}}`, want: `invalid version "foo"`}),
+		Entry("a get without a version", badInput{command: "in",
+			stdin: `{"source":{"uri":"REPO"}}`, want: `version.version is required`}),
+		Entry("an unparsable metalink in the repository, named", badInput{command: "check",
+			stdin: `{"source":{"uri":"BROKEN"}}`, want: `sub/broken.meta4`}),
+		Entry("an unreachable S3 repository, its secret key unprinted", badInput{command: "check",
+			stdin: `{"source":{"uri":"s3://127.0.0.1:1/bucket/releases/","options":{
+				"access_key":"AKIAEXAMPLE","secret_key":"s3cr3t-repository-key","disable_ssl":true}}}`,
+			want: `127.0.0.1:1`, secrets: []string{"s3cr3t-repository-key"}}),
+		Entry("an unreachable git repository, the password in its uri unprinted", badInput{command: "check",
+			stdin: `{"source":{"uri":"git+http://ci:pa55w0rd-in-uri@127.0.0.1:1/releases.git"}}`,
+			want:  `127.0.0.1:1`, secrets: []string{"pa55w0rd-in-uri"}}),
+		Entry("an unreachable HTTP index", badInput{command: "check",
+			stdin: `{"source":{"uri":"http://127.0.0.1:1/index.xml"}}`, want: `127.0.0.1:1`}),
+		Entry("an options secret that an error would echo", badInput{command: "check",
+			stdin:   `{"source":{"uri":"gopher://host/opt-secret-value","options":{"password":"opt-secret-value"}}}`,
+			want:    `unknown scheme "gopher"`,
+			secrets: []string{"opt-secret-value"}}),
+		Entry("a url_handlers secret that an error would echo", badInput{command: "check",
+			stdin: `{"source":{"uri":"gopher://host/handler-secret-value","url_handlers":[
+				{"type":"s3","options":{"access_key":"AKIAEXAMPLE","secret_key":"handler-secret-value"}}]}}`,
+			want:    `unknown scheme "gopher"`,
+			secrets: []string{"handler-secret-value"}}),
+	)
+
+	It("for in without a destination directory fails with a usage line", func() {
+		got := runIn(`{"source":{"uri":"file:///x"},"version":{"version":"1.0.0"}}`)
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()).To(HaveExactElements(HavePrefix("in: bad invocation: ")))
+	})
+})
+
+var _ = Describe("a repository that refuses the credentials", func() {
+	expectRefused := func(source map[string]any, secret string) {
+		got := runCheck(asJSON(map[string]any{"source": source}))
+		Expect(got.code).To(Equal(1), "stdout: %s", got.stdout)
+		Expect(got.lines()).To(HaveExactElements(HavePrefix("check: ")))
+		Expect(got.stderr).NotTo(ContainSubstring(secret))
+	}
+
+	It("on S3 fails with one line that does not print the secret key", func() {
+		server := s3server.Start(GinkgoT(), "releases")
+		Expect(server.Put(context.Background(), "releases", "v1.0.0.meta4", gitserver.Meta4("1.0.0"))).To(Succeed())
+		const wrongSecret = "not-the-secret-key-0123456789"
+		expectRefused(map[string]any{
+			"uri":     server.URL("releases", ""),
+			"options": map[string]any{"access_key": s3server.AccessKey, "secret_key": wrongSecret, "disable_ssl": true},
+		}, wrongSecret)
+	})
+
+	It("on git over HTTP fails with one line that does not print the password", func() {
+		root := GinkgoT().TempDir()
+		repo := gitserver.NewRepo(GinkgoT(), root, "releases.git")
+		repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.0.0.meta4": string(gitserver.Meta4("1.0.0"))})
+		server := gitserver.StartHTTP(GinkgoT(), root, "ci", "the-right-password")
+		const wrongPassword = "a-wrong-password"
+		uri := strings.Replace(server.RepoURL(repo), "http://", "git+http://ci:"+wrongPassword+"@", 1)
+		expectRefused(map[string]any{"uri": uri}, wrongPassword)
+	})
+})

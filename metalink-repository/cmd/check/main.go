@@ -1,0 +1,18 @@
+// Command check is the metalink-repository resource's /opt/resource/check.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := metalinkrepository.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args).Run(ctx)
+	stop()
+	os.Exit(code)
+}
