@@ -1,15 +1,34 @@
 // Package fetch is the `in` both resources share: pick the files, download and
 // verify each, and record .resource/metalink.meta4 and .resource/version.
+//
+// Everything is first written into a staging directory inside the destination
+// and moved to its final name only once every file has been downloaded and
+// verified, so a failed or interrupted `in` leaves no file under a final name.
 package fetch
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
+)
+
+// RecordDir is the directory, relative to the destination, that holds the
+// resource's own records. Metalink file names may not start with it.
+const RecordDir = ".resource"
+
+// Names of the records inside RecordDir.
+const (
+	MetalinkRecord = "metalink.meta4"
+	VersionRecord  = "version"
 )
 
 // Request is one `in`.
@@ -18,10 +37,163 @@ type Request struct {
 	Version      string
 	Files        selection.Filter
 	SkipDownload bool
-	Download     download.Options
+	Download     download.Options // its Report receives warnings such as a file without a hash
 }
 
 // Run performs req into dest and returns the files and bytes metadata.
 func Run(ctx context.Context, dest string, req Request) ([]protocol.MetadataField, error) {
-	return nil, errors.New("fetch: Run not implemented")
+	if err := checkDocument(req.Metalink); err != nil {
+		return nil, err
+	}
+	if err := req.Files.Validate(); err != nil {
+		return nil, err
+	}
+	record, err := metalink.MarshalXML(req.Metalink)
+	if err != nil {
+		return nil, fmt.Errorf("record the metalink: %w", err)
+	}
+	selected := selectFiles(req.Metalink.Files, req.Files)
+	stage, err := newStage(dest)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage)
+	names, err := fill(ctx, stage, selected, record, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := publish(stage, dest, names); err != nil {
+		return nil, err
+	}
+	return metadata(selected), nil
+}
+
+// newStage creates the destination and a staging directory inside it, on
+// the same file system, so that publishing is a series of renames.
+func newStage(dest string) (string, error) {
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return "", fmt.Errorf("create destination: %w", err)
+	}
+	stage, err := os.MkdirTemp(dest, ".in-staging-")
+	if err != nil {
+		return "", fmt.Errorf("create staging directory in destination: %w", err)
+	}
+	return stage, nil
+}
+
+// fill downloads the selected files (unless skipped) and writes the records
+// into stage, and returns the names it wrote.
+func fill(ctx context.Context, stage string, selected []metalink.File, record []byte, req Request) ([]string, error) {
+	var names []string
+	if !req.SkipDownload {
+		if err := downloadAll(ctx, selected, stage, req.Download); err != nil {
+			return nil, err
+		}
+		for _, f := range selected {
+			names = append(names, f.Name)
+		}
+	}
+	records, err := writeRecords(stage, record, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	return append(names, records...), nil
+}
+
+// checkDocument rejects, before anything is written, a metalink that is
+// not valid (unsafe, repeated or clashing file names among others) or that
+// names a file inside the resource's own records directory.
+func checkDocument(m metalink.Metalink) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	for _, f := range m.Files {
+		if first, _, _ := strings.Cut(f.Name, "/"); first == RecordDir {
+			return fmt.Errorf("file name %q: %s/ is reserved for the resource's own records", f.Name, RecordDir)
+		}
+	}
+	return nil
+}
+
+func selectFiles(files []metalink.File, filter selection.Filter) []metalink.File {
+	var selected []metalink.File
+	for _, f := range files {
+		if filter.Selected(f.Name) {
+			selected = append(selected, f)
+		}
+	}
+	return selected
+}
+
+// downloadAll fetches the files one after the other: they usually come from
+// the same mirrors, so running them side by side would mostly share bandwidth
+// and interleave their progress lines.
+func downloadAll(ctx context.Context, files []metalink.File, dir string, opts download.Options) error {
+	for _, f := range files {
+		if err := download.File(ctx, f, dir, opts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRecords writes .resource/metalink.meta4 and .resource/version (no
+// trailing newline, as the original resources do) and returns their names.
+func writeRecords(stage string, record []byte, version string) ([]string, error) {
+	if err := os.Mkdir(filepath.Join(stage, RecordDir), 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", RecordDir, err)
+	}
+	records := []struct {
+		name string
+		data []byte
+	}{
+		{path.Join(RecordDir, MetalinkRecord), record},
+		{path.Join(RecordDir, VersionRecord), []byte(version)},
+	}
+	names := make([]string, 0, len(records))
+	for _, r := range records {
+		if err := os.WriteFile(filepath.Join(stage, filepath.FromSlash(r.name)), r.data, 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", r.name, err)
+		}
+		names = append(names, r.name)
+	}
+	return names, nil
+}
+
+// publish moves every staged name to its final place. Should one move fail,
+// the ones already moved are removed again so that no partial result stays.
+func publish(stage, dest string, names []string) error {
+	for i, name := range names {
+		if err := move(stage, dest, name); err != nil {
+			for _, done := range names[:i] {
+				os.Remove(filepath.Join(dest, filepath.FromSlash(done)))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func move(stage, dest, name string) error {
+	target := filepath.Join(dest, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return fmt.Errorf("move %s into the destination: %w", name, err)
+	}
+	if err := os.Rename(filepath.Join(stage, filepath.FromSlash(name)), target); err != nil {
+		return fmt.Errorf("move %s into the destination: %w", name, err)
+	}
+	return nil
+}
+
+// metadata reports the selected files and their sizes as the metalink states
+// them, so skip_download gives the same numbers as a real download.
+func metadata(selected []metalink.File) []protocol.MetadataField {
+	var total uint64
+	for _, f := range selected {
+		total += f.Size
+	}
+	return []protocol.MetadataField{
+		{Name: "files", Value: strconv.Itoa(len(selected))},
+		{Name: "bytes", Value: strconv.FormatUint(total, 10)},
+	}
 }
