@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# Smoke suite for the dynamic-metalink image: check, in and out run inside the image, with
+# scripts that use the image's curl, jq and coreutils against the local HTTP server. Sourced.
+
+# jq programs and in-image scripts are single-quoted on purpose: $ belongs to jq or the image.
+# shellcheck disable=SC2016
+
+DYNAMIC_CONTAINER=""
+
+# dynamic_metalink_get [SHA256]: the metalink_get script, which downloads the version's file
+# with curl and prints its metalink with jq. Given SHA256, it publishes that hash instead of the
+# real one, as a tampered upstream would.
+dynamic_metalink_get() {
+  local sha256=${1:-'$(sha256sum download | cut -d " " -f 1)'}
+  cat <<SCRIPT
+url="$HTTP_URL/files/hello-\${version}.txt"
+curl -fsS -o download "\$url"
+jq -n --arg url "\$url" --arg sha256 "$sha256" --argjson size "\$(stat -c %s download)" \\
+  '{files: [{name: "hello-\(env.version).txt", version: env.version, size: \$size,
+     urls: [{url: \$url}], hashes: [{type: "sha-256", hash: \$sha256}]}]}'
+SCRIPT
+}
+
+# dynamic_source [SHA256]: the source a pipeline would configure.
+dynamic_source() {
+  jq -n --arg check "curl -fsS $HTTP_URL/versions.txt" --arg get "$(dynamic_metalink_get "$@")" \
+    '{version_check: $check, metalink_get: $get}'
+}
+
+dynamic_check_latest() {
+  local req out="$SMOKE_DIR/results/dynamic-check-latest.json"
+  req=$(request dynamic-check-latest --argjson source "$(dynamic_source)" '{source: $source}')
+  run_in "$DYNAMIC_CONTAINER" -- /opt/resource/check <"$req" >"$out"
+  expect_json "$out" '[{"version":"1.1.0"}]'
+}
+
+dynamic_check_from_version() {
+  local req out="$SMOKE_DIR/results/dynamic-check-from.json"
+  req=$(request dynamic-check-from --argjson source "$(dynamic_source)" \
+    '{source: $source, version: {version: "1.0.0"}}')
+  run_in "$DYNAMIC_CONTAINER" -- /opt/resource/check <"$req" >"$out"
+  expect_json "$out" '[{"version":"1.0.0"},{"version":"1.1.0"}]'
+}
+
+dynamic_check_as_nobody() {
+  local req out="$SMOKE_DIR/results/dynamic-check-nobody.json"
+  req=$(request dynamic-check-nobody --argjson source "$(dynamic_source)" '{source: $source}')
+  run_in "$DYNAMIC_CONTAINER" --user 65534:65534 -- /opt/resource/check <"$req" >"$out"
+  expect_json "$out" '[{"version":"1.1.0"}]'
+}
+
+dynamic_in() {
+  local req out="$SMOKE_DIR/results/dynamic-in.json" dest="$SMOKE_DIR/dynamic-in"
+  req=$(request dynamic-in --argjson source "$(dynamic_source)" \
+    '{source: $source, version: {version: "1.1.0"}, params: {}}')
+  run_in "$DYNAMIC_CONTAINER" -- /opt/resource/in /smoke/dynamic-in <"$req" >"$out"
+  expect_jq "$out" '.version == {version: "1.1.0"}'
+  expect_jq "$out" '.metadata[0] == {name: "files", value: "1"}'
+  expect_same_file "$dest/hello-1.1.0.txt" "$SMOKE_DIR/http/files/hello-1.1.0.txt"
+  test -s "$dest/.resource/metalink.meta4"
+  grep -q 'hello-1.1.0.txt' "$dest/.resource/metalink.meta4"
+}
+
+dynamic_in_rejects_bad_hash() {
+  local req dest="$SMOKE_DIR/dynamic-in-bad"
+  req=$(request dynamic-in-bad --argjson source "$(dynamic_source "$(printf '0%.0s' {1..64})")" \
+    '{source: $source, version: {version: "1.0.0"}, params: {}}')
+  expect_failure "$SMOKE_DIR/results/dynamic-in-bad.log" 'sha-256|hash' \
+    run_in "$DYNAMIC_CONTAINER" -- /opt/resource/in /smoke/dynamic-in-bad <"$req"
+  test ! -e "$dest/hello-1.0.0.txt"
+}
+
+dynamic_out_unsupported() {
+  local req
+  req=$(request dynamic-out --argjson source "$(dynamic_source)" '{source: $source, params: {}}')
+  expect_failure "$SMOKE_DIR/results/dynamic-out.log" 'not supported' \
+    run_in "$DYNAMIC_CONTAINER" -- /opt/resource/out /smoke <"$req"
+}
+
+# The tools the examples' scripts rely on are on PATH in the image.
+dynamic_tools() {
+  run_in "$DYNAMIC_CONTAINER" -- bash -c \
+    'for tool in bash curl jq git gpg ssh sha256sum stat cut sort; do command -v "$tool"; done'
+}
+
+smoke_dynamic_metalink() {
+  prepare_smoke
+  DYNAMIC_CONTAINER=$(new_container dynamic-metalink)
+  smoke_step "dynamic-metalink: the image has the scripts' tools" dynamic_tools
+  smoke_step "dynamic-metalink: check answers the latest version" dynamic_check_latest
+  smoke_step "dynamic-metalink: check lists versions from the current one" dynamic_check_from_version
+  smoke_step "dynamic-metalink: check runs as an unprivileged user" dynamic_check_as_nobody
+  smoke_step "dynamic-metalink: in downloads and verifies a file" dynamic_in
+  smoke_step "dynamic-metalink: in refuses a file whose hash differs" dynamic_in_rejects_bad_hash
+  smoke_step "dynamic-metalink: out says put is not supported" dynamic_out_unsupported
+}

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# Smoke suite for the metalink-repository image: check and in against a git+file repository,
+# then out publishing a new version mirrored to a local S3 server (versitygw), and check/in of
+# that version downloading from the mirror. Sourced, not run.
+
+# jq programs and in-image scripts are single-quoted on purpose: $ belongs to jq or the image.
+# shellcheck disable=SC2016
+
+REPOSITORY_CONTAINER=""
+S3_ROOT=""
+S3_ENDPOINT=""
+S3_ACCESS_KEY=smoke-access
+S3_SECRET_KEY=smoke-secret-key
+
+# start_s3 starts versitygw on 127.0.0.1 with a posix backend and creates the bucket "mirror".
+start_s3() {
+  local port
+  port=$(free_port)
+  S3_ROOT="$WORK_DIR/s3"
+  mkdir -p "$S3_ROOT"
+  start_background "$LOG_DIR/versitygw.log" versitygw --access "$S3_ACCESS_KEY" \
+    --secret "$S3_SECRET_KEY" --port "127.0.0.1:$port" posix "$S3_ROOT"
+  wait_for_port "$port"
+  S3_ENDPOINT="127.0.0.1:$port"
+  curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X PUT "http://$S3_ENDPOINT/mirror" >/dev/null ||
+    die "cannot create the smoke bucket on versitygw"
+  say "S3 (versitygw) at $S3_ENDPOINT"
+}
+
+# make_git_repository creates the bare repository /smoke/repo.git holding v1.0.0.meta4, whose
+# file is served by the fixtures HTTP server.
+make_git_repository() {
+  local file="$SMOKE_DIR/http/files/hello-1.0.0.txt" clone="$WORK_DIR/repo-clone"
+  git init --quiet --bare --initial-branch=main "$SMOKE_DIR/repo.git"
+  git init --quiet --initial-branch=main "$clone"
+  cat >"$clone/v1.0.0.meta4" <<META4
+<?xml version="1.0" encoding="UTF-8"?>
+<metalink xmlns="urn:ietf:params:xml:ns:metalink">
+  <file name="hello-1.0.0.txt">
+    <version>1.0.0</version>
+    <size>$(stat -c %s "$file")</size>
+    <hash type="sha-256">$(sha256sum "$file" | cut -d ' ' -f 1)</hash>
+    <url>$HTTP_URL/files/hello-1.0.0.txt</url>
+  </file>
+</metalink>
+META4
+  git -C "$clone" add v1.0.0.meta4
+  git -C "$clone" -c user.name=smoke -c user.email=smoke@localhost commit --quiet -m "v1.0.0"
+  git -C "$clone" push --quiet "$SMOKE_DIR/repo.git" main
+}
+
+# The put inputs: an artifact directory with the new file and its version.
+make_put_inputs() {
+  mkdir -p "$SMOKE_DIR/put/artifact"
+  cp "$SMOKE_DIR/http/files/hello-1.1.0.txt" "$SMOKE_DIR/put/artifact/"
+  printf '1.1.0\n' >"$SMOKE_DIR/put/artifact/version"
+}
+
+repository_source() {
+  jq -n --arg s3 "s3://$S3_ENDPOINT" --arg access "$S3_ACCESS_KEY" --arg secret "$S3_SECRET_KEY" '{
+    uri: "git+file:///smoke/repo.git#main",
+    options: {author_name: "smoke", author_email: "smoke@localhost"},
+    mirror_files: [{destination: ($s3 + "/mirror/{{.Name}}")}],
+    url_handlers: [{
+      type: "s3",
+      include: ["^" + ($s3 | gsub("\\."; "\\.")) + "/"],
+      options: {access_key: $access, secret_key: $secret, disable_ssl: true}
+    }]
+  }'
+}
+
+repository_check() {
+  local name=$1 version=$2 expected=$3 req out
+  out="$SMOKE_DIR/results/$name.json"
+  req=$(request "$name" --argjson source "$(repository_source)" --arg version "$version" \
+    '{source: $source} + (if $version == "" then {} else {version: {version: $version}} end)')
+  run_in "$REPOSITORY_CONTAINER" -- /opt/resource/check <"$req" >"$out"
+  expect_json "$out" "$expected"
+}
+
+repository_in() {
+  local version=$1 req out dest="$SMOKE_DIR/repository-in-$1"
+  out="$SMOKE_DIR/results/repository-in-$version.json"
+  req=$(request "repository-in-$version" --argjson source "$(repository_source)" --arg version "$version" \
+    '{source: $source, version: {version: $version}, params: {}}')
+  run_in "$REPOSITORY_CONTAINER" -- /opt/resource/in "/smoke/repository-in-$version" <"$req" >"$out"
+  expect_jq "$out" '.version.version == $v' --arg v "$version"
+  expect_jq "$out" '.metadata[0] == {name: "files", value: "1"}'
+  expect_same_file "$dest/hello-$version.txt" "$SMOKE_DIR/http/files/hello-$version.txt"
+  test -s "$dest/.resource/metalink.meta4"
+}
+
+repository_out() {
+  local req out="$SMOKE_DIR/results/repository-out.json"
+  req=$(request repository-out --argjson source "$(repository_source)" \
+    '{source: $source, params: {files: ["artifact/hello-*.txt"], version: "artifact/version"}}')
+  run_in "$REPOSITORY_CONTAINER" -- /opt/resource/out /smoke/put <"$req" >"$out"
+  expect_jq "$out" '.version == {version: "1.1.0"}'
+  expect_same_file "$S3_ROOT/mirror/hello-1.1.0.txt" "$SMOKE_DIR/put/artifact/hello-1.1.0.txt"
+  git --git-dir="$SMOKE_DIR/repo.git" show main:v1.1.0.meta4 | grep -q "s3://$S3_ENDPOINT/mirror/hello-1.1.0.txt"
+}
+
+repository_out_again_is_a_no_op() {
+  local before after req out="$SMOKE_DIR/results/repository-out-again.json"
+  before=$(git --git-dir="$SMOKE_DIR/repo.git" rev-parse main)
+  req=$(request repository-out-again --argjson source "$(repository_source)" \
+    '{source: $source, params: {files: ["artifact/hello-*.txt"], version: "artifact/version"}}')
+  run_in "$REPOSITORY_CONTAINER" -- /opt/resource/out /smoke/put <"$req" >"$out"
+  expect_jq "$out" '.version == {version: "1.1.0"}'
+  after=$(git --git-dir="$SMOKE_DIR/repo.git" rev-parse main)
+  [ "$before" = "$after" ] || { echo "a second identical put made commit $after"; return 1; }
+}
+
+smoke_metalink_repository() {
+  prepare_smoke
+  start_s3
+  make_git_repository
+  make_put_inputs
+  REPOSITORY_CONTAINER=$(new_container metalink-repository)
+  smoke_step "metalink-repository: check answers the latest version" \
+    repository_check repository-check-latest "" '[{"version":"1.0.0"}]'
+  smoke_step "metalink-repository: in downloads and verifies a file over http" repository_in 1.0.0
+  smoke_step "metalink-repository: out mirrors to S3 and publishes to git" repository_out
+  smoke_step "metalink-repository: check lists the published version" \
+    repository_check repository-check-from 1.0.0 '[{"version":"1.0.0"},{"version":"1.1.0"}]'
+  smoke_step "metalink-repository: in downloads from the S3 mirror" repository_in 1.1.0
+  smoke_step "metalink-repository: out of the same content again is a no-op" repository_out_again_is_a_no_op
+}
