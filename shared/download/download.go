@@ -6,22 +6,307 @@ package download
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"path/filepath"
+	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/fanout"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/progress"
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
-// Options configure downloads.
+// DefaultRetries is how often one URL is retried after transient failures
+// in a row (the count starts again whenever a try moved bytes).
+const DefaultRetries = 3
+
+// Options configure downloads. The zero value works: default handlers,
+// no output, 3 retries after 1s, 2s and 4s.
 type Options struct {
-	Reader   transfer.Handler // usually a transfer.Router
+	Reader   transfer.Handler // usually a transfer.Router; nil: transfer.Defaults()
 	Verify   verify.Options
 	Progress io.Writer // stderr: one progress line per file every few seconds
 	Location string    // preferred location, first within a priority
+
+	// Report receives verification results and notes (skipped metaurls,
+	// retries, failed mirrors): stderr. Nil discards them.
+	Report io.Writer
+	// Retries of one URL after transient failures: 0 means DefaultRetries,
+	// a negative number none.
+	Retries int
+	// Backoff is the wait before retry n (1, 2, …); nil means 1s, 2s, 4s, ….
+	Backoff func(retry int) time.Duration
+	// ProgressInterval is the time between progress lines; 0: 5 seconds.
+	ProgressInterval time.Duration
 }
 
-// File downloads f to dir/f.Name (f.Name already validated), verified.
+func (o Options) withDefaults() Options {
+	if o.Reader == nil {
+		o.Reader = transfer.Defaults()
+	}
+	if o.Report == nil {
+		o.Report = io.Discard
+	}
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.Backoff == nil {
+		o.Backoff = func(retry int) time.Duration { return time.Second << (retry - 1) }
+	}
+	return o
+}
+
+// File downloads f to dir/f.Name (f.Name already validated), verified. On
+// failure nothing is left under dir/f.Name by this call and the error names
+// the file and the last error of each URL tried.
 func File(ctx context.Context, f metalink.File, dir string, opts Options) error {
-	return errors.New("download: File not implemented")
+	d := &downloader{file: f, opts: opts.withDefaults()}
+	if err := d.run(ctx, dir); err != nil {
+		return fmt.Errorf("download %s: %w", f.Name, err)
+	}
+	return nil
+}
+
+type downloader struct {
+	file  metalink.File
+	opts  Options
+	plan  *verify.Plan
+	meter *progress.Meter
+}
+
+func (d *downloader) run(ctx context.Context, dir string) error {
+	urls, err := d.prepare()
+	if err != nil {
+		return err
+	}
+	target, err := targetPath(dir, d.file.Name)
+	if err != nil {
+		return err
+	}
+	temp, err := createPartial(target)
+	if err != nil {
+		return err
+	}
+	defer temp.discard()
+	report, err := d.fetch(ctx, urls, temp)
+	if err != nil {
+		return err
+	}
+	if err := temp.commit(); err != nil {
+		return err
+	}
+	for _, line := range report {
+		_, _ = fmt.Fprintln(d.opts.Report, line)
+	}
+	return nil
+}
+
+// Sink receives the bytes Stream reads: a temporary file, or the uploads
+// of a mirror.
+type Sink interface {
+	// Rewind empties the sink before a URL is read from byte zero. Stream
+	// calls it before the first URL too.
+	Rewind() error
+	// Writers each receive every byte, in order, from a goroutine of their
+	// own. Their errors are the sink's failure, not the URL's: Stream then
+	// tries no other URL.
+	Writers() []io.Writer
+}
+
+// Stream reads f from its URLs in priority order into sink, verified while
+// the bytes stream, exactly as File does, and returns the verification
+// report. It leaves the sink as it is: on success the caller makes the bytes
+// visible, on failure it discards them.
+func Stream(ctx context.Context, f metalink.File, sink Sink, opts Options) ([]string, error) {
+	d := &downloader{file: f, opts: opts.withDefaults()}
+	urls, err := d.prepare()
+	if err != nil {
+		return nil, err
+	}
+	return d.fetch(ctx, urls, sink)
+}
+
+// fetch meters the transfer of the first URL that delivers verified bytes.
+func (d *downloader) fetch(ctx context.Context, urls []string, sink Sink) ([]string, error) {
+	d.meter = progress.Start(d.opts.Progress, d.file.Name, progress.Options{Interval: d.opts.ProgressInterval})
+	d.meter.SetTotal(d.plan.Size())
+	defer d.meter.Stop()
+	return d.fetchAny(ctx, urls, sink)
+}
+
+// prepare decides what to verify and from where, failing before any
+// transfer when that cannot be done, and notes what will not be used or
+// checked. It returns the URLs to try, in order.
+func (d *downloader) prepare() ([]string, error) {
+	plan, err := verify.NewPlan(d.file, d.opts.Verify)
+	if err != nil {
+		return nil, err
+	}
+	d.plan = plan
+	if !plan.HasHash() && !d.opts.Verify.SkipHash {
+		d.note("warning: the metalink gives no hash, the bytes are not verified")
+	}
+	for _, meta := range d.file.MetaURLs {
+		d.note("skipping metaurl %s (%s): metaurls are not supported", meta.URL, meta.MediaType)
+	}
+	urls := orderURLs(d.file.URLs, d.opts.Location)
+	if len(urls) == 0 {
+		return nil, errors.New("no usable URL")
+	}
+	return urls, nil
+}
+
+// fetchAny tries each URL in turn until one delivers verified bytes.
+func (d *downloader) fetchAny(ctx context.Context, urls []string, sink Sink) ([]string, error) {
+	var failed attemptsError
+	for _, rawURL := range urls {
+		report, err := d.fetchFrom(ctx, rawURL, sink)
+		if err == nil {
+			return report, nil
+		}
+		if ctx.Err() != nil || isLocal(err) {
+			return nil, err
+		}
+		failed = append(failed, attempt{url: rawURL, err: err})
+		d.note("%s failed: %v", rawURL, err)
+	}
+	return nil, failed
+}
+
+// fetchFrom streams one URL into sink from byte zero through a fresh checker.
+func (d *downloader) fetchFrom(ctx context.Context, rawURL string, sink Sink) ([]string, error) {
+	if !d.opts.Reader.Handles(rawURL) {
+		return nil, transfer.UnsupportedScheme(rawURL)
+	}
+	if err := sink.Rewind(); err != nil {
+		return nil, asLocal(err)
+	}
+	d.meter.Restart()
+	checker := d.plan.Start()
+	fan := fanout.New(ctx, append(localWriters(sink.Writers()), checker.Writers()...)...)
+	transferErr := d.transferWithRetries(ctx, fan, rawURL)
+	consumerErr := fan.Close()
+	report, verifyErr := checker.Finish()
+	switch {
+	case isLocal(consumerErr):
+		return nil, consumerErr
+	case transferErr != nil:
+		return nil, transferErr
+	case consumerErr != nil:
+		return nil, consumerErr
+	case verifyErr != nil:
+		return nil, verifyErr
+	}
+	return report, nil
+}
+
+// transferWithRetries feeds fan from rawURL, resuming after transient
+// failures from the bytes already handed on, so the hashes carry on too.
+func (d *downloader) transferWithRetries(ctx context.Context, fan *fanout.Fanout, rawURL string) error {
+	failures := 0
+	for {
+		before := fan.Fed()
+		err := d.transferOnce(fan, rawURL)
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return context.Cause(ctx)
+		case fan.Failure() != nil:
+			return fan.Failure()
+		case !transfer.IsTransient(err):
+			return err
+		}
+		if fan.Fed() > before {
+			failures = 0
+		}
+		failures++
+		if failures > d.opts.Retries {
+			return fmt.Errorf("%w (tried %d times)", err, failures)
+		}
+		wait := d.opts.Backoff(failures)
+		d.note("%s: %v; retry %d of %d in %s from byte %d", rawURL, err, failures, d.opts.Retries, wait, fan.Fed())
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+func (d *downloader) transferOnce(fan *fanout.Fanout, rawURL string) error {
+	body, size, err := d.opts.Reader.Open(fan.Context(), rawURL, fan.Fed())
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	if err := d.plan.CheckAnnouncedSize(size); err != nil {
+		return err
+	}
+	if d.plan.Size() < 0 {
+		d.meter.SetTotal(size)
+	}
+	if err := fan.CopyFrom(body, d.meter.Add); err != nil {
+		return err
+	}
+	if size >= 0 && fan.Fed() < size {
+		return transfer.Transient(fmt.Errorf("the transfer ended after %d of %d bytes", fan.Fed(), size))
+	}
+	return nil
+}
+
+// note writes one line about this file to the report, never with userinfo.
+func (d *downloader) note(format string, args ...any) {
+	_, _ = fmt.Fprintln(d.opts.Report, protocol.Redact(d.file.Name+": "+fmt.Sprintf(format, args...)))
+}
+
+func sleep(ctx context.Context, wait time.Duration) error {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// attemptsError lists the last error of every URL tried, on one line.
+type attemptsError []attempt
+
+type attempt struct {
+	url string
+	err error
+}
+
+func (e attemptsError) Error() string {
+	text := ""
+	for i, a := range e {
+		if i > 0 {
+			text += "; "
+		}
+		text += a.url + ": " + a.err.Error()
+	}
+	return protocol.Redact(text)
+}
+
+// Unwrap gives each URL's error, for errors.Is and errors.As.
+func (e attemptsError) Unwrap() []error {
+	errs := make([]error, len(e))
+	for i, a := range e {
+		errs[i] = a.err
+	}
+	return errs
+}
+
+// targetPath joins dir and a file name, refusing names that would leave dir.
+func targetPath(dir, name string) (string, error) {
+	if !filepath.IsLocal(name) {
+		return "", fmt.Errorf("file name %q is not a relative path inside the destination", name)
+	}
+	return filepath.Join(dir, name), nil
 }

@@ -5,7 +5,12 @@ package transfer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/url"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 // Handler reads one family of URLs.
@@ -14,7 +19,8 @@ type Handler interface {
 	Handles(rawURL string) bool
 	// Open returns the bytes of rawURL from offset on (offset > 0 resumes a
 	// partial transfer) and the total size of the resource, or -1 if unknown.
-	// Errors worth retrying are wrapped with Transient.
+	// Errors worth retrying are wrapped with Transient. The body honours ctx:
+	// cancelling it ends a blocked Read. Errors never contain URL userinfo.
 	Open(ctx context.Context, rawURL string, offset int64) (body io.ReadCloser, size int64, err error)
 }
 
@@ -23,17 +29,72 @@ type Router []Handler
 
 // Open implements Handler over the router.
 func (r Router) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCloser, int64, error) {
-	return nil, 0, errors.New("transfer: Router.Open not implemented")
+	for _, h := range r {
+		if h.Handles(rawURL) {
+			return h.Open(ctx, rawURL, offset)
+		}
+	}
+	return nil, 0, fmt.Errorf("%w in %s", UnsupportedScheme(rawURL), protocol.Redact(rawURL))
 }
 
 // Handles reports whether any handler takes rawURL.
-func (r Router) Handles(rawURL string) bool { return false }
+func (r Router) Handles(rawURL string) bool {
+	for _, h := range r {
+		if h.Handles(rawURL) {
+			return true
+		}
+	}
+	return false
+}
 
 // Defaults returns the handlers every resource has: file, http(s) and ftp.
-func Defaults() Router { return nil }
+func Defaults() Router {
+	return Router{NewFile(), NewHTTP(), NewFTP()}
+}
+
+// ErrUnsupportedScheme is matched (errors.Is) by UnsupportedScheme errors.
+var ErrUnsupportedScheme = errors.New("unsupported URL scheme")
+
+// UnsupportedScheme says that no handler reads rawURL, naming its scheme but
+// not the URL itself, so callers that already print the URL do not repeat it.
+func UnsupportedScheme(rawURL string) error {
+	return fmt.Errorf("%w %q", ErrUnsupportedScheme, Scheme(rawURL))
+}
+
+// Scheme returns the lower-cased scheme of rawURL, or "" when it has none.
+func Scheme(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		before, _, found := strings.Cut(rawURL, "://")
+		if !found {
+			return ""
+		}
+		return strings.ToLower(before)
+	}
+	return strings.ToLower(u.Scheme)
+}
+
+// TransientError marks an error worth a retry; find it with errors.As.
+type TransientError struct {
+	Err error
+}
+
+func (e *TransientError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the marked error.
+func (e *TransientError) Unwrap() error { return e.Err }
 
 // Transient marks err as worth a retry (connection reset, 5xx, timeout).
-func Transient(err error) error { return err }
+// A nil err stays nil.
+func Transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &TransientError{Err: err}
+}
 
 // IsTransient reports whether err was marked by Transient.
-func IsTransient(err error) bool { return false }
+func IsTransient(err error) bool {
+	var transient *TransientError
+	return errors.As(err, &transient)
+}

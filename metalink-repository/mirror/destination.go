@@ -1,0 +1,139 @@
+package mirror
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+)
+
+// destination is one place a file is copied to.
+type destination interface {
+	// String is the URL without credentials: for messages and, unless a url
+	// template says otherwise, for the metalink.
+	String() string
+	// existing describes the copy the destination holds now; nil when none.
+	existing(ctx context.Context) (*existing, error)
+	// create starts a new copy of f that becomes visible only when committed.
+	create(ctx context.Context, f metalink.File) (upload, error)
+	// labelled reports whether a copy carries f's hashes from its start (S3
+	// metadata is fixed when an upload begins), so that it can start only
+	// once they are known.
+	labelled() bool
+}
+
+// existing is a copy already at a destination.
+type existing struct {
+	size int64
+	// digest returns the copy's hex digest of hashType, "" when unknown.
+	digest func(ctx context.Context, hashType string) (string, error)
+}
+
+// holds reports whether the copy is f: the same size and the same digest of
+// the strongest hash f carries. Without any hash nothing can be proved, so
+// the copy is written again.
+func (e *existing) holds(ctx context.Context, f metalink.File) (bool, error) {
+	if e == nil || e.size != int64(f.Size) {
+		return false, nil
+	}
+	want, ok := strongest(f)
+	if !ok {
+		return false, nil
+	}
+	got, err := e.digest(ctx, want.Type)
+	if err != nil {
+		return false, err
+	}
+	return strings.EqualFold(got, want.Hash), nil
+}
+
+// upload is a copy under way. Bytes written to it stay invisible under the
+// destination's name until commit; abort leaves nothing there.
+type upload interface {
+	io.Writer
+	commit() error
+	abort(cause error)
+	// remote reports whether committing needs another machine, and so may fail.
+	remote() bool
+}
+
+// opener turns rendered destination URLs into destinations. S3 clients are
+// shared between destinations of the same endpoint, bucket and options.
+type opener struct {
+	baseDir  string
+	handlers []urlhandlers.Config
+
+	mu      sync.Mutex
+	clients map[clientKey]*s3Endpoint
+}
+
+type clientKey struct {
+	host, bucket, accessKey, secretKey string
+	opts                               s3store.Options
+}
+
+func newOpener(baseDir string, handlers []urlhandlers.Config) *opener {
+	return &opener{baseDir: baseDir, handlers: handlers, clients: map[clientKey]*s3Endpoint{}}
+}
+
+// check parses raw without connecting anywhere.
+func (o *opener) check(raw string) error {
+	switch schemeOf(raw) {
+	case "s3":
+		_, err := s3store.ParseURL(raw)
+		return err
+	case "file":
+		_, err := parseFileDestination(raw, o.baseDir)
+		return err
+	}
+	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", protocol.Redact(raw))
+}
+
+func (o *opener) open(ctx context.Context, raw string) (destination, error) {
+	if err := o.check(raw); err != nil {
+		return nil, err
+	}
+	if schemeOf(raw) == "file" {
+		path, _ := parseFileDestination(raw, o.baseDir)
+		return fileDestination{path: path}, nil
+	}
+	loc, _ := s3store.ParseURL(raw)
+	endpoint, err := o.s3Endpoint(ctx, loc, raw)
+	if err != nil {
+		return nil, err
+	}
+	return &s3Destination{loc: loc, s3Endpoint: endpoint}, nil
+}
+
+func (o *opener) s3Endpoint(ctx context.Context, loc s3store.Location, raw string) (*s3Endpoint, error) {
+	opts, err := urlhandlers.OptionsFor(o.handlers, raw)
+	if err != nil {
+		return nil, err
+	}
+	key := clientKey{host: loc.Host, bucket: loc.Bucket, accessKey: loc.AccessKey, secretKey: loc.SecretKey, opts: opts}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if endpoint, ok := o.clients[key]; ok {
+		return endpoint, nil
+	}
+	client, err := s3store.NewClient(ctx, loc, opts)
+	if err != nil {
+		return nil, fmt.Errorf("destination %s: %w", loc, err)
+	}
+	o.clients[key] = newS3Endpoint(client)
+	return o.clients[key], nil
+}
+
+func schemeOf(raw string) string {
+	scheme, _, found := strings.Cut(raw, "://")
+	if !found {
+		return ""
+	}
+	return strings.ToLower(scheme)
+}

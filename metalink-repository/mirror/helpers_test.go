@@ -1,0 +1,187 @@
+package mirror_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+)
+
+const bucket = "mirror"
+
+func randomBytes(n int, seed byte) []byte {
+	b := make([]byte, n)
+	_, _ = rand.NewChaCha8([32]byte{seed}).Read(b)
+	return b
+}
+
+func hexOf(sum []byte) string { return hex.EncodeToString(sum) }
+
+// allHashes are the four hashes a generated metalink carries, in its order.
+func allHashes(content []byte) []metalink.Hash {
+	s512, s256, s1, m5 := sha512.Sum512(content), sha256.Sum256(content), sha1.Sum(content), md5.Sum(content)
+	return []metalink.Hash{
+		{Type: "sha-512", Hash: hexOf(s512[:])},
+		{Type: "sha-256", Hash: hexOf(s256[:])},
+		{Type: "sha-1", Hash: hexOf(s1[:])},
+		{Type: "md5", Hash: hexOf(m5[:])},
+	}
+}
+
+// writeLocal writes content as name in a new directory and returns its path.
+func writeLocal(name string, content []byte) string {
+	path := filepath.Join(GinkgoT().TempDir(), name)
+	Expect(os.WriteFile(path, content, 0o644)).To(Succeed())
+	return path
+}
+
+// generated is the metalink out generates for local files before their hashes.
+func generated(version string, paths ...string) metalink.Metalink {
+	var m metalink.Metalink
+	for _, path := range paths {
+		info, err := os.Stat(path)
+		Expect(err).NotTo(HaveOccurred())
+		m.Files = append(m.Files, metalink.File{Name: filepath.Base(path), Version: version, Size: uint64(info.Size())})
+	}
+	return m
+}
+
+// described is a metalink file for content with a sha-512 and URLs.
+func described(name string, content []byte, urls ...string) metalink.File {
+	f := metalink.File{Name: name, Version: "1.0.0", Size: uint64(len(content)), Hashes: allHashes(content)[:1]}
+	for _, u := range urls {
+		f.URLs = append(f.URLs, metalink.URL{URL: u})
+	}
+	return f
+}
+
+func fileURL(path string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+}
+
+func priority(p uint) *uint { return &p }
+
+// run mirrors req with a log it returns.
+func run(req mirror.Request) (mirror.Result, string, error) {
+	var log safeBuffer
+	req.Log = &log
+	result, err := mirror.Run(context.Background(), req)
+	return result, log.String(), err
+}
+
+type safeBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *safeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *safeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// store is versitygw with a bucket and the handlers that reach it.
+type store struct {
+	server *s3server.Server
+}
+
+func startStore() store {
+	return store{server: s3server.Start(GinkgoT(), bucket)}
+}
+
+func (s store) handlers() []urlhandlers.Config {
+	return []urlhandlers.Config{{Type: "s3", Options: s.server.Options()}}
+}
+
+func (s store) url(key string) string { return s.server.URL(bucket, key) }
+
+// object returns the content and metadata of key, or ok=false when absent.
+func (s store) object(key string) (content []byte, metadata map[string]string, ok bool) {
+	out, err := s.server.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		Expect(err.Error()).To(ContainSubstring("NoSuchKey"))
+		return nil, nil, false
+	}
+	defer out.Body.Close()
+	content, err = io.ReadAll(out.Body)
+	Expect(err).NotTo(HaveOccurred())
+	return content, out.Metadata, true
+}
+
+// keys lists every object in the bucket.
+func (s store) keys() []string {
+	out, err := s.server.Client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	Expect(err).NotTo(HaveOccurred())
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
+}
+
+// pendingUploads counts multipart uploads that were neither completed nor aborted.
+func (s store) pendingUploads() int {
+	out, err := s.server.Client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+	Expect(err).NotTo(HaveOccurred())
+	return len(out.Uploads)
+}
+
+// source serves files over HTTP; a path under /corrupt/ serves the bytes
+// with one bit flipped, /gone/ answers 404.
+type source struct {
+	server *httptest.Server
+	files  map[string][]byte
+	hits   atomic.Int32
+}
+
+func startSource(files map[string][]byte) *source {
+	s := &source{files: files}
+	s.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.hits.Add(1)
+		dir, name, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		content, ok := s.files[name]
+		if !ok || dir == "gone" {
+			http.NotFound(w, r)
+			return
+		}
+		if dir == "corrupt" {
+			content = bytes.Clone(content)
+			content[len(content)/2] ^= 1
+		}
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(content))
+	}))
+	DeferCleanup(s.server.Close)
+	return s
+}
+
+func (s *source) url(dir, name string) string { return s.server.URL + "/" + dir + "/" + name }

@@ -1,0 +1,416 @@
+// Package mirror copies the files of a metalink to the destinations of
+// mirror_files (s3:// objects and file:// paths) and records the copies as
+// new URLs of the metalink. It also computes the hashes of files that out
+// generates a metalink for.
+//
+// Bytes are read once per file and fed to every destination and to the
+// hashers at the same time. A copy becomes visible only once the bytes that
+// made it are verified against the metalink's hashes: a file:// copy is
+// renamed into place, an S3 upload is completed, only then.
+package mirror
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/fanout"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/progress"
+	"github.com/metalink-resources/metalink-resources/shared/transfer"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
+)
+
+// DefaultConcurrency is how many files are copied at once.
+const DefaultConcurrency = 4
+
+// Request is the mirroring of one metalink.
+type Request struct {
+	Metalink metalink.Metalink
+	// Local, when set, holds for each file of the metalink the local path it
+	// was generated from: its hashes are computed from it and its copies
+	// read from it. Otherwise files are read from their URLs and verified.
+	Local   []string
+	Targets []Target
+	// BaseDir is what file://./relative destinations are relative to.
+	BaseDir string
+	// Handlers give the credentials for reading s3:// URLs and writing
+	// s3:// destinations.
+	Handlers []urlhandlers.Config
+	Verify   verify.Options // for files read from their URLs
+	Log      io.Writer      // progress and what was copied where; nil discards
+	// Concurrency is how many files are copied at once; 0: DefaultConcurrency.
+	Concurrency int
+	// ProgressInterval is the time between progress lines; 0: 5 seconds.
+	ProgressInterval time.Duration
+}
+
+// Result is the metalink with the hashes of generated files and the URLs of
+// every copy, and what it took.
+type Result struct {
+	Metalink metalink.Metalink
+	Copied   int   // copies written
+	Present  int   // copies that were already there
+	Bytes    int64 // bytes written to destinations
+}
+
+// Run copies every file to every target. Every template is rendered and
+// every destination parsed before any byte moves, so that a mistake in
+// mirror_files costs no upload. When Run fails, no copy it made is left
+// unfinished; copies it completed stay (they hold verified bytes).
+func Run(ctx context.Context, req Request) (Result, error) {
+	env, err := newEnvironment(req)
+	if err != nil {
+		return Result{}, err
+	}
+	jobs := make([]*job, len(req.Metalink.Files))
+	for i, f := range req.Metalink.Files {
+		if jobs[i], err = env.plan(ctx, f, localPath(req.Local, i)); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := checkDistinct(jobs); err != nil {
+		return Result{}, err
+	}
+	group, groupCtx := errgroup.WithContext(ctx)
+	group.SetLimit(orDefault(req.Concurrency, DefaultConcurrency))
+	for _, j := range jobs {
+		group.Go(func() error { return j.run(groupCtx) })
+	}
+	if err := group.Wait(); err != nil {
+		return Result{}, err
+	}
+	return assemble(req.Metalink, jobs), nil
+}
+
+func localPath(local []string, i int) string {
+	if i < len(local) {
+		return local[i]
+	}
+	return ""
+}
+
+func orDefault(value, fallback int) int {
+	if value > 0 {
+		return value
+	}
+	return fallback
+}
+
+// environment is what every job of a Run shares.
+type environment struct {
+	targets  []compiledTarget
+	opener   *opener
+	reader   transfer.Handler
+	verify   verify.Options
+	log      io.Writer
+	interval time.Duration
+}
+
+func newEnvironment(req Request) (*environment, error) {
+	targets, err := compileTargets(req.Targets)
+	if err != nil {
+		return nil, err
+	}
+	router, err := urlhandlers.Router(req.Handlers)
+	if err != nil {
+		return nil, fmt.Errorf("url_handlers: %w", err)
+	}
+	log := req.Log
+	if log == nil {
+		log = io.Discard
+	}
+	return &environment{
+		targets: targets, opener: newOpener(req.BaseDir, req.Handlers), reader: router,
+		verify: req.Verify, log: log, interval: req.ProgressInterval,
+	}, nil
+}
+
+// job is one file and its copies.
+type job struct {
+	env    *environment
+	file   metalink.File // a generated file's hashes are filled in by its first pass
+	local  string        // a generated file's path; "" when read from its URLs
+	copies []*copyState  // one per target
+}
+
+// copyState is one file at one target.
+type copyState struct {
+	target   compiledTarget
+	rendered *rendered   // nil until the file's hashes are known, when the templates use them
+	dest     destination // opened with rendered
+	done     bool        // the destination holds the file
+	written  bool        // ... because this run copied it
+}
+
+// plan renders what can be rendered now and checks the rest against
+// made-up hashes, so that template and URL mistakes surface before any
+// upload.
+func (e *environment) plan(ctx context.Context, f metalink.File, local string) (*job, error) {
+	if local == "" && len(e.targets) > 0 && len(f.URLs) == 0 {
+		return nil, fmt.Errorf("mirror %s: the metalink gives no URL to copy it from", f.Name)
+	}
+	j := &job{env: e, file: f, local: local}
+	for _, target := range e.targets {
+		state := &copyState{target: target}
+		j.copies = append(j.copies, state)
+		if local == "" {
+			if err := state.open(ctx, e.opener, f); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		sample, deferred, err := target.sample(f)
+		if err != nil {
+			return nil, err
+		}
+		if !deferred {
+			if err := state.open(ctx, e.opener, f); err != nil {
+				return nil, err
+			}
+		} else if err := e.opener.check(sample.destination); err != nil {
+			return nil, fmt.Errorf("%s: %w", target.name("destination"), err)
+		}
+	}
+	return j, nil
+}
+
+// checkDistinct refuses two files copied to the same destination, where
+// the second would silently replace the first.
+func checkDistinct(jobs []*job) error {
+	owners := map[string]string{}
+	for _, j := range jobs {
+		for _, state := range j.copies {
+			if state.dest == nil {
+				continue
+			}
+			where := state.dest.String()
+			if owner, taken := owners[where]; taken && owner != j.file.Name {
+				return fmt.Errorf("%s: %s and %s would both be copied to %s", state.target.name("destination"), owner, j.file.Name, where)
+			}
+			owners[where] = j.file.Name
+		}
+	}
+	return nil
+}
+
+func (s *copyState) open(ctx context.Context, o *opener, f metalink.File) error {
+	r, err := s.target.render(f)
+	if err != nil {
+		return err
+	}
+	dest, err := o.open(ctx, r.destination)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.target.name("destination"), err)
+	}
+	s.rendered, s.dest = &r, dest
+	return nil
+}
+
+func (j *job) run(ctx context.Context) error {
+	if j.local != "" {
+		if err := j.generate(ctx); err != nil {
+			return err
+		}
+	}
+	if err := j.copyRemaining(ctx); err != nil {
+		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
+	}
+	return nil
+}
+
+// generate reads a generated file once: its hashes are computed while the
+// bytes already stream to the destinations that can take them before the
+// hashes are known (a file:// copy that is not there yet).
+func (j *job) generate(ctx context.Context) error {
+	early := &copies{ctx: ctx, file: j.file}
+	var earlyStates []*copyState
+	for _, state := range j.copies {
+		if state.dest == nil || state.dest.labelled() {
+			continue
+		}
+		present, err := state.dest.existing(ctx)
+		if err != nil {
+			return fmt.Errorf("mirror %s: %w", j.file.Name, err)
+		}
+		// A copy of the same size may be the file: that needs the hashes.
+		if present == nil || present.size != int64(j.file.Size) {
+			early.dests = append(early.dests, state.dest)
+			earlyStates = append(earlyStates, state)
+		}
+	}
+	hashes, err := j.readLocal(ctx, early)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", j.local, err)
+	}
+	j.file.Hashes = hashes
+	if err := early.commit(); err != nil {
+		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
+	}
+	for _, state := range earlyStates {
+		j.copied(state)
+	}
+	return nil
+}
+
+// readLocal feeds the local file to the hashers and to the early copies,
+// which are left uncommitted on success and dropped on failure.
+func (j *job) readLocal(ctx context.Context, early *copies) ([]metalink.Hash, error) {
+	source, err := os.Open(j.local)
+	if err != nil {
+		return nil, err
+	}
+	defer source.Close()
+	if err := early.Rewind(); err != nil {
+		return nil, err
+	}
+	meter := progress.Start(j.env.log, j.file.Name, progress.Options{Interval: j.env.interval})
+	meter.SetTotal(int64(j.file.Size))
+	sums := newDigests()
+	fan := fanout.New(ctx, append(early.Writers(), sums.writers()...)...)
+	copyErr := fan.CopyFrom(source, meter.Add)
+	err = firstError(copyErr, fan.Close())
+	meter.Stop()
+	if err == nil && uint64(fan.Fed()) != j.file.Size {
+		err = fmt.Errorf("the file changed while it was read: %d bytes instead of %d", fan.Fed(), j.file.Size)
+	}
+	if err != nil {
+		early.abort(err)
+		return nil, err
+	}
+	return sums.result(), nil
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyRemaining copies the file, hashes known, to every destination that
+// does not hold it yet, in one verified pass over its bytes.
+func (j *job) copyRemaining(ctx context.Context) error {
+	pending, states, err := j.pending(ctx)
+	if err != nil || len(states) == 0 {
+		return err
+	}
+	report, err := download.Stream(ctx, j.source(), pending, j.downloadOptions())
+	if err == nil {
+		err = pending.commit()
+	}
+	if err != nil {
+		pending.abort(err)
+		return err
+	}
+	for _, line := range report {
+		fmt.Fprintln(j.env.log, line)
+	}
+	for _, state := range states {
+		j.copied(state)
+	}
+	return nil
+}
+
+// pending returns the copies still to make, leaving out destinations that
+// already hold the file.
+func (j *job) pending(ctx context.Context) (*copies, []*copyState, error) {
+	pending := &copies{ctx: ctx, file: j.file}
+	var states []*copyState
+	for _, state := range j.copies {
+		if state.done {
+			continue
+		}
+		if state.dest == nil {
+			if err := state.open(ctx, j.env.opener, j.file); err != nil {
+				return nil, nil, err
+			}
+		}
+		present, err := state.dest.existing(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		holds, err := present.holds(ctx, j.file)
+		if err != nil {
+			return nil, nil, err
+		}
+		if holds {
+			state.done = true
+			fmt.Fprintf(j.env.log, "%s: %s already holds it\n", j.file.Name, state.dest)
+			continue
+		}
+		pending.dests = append(pending.dests, state.dest)
+		states = append(states, state)
+	}
+	return pending, states, nil
+}
+
+func (j *job) copied(state *copyState) {
+	state.done, state.written = true, true
+	fmt.Fprintf(j.env.log, "%s: copied to %s\n", j.file.Name, state.dest)
+}
+
+// source is the file as it is read: from its local path when generated.
+func (j *job) source() metalink.File {
+	f := j.file
+	if j.local != "" {
+		f.URLs = []metalink.URL{{URL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(j.local)}).String()}}
+	}
+	return f
+}
+
+func (j *job) downloadOptions() download.Options {
+	opts := download.Options{
+		Reader: j.env.reader, Verify: j.env.verify, Progress: j.env.log, Report: j.env.log,
+		ProgressInterval: j.env.interval,
+	}
+	if j.local != "" {
+		// The hashes were just computed from this file: a change since is caught.
+		opts.Verify = verify.Options{}
+	}
+	return opts
+}
+
+// assemble is the metalink with every file's hashes and copies.
+func assemble(m metalink.Metalink, jobs []*job) Result {
+	result := Result{Metalink: m}
+	result.Metalink.Files = slices.Clone(m.Files)
+	for i, j := range jobs {
+		f := j.file
+		f.URLs = slices.Clone(f.URLs)
+		for _, state := range j.copies {
+			f.URLs = appendURL(f.URLs, state)
+			if state.written {
+				result.Copied++
+				result.Bytes += int64(f.Size)
+			} else {
+				result.Present++
+			}
+		}
+		result.Metalink.Files[i] = f
+	}
+	return result
+}
+
+// appendURL records a copy, unless the metalink already lists its URL.
+func appendURL(urls []metalink.URL, state *copyState) []metalink.URL {
+	recorded := state.rendered.recordedURL
+	if recorded == "" {
+		recorded = state.dest.String()
+	}
+	if slices.ContainsFunc(urls, func(u metalink.URL) bool { return u.URL == recorded }) {
+		return urls
+	}
+	return append(urls, metalink.URL{URL: recorded, Location: state.target.Location, Priority: state.target.Priority})
+}

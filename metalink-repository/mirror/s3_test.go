@@ -1,0 +1,135 @@
+package mirror_test
+
+import (
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+)
+
+var _ = Describe("Run with S3 and file destinations", func() {
+	var (
+		s3      store
+		big     []byte // several parts
+		small   []byte // one PutObject
+		origin  *source
+		out     string
+		targets []mirror.Target
+	)
+
+	BeforeEach(func() {
+		s3 = startStore()
+		big, small = randomBytes(12<<20+5, 3), []byte("small file")
+		origin = startSource(map[string][]byte{"big.tgz": big, "small.txt": small})
+		out = GinkgoT().TempDir()
+		targets = []mirror.Target{
+			{Destination: s3.url("releases/{{.Version}}/{{.Name}}"), Priority: priority(1)},
+			{Destination: "file://" + out + "/{{.Name}}", Priority: priority(2)},
+		}
+	})
+
+	releaseFrom := func(dir string) metalink.Metalink {
+		return metalink.Metalink{Files: []metalink.File{
+			described("big.tgz", big, origin.url(dir, "big.tgz")),
+			described("small.txt", small, origin.url(dir, "small.txt")),
+		}}
+	}
+
+	It("copies every file, large ones in parts, and records s3:// URLs", func() {
+		result, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		Expect(err).NotTo(HaveOccurred())
+		content, metadata, ok := s3.object("releases/1.0.0/big.tgz")
+		Expect(ok).To(BeTrue())
+		Expect(content).To(Equal(big))
+		Expect(metadata).To(HaveKeyWithValue("sha-512", allHashes(big)[0].Hash))
+		content, _, _ = s3.object("releases/1.0.0/small.txt")
+		Expect(content).To(Equal(small))
+		Expect(os.ReadFile(filepath.Join(out, "big.tgz"))).To(Equal(big))
+		Expect(result.Metalink.Files[0].URLs).To(Equal([]metalink.URL{
+			{URL: origin.url("files", "big.tgz")},
+			{URL: s3.url("releases/1.0.0/big.tgz"), Priority: priority(1)},
+			{URL: fileURL(filepath.Join(out, "big.tgz")), Priority: priority(2)},
+		}))
+		Expect(s3.pendingUploads()).To(BeZero())
+	})
+
+	It("uploads nothing when run again", func() {
+		_, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		Expect(err).NotTo(HaveOccurred())
+		requests := origin.hits.Load()
+
+		result, log, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(result.Copied).To(BeZero())
+		Expect(result.Present).To(Equal(4))
+		Expect(origin.hits.Load()).To(Equal(requests), "the source was read again")
+		Expect(log).To(ContainSubstring("big.tgz: " + s3.url("releases/1.0.0/big.tgz") + " already holds it"))
+	})
+
+	It("copies a generated file to S3 with its hashes as metadata", func() {
+		path := writeLocal("big.tgz", big)
+		result, _, err := run(mirror.Request{
+			Metalink: generated("2.0.0", path), Local: []string{path}, Targets: targets, Handlers: s3.handlers(),
+		})
+		Expect(err).NotTo(HaveOccurred())
+		content, metadata, ok := s3.object("releases/2.0.0/big.tgz")
+		Expect(ok).To(BeTrue())
+		Expect(content).To(Equal(big))
+		Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(big)[1].Hash))
+		Expect(result.Metalink.Files[0].Hashes).To(Equal(allHashes(big)))
+	})
+
+	It("starts every copy over from the next URL when the preferred one serves corrupt bytes", func() {
+		release := releaseFrom("files")
+		release.Files[0].URLs = []metalink.URL{
+			{URL: origin.url("corrupt", "big.tgz"), Priority: priority(1)},
+			{URL: origin.url("files", "big.tgz"), Priority: priority(2)},
+		}
+		result, log, err := run(mirror.Request{Metalink: release, Targets: targets, Handlers: s3.handlers()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(log).To(ContainSubstring(origin.url("corrupt", "big.tgz") + " failed: sha-512 mismatch"))
+		content, _, _ := s3.object("releases/1.0.0/big.tgz")
+		Expect(content).To(Equal(big))
+		Expect(os.ReadFile(filepath.Join(out, "big.tgz"))).To(Equal(big))
+		Expect(s3.pendingUploads()).To(BeZero(), "the copy from the corrupt URL was aborted")
+		Expect(result.Copied).To(Equal(4))
+	})
+
+	It("aborts every copy when the source serves corrupt bytes: no object, no file, no pending upload", func() {
+		_, _, err := run(mirror.Request{Metalink: releaseFrom("corrupt"), Targets: targets, Handlers: s3.handlers()})
+		Expect(err).To(MatchError(ContainSubstring("sha-512 mismatch")))
+		Expect(s3.keys()).To(BeEmpty())
+		Expect(s3.pendingUploads()).To(BeZero())
+		Expect(os.ReadDir(out)).To(BeEmpty())
+	})
+
+	It("aborts when S3 refuses a part: no object and no pending multipart upload", func() {
+		proxy := s3server.StartRefusingProxy(GinkgoT(), s3.server, 2)
+		targets[0].Destination = proxy.URL(bucket, "releases/{{.Name}}")
+		_, _, err := run(mirror.Request{
+			Metalink: metalink.Metalink{Files: releaseFrom("files").Files[:1]},
+			Targets:  targets,
+			Handlers: []urlhandlers.Config{{Type: "s3", Options: s3.server.Options()}},
+		})
+		Expect(err).To(MatchError(ContainSubstring("put " + proxy.URL(bucket, "releases/big.tgz") + ": HTTP 500 (InternalError: disk failure)")))
+		Expect(proxy.Refused()).To(BeNumerically(">=", 1))
+		Expect(s3.keys()).To(BeEmpty())
+		Expect(s3.pendingUploads()).To(BeZero())
+		Expect(os.ReadDir(out)).To(BeEmpty())
+	})
+
+	It("fails on wrong credentials and stores nothing", func() {
+		wrong := []urlhandlers.Config{{Type: "s3", Options: map[string]any{"access_key": "nobody", "secret_key": "wrong-secret", "disable_ssl": true}}}
+		_, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: wrong})
+		Expect(err).To(MatchError(ContainSubstring(s3.url("releases/1.0.0/"))))
+		Expect(err).To(MatchError(ContainSubstring("access key")))
+		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret"))
+		Expect(s3.keys()).To(BeEmpty())
+	})
+})

@@ -1,0 +1,147 @@
+package mirror
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+)
+
+// Target is one mirror_files entry: where each file is copied to and how
+// the copy is recorded in the metalink.
+type Target struct {
+	// Destination is a text/template over the file (see File) that renders
+	// an s3:// or file:// URL.
+	Destination string
+	// URL, when set, is a text/template over the file that renders the URL
+	// recorded instead of the destination, such as a public https address.
+	URL      string
+	Location string
+	Priority *uint
+}
+
+// File is what destination and url templates see: every field of the
+// metalink file (.Name, .Version, .Size, .Hashes, .URLs, …) plus .MD5,
+// .SHA1, .SHA256 and .SHA512, the hex digest of that type or "".
+type File struct {
+	metalink.File
+}
+
+// MD5 is the file's md5 digest, or "".
+func (f File) MD5() string { return f.digest("md5") }
+
+// SHA1 is the file's sha-1 digest, or "".
+func (f File) SHA1() string { return f.digest("sha-1") }
+
+// SHA256 is the file's sha-256 digest, or "".
+func (f File) SHA256() string { return f.digest("sha-256") }
+
+// SHA512 is the file's sha-512 digest, or "".
+func (f File) SHA512() string { return f.digest("sha-512") }
+
+func (f File) digest(hashType string) string {
+	for _, h := range f.Hashes {
+		if strings.EqualFold(strings.TrimSpace(h.Type), hashType) {
+			return strings.ToLower(strings.TrimSpace(h.Hash))
+		}
+	}
+	return ""
+}
+
+// compiledTarget is a Target whose templates parsed.
+type compiledTarget struct {
+	Target
+	index       int
+	destination *template.Template
+	url         *template.Template // nil: record the destination
+}
+
+// compileTargets parses every template, naming the one at fault.
+func compileTargets(targets []Target) ([]compiledTarget, error) {
+	compiled := make([]compiledTarget, len(targets))
+	for i, t := range targets {
+		c := compiledTarget{Target: t, index: i}
+		var err error
+		if c.destination, err = parseTemplate(c.name("destination"), t.Destination); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(t.URL) != "" {
+			if c.url, err = parseTemplate(c.name("url"), t.URL); err != nil {
+				return nil, err
+			}
+		}
+		compiled[i] = c
+	}
+	return compiled, nil
+}
+
+func (c compiledTarget) name(field string) string {
+	return fmt.Sprintf("mirror_files[%d].%s", c.index, field)
+}
+
+func parseTemplate(name, text string) (*template.Template, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("%s is empty", name)
+	}
+	// text/template's errors start with "template: NAME:LINE:COLUMN".
+	return template.New(name).Option("missingkey=error").Parse(text)
+}
+
+// rendered is where one file goes for one target.
+type rendered struct {
+	destination string
+	recordedURL string // "" : the destination's own URL
+}
+
+// render executes the target's templates for f.
+func (c compiledTarget) render(f metalink.File) (rendered, error) {
+	destination, err := execute(c.destination, f)
+	if err != nil {
+		return rendered{}, err
+	}
+	if strings.TrimSpace(destination) == "" {
+		return rendered{}, fmt.Errorf("%s rendered an empty destination for %s", c.name("destination"), f.Name)
+	}
+	r := rendered{destination: destination}
+	if c.url != nil {
+		if r.recordedURL, err = execute(c.url, f); err != nil {
+			return rendered{}, err
+		}
+	}
+	return r, nil
+}
+
+func execute(t *template.Template, f metalink.File) (string, error) {
+	var out bytes.Buffer
+	if err := t.Execute(&out, File{File: f}); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(out.String()), nil
+}
+
+// sample renders the target for a file whose hashes are not known yet, with
+// made-up ones, which surfaces any template error. It reports whether the
+// rendering depends on the hashes, by rendering with a second set and
+// comparing: only then must the destination wait until they are computed.
+func (c compiledTarget) sample(f metalink.File) (r rendered, dependsOnHashes bool, err error) {
+	first, err := c.render(withHashes(f, "0"))
+	if err != nil {
+		return rendered{}, false, err
+	}
+	second, err := c.render(withHashes(f, "f"))
+	if err != nil {
+		return rendered{}, false, err
+	}
+	return first, first != second, nil
+}
+
+// withHashes gives f a digest of every type made of digit alone.
+func withHashes(f metalink.File, digit string) metalink.File {
+	f.Hashes = nil
+	for _, algo := range algorithms() {
+		f.Hashes = append(f.Hashes, metalink.Hash{Type: algo.name, Hash: strings.Repeat(digit, algo.new().Size()*2)})
+	}
+	return f
+}

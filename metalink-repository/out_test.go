@@ -1,0 +1,241 @@
+package metalinkrepository_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+)
+
+// buildDir is the directory Concourse hands to out: the put step's inputs.
+type buildDir string
+
+func newBuildDir() buildDir { return buildDir(GinkgoT().TempDir()) }
+
+func (b buildDir) write(path, content string) {
+	target := filepath.Join(string(b), filepath.FromSlash(path))
+	Expect(os.MkdirAll(filepath.Dir(target), 0o755)).To(Succeed())
+	Expect(os.WriteFile(target, []byte(content), 0o644)).To(Succeed())
+}
+
+func runOut(stdin string, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	argv := append([]string{"out"}, args...)
+	code := metalinkrepository.NewOut(strings.NewReader(stdin), &stdout, &stderr, argv).Run(context.Background())
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// outAnswer is out's JSON answer.
+type outAnswer struct {
+	Version  map[string]string   `json:"version"`
+	Metadata []map[string]string `json:"metadata"`
+}
+
+func (r result) outAnswer() outAnswer {
+	var answer outAnswer
+	Expect(json.Unmarshal([]byte(r.stdout), &answer)).To(Succeed(), "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	return answer
+}
+
+func (r fileRepo) stored(path string) metalink.Metalink {
+	data, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(path)))
+	Expect(err).NotTo(HaveOccurred())
+	Expect(string(data)).To(HavePrefix(`<?xml version="1.0" encoding="UTF-8"?>`), "stored as meta4 XML")
+	m, err := metalink.Parse(data)
+	Expect(err).NotTo(HaveOccurred())
+	return m
+}
+
+func hexSHA256(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+var _ = Describe("out", func() {
+	var (
+		build buildDir
+		repo  fileRepo
+	)
+
+	BeforeEach(func() {
+		build = newBuildDir()
+		repo = newFileRepo()
+	})
+
+	It("generates a metalink from files and a version file and publishes it under the default name", func() {
+		build.write("dist/app-linux.tgz", "linux build")
+		build.write("dist/app-darwin.tgz", "darwin build")
+		build.write("dist/README", "not published")
+		build.write("version/number", "  2.1.0\n")
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri()},
+			"params": map[string]any{"files": []string{"dist/*.tgz"}, "version": "version/number"},
+		}), string(build))
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(got.outAnswer()).To(Equal(outAnswer{
+			Version: map[string]string{"version": "2.1.0"},
+			Metadata: []map[string]string{
+				{"name": "name", "value": "v2.1.0.meta4"},
+				{"name": "files", "value": "2"},
+				{"name": "bytes", "value": "23"},
+				{"name": "mirrors", "value": "0"},
+			},
+		}))
+		stored := repo.stored("v2.1.0.meta4")
+		Expect(stored.Files).To(HaveLen(2))
+		darwin := stored.Files[0]
+		Expect(darwin.Name).To(Equal("app-darwin.tgz"))
+		Expect(darwin.Version).To(Equal("2.1.0"))
+		Expect(darwin.Size).To(Equal(uint64(12)))
+		sha1sum := sha1.Sum([]byte("darwin build"))
+		Expect(darwin.Hashes).To(HaveLen(4))
+		Expect(darwin.Hashes[1]).To(Equal(metalink.Hash{Type: "sha-256", Hash: hexSHA256("darwin build")}))
+		Expect(darwin.Hashes[2]).To(Equal(metalink.Hash{Type: "sha-1", Hash: hex.EncodeToString(sha1sum[:])}))
+		Expect(darwin.URLs).To(BeEmpty())
+	})
+
+	It("publishes a given JSON metalink as meta4 XML under a rename_from_file name, relative to the build directory", func() {
+		doc := `{"files":[{"name":"tool.zip","version":"0.9.1","size":4,"urls":[{"url":"https://example.com/tool.zip"}]}]}`
+		build.write("input/release.json", doc)
+		build.write("input/name", "channels/{{.Version}}/tool.meta4\n")
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": "file://./published"},
+			"params": map[string]any{"metalink": "input/*.json", "rename_from_file": "input/name"},
+		}), string(build))
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(got.outAnswer().Version).To(Equal(map[string]string{"version": "0.9.1"}))
+		published := fileRepo{dir: filepath.Join(string(build), "published")}
+		Expect(published.stored("channels/0.9.1/tool.meta4").Files[0].URLs).To(Equal([]metalink.URL{{URL: "https://example.com/tool.zip"}}))
+	})
+
+	It("mirrors the files to the destinations before publishing and records them", func() {
+		build.write("dist/app.tgz", "app build")
+		build.write("version", "1.0.0")
+		mirrorDir := GinkgoT().TempDir()
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri(), "mirror_files": []map[string]any{
+				{"destination": "file://" + mirrorDir + "/{{.Version}}/{{.Name}}", "location": "eu", "priority": "3"},
+				{"destination": "file://./cache/{{.SHA256}}", "url": "https://cdn.example.com/{{.SHA256}}", "priority": 1},
+			}},
+			"params": map[string]any{"files": []string{"dist/app.tgz"}, "version": "version", "rename": "app/{{.Version}}.meta4"},
+		}), string(build))
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(got.outAnswer().Metadata).To(ContainElement(map[string]string{"name": "mirrors", "value": "2"}))
+		Expect(os.ReadFile(filepath.Join(mirrorDir, "1.0.0", "app.tgz"))).To(Equal([]byte("app build")))
+		Expect(os.ReadFile(filepath.Join(string(build), "cache", hexSHA256("app build")))).To(Equal([]byte("app build")))
+		three, one := uint(3), uint(1)
+		Expect(repo.stored("app/1.0.0.meta4").Files[0].URLs).To(Equal([]metalink.URL{
+			{URL: "file://" + mirrorDir + "/1.0.0/app.tgz", Location: "eu", Priority: &three},
+			{URL: "https://cdn.example.com/" + hexSHA256("app build"), Priority: &one},
+		}))
+		Expect(got.stderr).To(ContainSubstring("mirrored 1 file(s) to 2 destination(s): 2 copied"))
+	})
+
+	It("takes params.options without source.options", func() {
+		build.write("m.meta4", string(mustXML(release("1.0.0"))))
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri()},
+			"params": map[string]any{"metalink": "m.meta4", "options": map[string]any{"colour": "blue"}},
+		}), string(build))
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()).To(HaveExactElements(ContainSubstring(`options: unknown key "colour"`)), "the options reached the backend")
+	})
+
+	It("publishes nothing when a mirror copy fails", func() {
+		build.write("m.meta4", string(mustXML(release("1.0.0", blob("app.tgz", []byte("app"), "file://"+string(build)+"/missing.tgz")))))
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri(), "mirror_files": []map[string]any{{"destination": "file://./mirror/{{.Name}}"}}},
+			"params": map[string]any{"metalink": "m.meta4"},
+		}), string(build))
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()[len(got.lines())-1]).To(HavePrefix("out: mirror app.tgz: "))
+		Expect(os.ReadDir(repo.dir)).To(BeEmpty())
+		Expect(filepath.Join(string(build), "mirror", "app.tgz")).NotTo(BeAnExistingFile())
+		Expect(filepath.Glob(filepath.Join(string(build), "mirror", "*"))).To(BeEmpty(), "no temporary file left")
+	})
+})
+
+var _ = Describe("out with a bad request", func() {
+	var build buildDir
+
+	BeforeEach(func() {
+		build = newBuildDir()
+		build.write("m.meta4", string(mustXML(release("1.0.0"))))
+		build.write("other.meta4", string(mustXML(release("1.1.0"))))
+		build.write("version", "1.0.0")
+		build.write("empty", "\n")
+		build.write("dist/app.tgz", "app")
+		build.write("no-version.json", `{"files":[{"name":"a.tgz"}]}`)
+		build.write("with-url.json", `{"files":[{"name":"a.tgz","version":"1.0.0","urls":[{"url":"https://example.com/a.tgz"}]}]}`)
+	})
+
+	DescribeTable("fails with exit code 1 and one clear line on stderr, publishing nothing",
+		func(params string, want string, extraSource ...string) {
+			repo := newFileRepo()
+			source := `"uri":"` + repo.uri() + `"`
+			for _, extra := range extraSource {
+				source += "," + extra
+			}
+			got := runOut(`{"source":{`+source+`},"params":`+params+`}`, string(build))
+			Expect(got.code).To(Equal(1), "stdout: %s", got.stdout)
+			Expect(got.stdout).To(BeEmpty())
+			Expect(got.lines()).To(HaveExactElements(And(HavePrefix("out: "), ContainSubstring(want))))
+			Expect(os.ReadDir(repo.dir)).To(BeEmpty())
+		},
+		Entry("no metalink and no files", `{}`, "params.metalink or params.files is required"),
+		Entry("an unknown params key", `{"metalink":"m.meta4","renam":"x"}`, `unknown key "renam"`),
+		Entry("a metalink glob matching nothing", `{"metalink":"nothing/*.meta4"}`, `params.metalink: 0 files match "nothing/*.meta4", expected exactly one`),
+		Entry("a metalink glob matching two", `{"metalink":"*.meta4"}`, `params.metalink: 2 files match "*.meta4", expected exactly one`),
+		Entry("a metalink without a version", `{"metalink":"no-version.json"}`, `its first file "a.tgz" has no version`),
+		Entry("files without a version file", `{"files":["dist/*"]}`, "params.version is required with params.files"),
+		Entry("a missing version file", `{"files":["dist/*"],"version":"nope"}`, "params.version: open "),
+		Entry("an empty version file", `{"files":["dist/*"],"version":"empty"}`, "params.version: empty is empty"),
+		Entry("files globs matching nothing", `{"files":["build/*"],"version":"version"}`, `params.files: no file matches ["build/*"]`),
+		Entry("a files glob matching a directory", `{"files":["*"],"version":"version"}`, `is not a regular file`),
+		Entry("a rename with an unknown field", `{"metalink":"m.meta4","rename":"{{.Name}}.meta4"}`,
+			`params.rename: template: params.rename:1:2: executing "params.rename" at <.Name>: map has no entry for key "Name" (the only field is {{.Version}})`),
+		Entry("a rename that leaves the repository", `{"metalink":"m.meta4","rename":"../v{{.Version}}.meta4"}`, `params.rename: `),
+		Entry("an empty rename_from_file", `{"metalink":"m.meta4","rename_from_file":"empty"}`, "params.rename_from_file: empty is empty"),
+		Entry("a destination with an unknown field", `{"metalink":"with-url.json"}`, `executing "mirror_files[0].destination" at <.Nmae>: can't evaluate field Nmae`,
+			`"mirror_files":[{"destination":"file:///tmp/{{.Nmae}}"}]`),
+		Entry("an unknown mirror_files env key", `{"metalink":"m.meta4"}`, `source.mirror_files[0].env: unknown key "AWS_REGION"`,
+			`"mirror_files":[{"destination":"s3://h/b/{{.Name}}","env":{"AWS_REGION":"x"}}]`),
+		Entry("a mirror priority that is not a number", `{"metalink":"m.meta4"}`, `source.mirror_files[0]: priority: "high" is not a whole number`,
+			`"mirror_files":[{"destination":"file:///tmp/x","priority":"high"}]`),
+	)
+
+	It("needs the build directory as its argument", func() {
+		got := runOut(`{}`)
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()).To(HaveExactElements("out: bad invocation: expected the build's directory as the only argument"))
+	})
+
+	It("never prints a legacy env secret", func() {
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": "http://127.0.0.1:1/index.xml", "mirror_files": []map[string]any{{
+				"destination": "s3://127.0.0.1:1/bucket/{{.Name}}",
+				"env":         map[string]string{"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "legacy-secret-value"},
+			}}},
+			"params": map[string]any{"metalink": "m.meta4"},
+		}), string(build))
+		Expect(got.code).To(Equal(1))
+		Expect(got.stderr).NotTo(ContainSubstring("legacy-secret-value"))
+	})
+})
+
+func mustXML(m metalink.Metalink) []byte {
+	data, err := metalink.MarshalXML(m)
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}

@@ -1,0 +1,72 @@
+package gitrepo_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/gitrepo"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+)
+
+// syncBuffer is a stderr that goroutines may share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// client is one container's view of a repository: its own $TMPDIR (and so
+// its own cache) and stderr.
+type client struct {
+	env repository.Env
+	log *syncBuffer
+}
+
+func newClient() *client {
+	log := &syncBuffer{}
+	return &client{env: repository.Env{TempDir: GinkgoT().TempDir(), Stderr: log}, log: log}
+}
+
+func (c *client) open(uri string, options map[string]any) repository.Repository {
+	GinkgoHelper()
+	r, err := gitrepo.Open(context.Background(), uri, options, c.env)
+	Expect(err).NotTo(HaveOccurred())
+	return r
+}
+
+func (c *client) list(uri string, options map[string]any) []repository.Entry {
+	GinkgoHelper()
+	entries, err := c.open(uri, options).List(context.Background())
+	Expect(err).NotTo(HaveOccurred())
+	return entries
+}
+
+// versionsOf reduces entries to "path=version" for easy comparison.
+func versionsOf(entries []repository.Entry) []string {
+	summary := make([]string, 0, len(entries))
+	for _, entry := range entries {
+		Expect(entry.Metalink.Files).NotTo(BeEmpty(), "metalink %s has no file", entry.Path)
+		summary = append(summary, fmt.Sprintf("%s=%s", entry.Path, entry.Metalink.Files[0].Version))
+	}
+	return summary
+}
+
+// meta4 is a valid metalink document for version.
+func meta4(version string) string { return string(gitserver.Meta4(version)) }

@@ -1,0 +1,73 @@
+package gitrepo
+
+import (
+	"encoding/json"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+var _ = Describe("decodeOptions", func() {
+	It("fills the defaults of the original resource", func() {
+		s, err := decodeOptions(nil)
+
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s).To(Equal(settings{
+			authorName: "metalink-repository", authorEmail: "metalink-repository@localhost",
+			committerName: "metalink-repository", committerEmail: "metalink-repository@localhost",
+			message: "update metalink", rebase: 3,
+		}))
+	})
+
+	It("takes every documented key", func() {
+		s, err := decodeOptions(map[string]any{
+			"private_key": "KEY", "private_key_passphrase": "PASS", "known_hosts": "HOSTS",
+			"username": "u", "password": "p",
+			"author_name": "Ann", "author_email": "ann@x", "committer_name": "Cid", "committer_email": "cid@x",
+			"message": "publish", "rebase": "5",
+		})
+
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s).To(Equal(settings{
+			privateKey: "KEY", privateKeyPassphrase: "PASS", knownHosts: "HOSTS", username: "u", password: "p",
+			authorName: "Ann", authorEmail: "ann@x", committerName: "Cid", committerEmail: "cid@x",
+			message: "publish", rebase: 5,
+		}))
+	})
+
+	It("keeps the default identity when a value is empty", func() {
+		s, err := decodeOptions(map[string]any{"author_name": "", "message": ""})
+
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.authorName).To(Equal("metalink-repository"))
+		Expect(s.message).To(Equal("update metalink"))
+	})
+
+	DescribeTable("reads rebase written as a number or a string",
+		func(value any, want int) {
+			s, err := decodeOptions(map[string]any{"rebase": value})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.rebase).To(Equal(want))
+		},
+		Entry("a JSON number", float64(7), 7),
+		Entry("a json.Number", json.Number("2"), 2),
+		Entry("a string", "4", 4),
+		Entry("a padded string", " 1 ", 1),
+		Entry("zero: no retry", "0", 0),
+		Entry("an int", 6, 6),
+	)
+
+	DescribeTable("rejects bad options, naming the key",
+		func(options map[string]any, message string) {
+			_, err := decodeOptions(options)
+			Expect(err).To(MatchError(ContainSubstring(message)))
+		},
+		Entry("an unknown key", map[string]any{"branch": "main"}, `unknown key "branch"`),
+		Entry("a number where a string belongs", map[string]any{"username": 5.0}, "options.username: expected a string"),
+		Entry("a bool where a string belongs", map[string]any{"private_key": true}, "options.private_key: expected a string"),
+		Entry("a negative rebase", map[string]any{"rebase": -1.0}, "options.rebase"),
+		Entry("a fractional rebase", map[string]any{"rebase": 1.5}, "options.rebase"),
+		Entry("a word for rebase", map[string]any{"rebase": "true"}, "options.rebase"),
+		Entry("a bool for rebase", map[string]any{"rebase": true}, "options.rebase: expected a number or a string"),
+	)
+})

@@ -1,0 +1,217 @@
+package transfer
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultStallTimeout ends an HTTP transfer that received no byte for this
+// long. Large files may legitimately take hours, so there is no limit on the
+// whole body, only on silence.
+const DefaultStallTimeout = 2 * time.Minute
+
+// HTTP reads http:// and https:// URLs with GET and resumes with Range.
+type HTTP struct {
+	Client *http.Client // nil: http.DefaultClient; NewHTTP sets a better one
+	// StallTimeout ends a body that delivered no byte for this long, as a
+	// transient error; zero means DefaultStallTimeout.
+	StallTimeout time.Duration
+}
+
+// NewHTTP returns a handler whose client limits connecting and waiting for
+// headers but not the length of a body.
+func NewHTTP() *HTTP {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &HTTP{Client: &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   30 * time.Second,
+		ResponseHeaderTimeout: time.Minute,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          16,
+		ForceAttemptHTTP2:     true,
+	}}}
+}
+
+// Handles reports whether rawURL is http or https.
+func (h *HTTP) Handles(rawURL string) bool {
+	scheme := Scheme(rawURL)
+	return scheme == "http" || scheme == "https"
+}
+
+// Open sends a GET, with a Range header when offset > 0. A server that
+// ignores the Range and answers 200 gets its first offset bytes discarded,
+// so the caller still receives the bytes from offset on.
+func (h *HTTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCloser, int64, error) {
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	resp, err := h.get(reqCtx, rawURL, offset)
+	if err != nil {
+		cancel(nil)
+		return nil, 0, err
+	}
+	body := h.watch(reqCtx, cancel, resp.Body)
+	size, err := h.position(resp, body, offset)
+	if err != nil {
+		_ = body.Close()
+		return nil, 0, err
+	}
+	return body, size, nil
+}
+
+func (h *HTTP) get(ctx context.Context, rawURL string, offset int64) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("invalid URL: %w", unwrapURLError(err))
+	}
+	// Asking for identity keeps any client from decompressing on the fly:
+	// the bytes verified must be the bytes served.
+	req.Header.Set("Accept-Encoding", "identity")
+	if offset > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
+	}
+	client := h.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, requestError(ctx, err)
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+		_ = resp.Body.Close()
+		return nil, statusError(resp.StatusCode)
+	}
+	return resp, nil
+}
+
+// position returns the total size of the resource and leaves body at offset.
+func (h *HTTP) position(resp *http.Response, body io.Reader, offset int64) (int64, error) {
+	if resp.StatusCode == http.StatusOK {
+		if offset > 0 {
+			if _, err := io.CopyN(io.Discard, body, offset); err != nil {
+				return 0, fmt.Errorf("skip %d bytes the server sent again (it ignored the Range request): %w", offset, err)
+			}
+		}
+		return resp.ContentLength, nil
+	}
+	start, total, err := parseContentRange(resp.Header.Get("Content-Range"))
+	if err != nil {
+		return 0, err
+	}
+	if start != offset {
+		return 0, fmt.Errorf("asked for bytes from %d on, the server sent bytes from %d on", offset, start)
+	}
+	return total, nil
+}
+
+// parseContentRange reads "bytes START-END/TOTAL" (TOTAL may be "*").
+func parseContentRange(header string) (start, total int64, err error) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(header), "bytes ")
+	rangePart, totalPart, hasTotal := strings.Cut(spec, "/")
+	startPart, _, hasDash := strings.Cut(rangePart, "-")
+	if !found || !hasTotal || !hasDash {
+		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+	}
+	if start, err = strconv.ParseInt(strings.TrimSpace(startPart), 10, 64); err != nil || start < 0 {
+		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+	}
+	if strings.TrimSpace(totalPart) == "*" {
+		return start, -1, nil
+	}
+	if total, err = strconv.ParseInt(strings.TrimSpace(totalPart), 10, 64); err != nil || total < 0 {
+		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+	}
+	return start, total, nil
+}
+
+// statusError names the status; server-side trouble and throttling are
+// worth a retry, any other refusal is final.
+func statusError(code int) error {
+	err := fmt.Errorf("%d %s", code, http.StatusText(code))
+	if code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests {
+		return Transient(err)
+	}
+	return err
+}
+
+// requestError drops the URL the client puts in its errors (it may hold
+// userinfo) and marks network trouble as transient.
+func requestError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	inner := unwrapURLError(err)
+	var certErr *tls.CertificateVerificationError
+	if errors.As(inner, &certErr) || errors.Is(inner, http.ErrSchemeMismatch) {
+		return inner // the same certificate or scheme will fail again
+	}
+	return Transient(inner)
+}
+
+func unwrapURLError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+var errStalled = errors.New("stalled")
+
+// watch returns body with a stall watchdog and transient read errors.
+func (h *HTTP) watch(ctx context.Context, cancel context.CancelCauseFunc, body io.ReadCloser) io.ReadCloser {
+	stall := h.StallTimeout
+	if stall <= 0 {
+		stall = DefaultStallTimeout
+	}
+	w := &watchedBody{ctx: ctx, cancel: cancel, body: body, stall: stall}
+	w.timer = time.AfterFunc(stall, func() { cancel(errStalled) })
+	return w
+}
+
+type watchedBody struct {
+	ctx       context.Context
+	cancel    context.CancelCauseFunc
+	body      io.ReadCloser
+	stall     time.Duration
+	timer     *time.Timer
+	closeOnce sync.Once
+	closeErr  error
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.body.Read(p)
+	if n > 0 {
+		w.timer.Reset(w.stall)
+	}
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	if errors.Is(context.Cause(w.ctx), errStalled) {
+		return n, Transient(fmt.Errorf("no data received for %s", w.stall))
+	}
+	if w.ctx.Err() != nil {
+		return n, context.Cause(w.ctx)
+	}
+	return n, Transient(err)
+}
+
+func (w *watchedBody) Close() error {
+	w.closeOnce.Do(func() {
+		w.timer.Stop()
+		w.closeErr = w.body.Close()
+		w.cancel(nil)
+	})
+	return w.closeErr
+}
