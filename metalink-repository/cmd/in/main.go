@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	metalinkrepository.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run(ctx)
 	stop()
