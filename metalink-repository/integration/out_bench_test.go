@@ -11,51 +11,136 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
 
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
-// The benchmark of out with params.files runs in every test run at a small
-// size; OUT_BENCH_SIZE (bytes, e.g. 1073741824) makes it the real one, and
-// OUT_BENCH_MAX_RATIO (e.g. 1.4) turns the time target into an assertion
-// (left off by default: on a shared machine wall times are noise).
+// The cost of out with params.files: hash a large file (four hashes),
+// mirror it, publish to a git repository, against sha512sum of the same
+// file in the same run.
+//
+// The Ginkgo spec runs in every test run at a small size and holds the
+// memory bound. BenchmarkOut is the real measurement (ci/bench out):
+//
+//	OUT_BENCH_SIZE=1073741824 go test ./metalink-repository/integration/ -run '^$' -bench BenchmarkOut -benchtime 1x
+//
+// OUT_BENCH_MAX_RATIO (e.g. 1.4) turns the time target into an assertion,
+// off by default: on a shared machine wall times are noise.
 const (
 	defaultBenchSize = 64 << 20
-	maxRSS           = 64 << 20
+	maxPeakRSS       = 64 << 20
 )
 
-// measured is one process's cost.
-type measured struct {
-	wall     time.Duration
-	cpu      time.Duration // user + system
-	maxRSSKB int64
+// cost is what one process took.
+type cost struct {
+	wall      time.Duration
+	cpu       time.Duration // user + system
+	peakRSSKB int64
 }
 
-func (m measured) String() string {
-	return fmt.Sprintf("%6.2fs wall %6.2fs cpu %6.1f MiB peak RSS", m.wall.Seconds(), m.cpu.Seconds(), float64(m.maxRSSKB)/1024)
+func (c cost) String() string {
+	return fmt.Sprintf("%6.2fs wall %6.2fs cpu %6.1f MiB peak RSS", c.wall.Seconds(), c.cpu.Seconds(), float64(c.peakRSSKB)/1024)
 }
 
-// measure runs cmd to completion and reads its cost. Its peak RSS is read
-// from /proc (VmHWM) while it runs: the ru_maxrss the kernel reports for a
-// child a Go process starts counts that parent's own peak too.
-func measure(cmd *exec.Cmd) measured {
-	GinkgoHelper()
+// benchResult compares out with sha512sum.
+type benchResult struct {
+	size                    int64
+	sha512sum, toFile, toS3 cost
+}
+
+func (r benchResult) ratio() float64 { return r.toFile.wall.Seconds() / r.sha512sum.wall.Seconds() }
+
+func (r benchResult) String() string {
+	return fmt.Sprintf("size %d bytes\n  sha512sum           %s\n  out, file:// mirror %s (%.2fx the wall time, %.2fx the cpu of sha512sum)\n  out, S3 mirror      %s\n",
+		r.size, r.sha512sum, r.toFile, r.ratio(), r.toFile.cpu.Seconds()/r.sha512sum.cpu.Seconds(), r.toS3)
+}
+
+// benchSetup is where the measured puts go.
+type benchSetup struct {
+	t        gitserver.TB
+	out      string // the out binary
+	gitRoot  string
+	s3Bucket string // a bucket URL prefix, s3://HOST/BUCKET/
+	s3       map[string]any
+}
+
+// measureOut runs sha512sum and two puts of a new file of size bytes.
+func measureOut(setup benchSetup, size int64) (benchResult, error) {
+	build := setup.t.TempDir()
+	path := filepath.Join(build, "dist", "big.bin")
+	if err := writeRandomFile(path, size); err != nil {
+		return benchResult{}, err
+	}
+	if err := os.WriteFile(filepath.Join(build, "version"), []byte("1.0.0"), 0o644); err != nil {
+		return benchResult{}, err
+	}
+	result := benchResult{size: size}
+	var err error
+	if result.sha512sum, err = measureProcess(exec.Command("sha512sum", path)); err != nil {
+		return benchResult{}, err
+	}
+	fileDestination := "file://" + setup.t.TempDir() + "/{{.Version}}/{{.Name}}"
+	if result.toFile, err = measurePut(setup, build, fileDestination, nil); err != nil {
+		return benchResult{}, err
+	}
+	if result.toS3, err = measurePut(setup, build, setup.s3Bucket+"{{.Version}}/{{.Name}}", []any{setup.s3}); err != nil {
+		return benchResult{}, err
+	}
+	return result, nil
+}
+
+func measurePut(setup benchSetup, build, destination string, handlers []any) (cost, error) {
+	repo := gitserver.NewRepo(setup.t, setup.gitRoot, fmt.Sprintf("bench-%d.git", time.Now().UnixNano()))
+	request, err := json.Marshal(map[string]any{
+		"source": map[string]any{
+			"uri": "git+" + repo.FileURL() + "//metalinks#" + gitserver.DefaultBranch, "url_handlers": handlers,
+			"mirror_files": []map[string]any{{"destination": destination}},
+		},
+		"params": map[string]any{"files": []string{"dist/big.bin"}, "version": "version"},
+	})
+	if err != nil {
+		return cost{}, err
+	}
+	cmd := exec.Command(setup.out, build)
+	cmd.Stdin = bytes.NewReader(request)
+	cmd.Env = append(os.Environ(), "TMPDIR="+setup.t.TempDir())
+	measured, err := measureProcess(cmd)
+	if err != nil {
+		return cost{}, err
+	}
+	if files := repo.Files(setup.t); len(files) != 1 || files[0] != "metalinks/v1.0.0.meta4" {
+		return cost{}, fmt.Errorf("put to %s published %v", destination, files)
+	}
+	return measured, nil
+}
+
+// measureProcess runs cmd to completion. Its peak RSS is read from /proc
+// (VmHWM) while it runs: the ru_maxrss the kernel reports for a child that a
+// Go process starts counts that parent's own peak too.
+func measureProcess(cmd *exec.Cmd) (cost, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
-	Expect(cmd.Start()).To(Succeed())
+	if err := cmd.Start(); err != nil {
+		return cost{}, err
+	}
 	done := make(chan struct{})
 	peak := make(chan int64, 1)
 	go watchPeakRSS(cmd.Process.Pid, done, peak)
 	err := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
-	Expect(err).NotTo(HaveOccurred(), "%s: %s", cmd.Path, stderr.String())
-	return measured{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), maxRSSKB: <-peak}
+	if err != nil {
+		return cost{}, fmt.Errorf("%s: %w: %s", cmd.Path, err, stderr.String())
+	}
+	return cost{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakRSSKB: <-peak}, nil
 }
 
 // watchPeakRSS polls the high-water mark of pid's resident set until done.
@@ -64,14 +149,7 @@ func watchPeakRSS(pid int, done <-chan struct{}, peak chan<- int64) {
 	ticker := time.NewTicker(10 * time.Millisecond)
 	defer ticker.Stop()
 	for {
-		if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
-			for _, line := range strings.Split(string(status), "\n") {
-				if value, found := strings.CutPrefix(line, "VmHWM:"); found {
-					kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "kB")), 10, 64)
-					highest = max(highest, kb)
-				}
-			}
-		}
+		highest = max(highest, vmHWM(pid))
 		select {
 		case <-done:
 			peak <- highest
@@ -81,68 +159,107 @@ func watchPeakRSS(pid int, done <-chan struct{}, peak chan<- int64) {
 	}
 }
 
-func benchSize() int64 {
-	if text := os.Getenv("OUT_BENCH_SIZE"); text != "" {
-		size, err := strconv.ParseInt(text, 10, 64)
-		Expect(err).NotTo(HaveOccurred(), "OUT_BENCH_SIZE")
-		return size
+// vmHWM is pid's peak resident set in KiB, 0 once it is gone.
+func vmHWM(pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
 	}
-	return defaultBenchSize
+	for _, line := range strings.Split(string(status), "\n") {
+		if value, found := strings.CutPrefix(line, "VmHWM:"); found {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }
 
 // writeRandomFile streams size pseudo-random bytes to path.
-func writeRandomFile(path string, size int64) {
+func writeRandomFile(path string, size int64) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	file, err := os.Create(path)
-	Expect(err).NotTo(HaveOccurred())
-	defer file.Close()
+	if err != nil {
+		return err
+	}
 	_, err = io.CopyN(file, rand.NewChaCha8([32]byte{42}), size)
-	Expect(err).NotTo(HaveOccurred())
+	if closeErr := file.Close(); err == nil {
+		err = closeErr
+	}
+	return err
+}
+
+func benchSize(defaultSize int64) (int64, error) {
+	text := os.Getenv("OUT_BENCH_SIZE")
+	if text == "" {
+		return defaultSize, nil
+	}
+	return strconv.ParseInt(text, 10, 64)
+}
+
+// checkRatio applies OUT_BENCH_MAX_RATIO when it is set.
+func checkRatio(r benchResult) error {
+	text := os.Getenv("OUT_BENCH_MAX_RATIO")
+	if text == "" {
+		return nil
+	}
+	limit, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return fmt.Errorf("OUT_BENCH_MAX_RATIO: %w", err)
+	}
+	if r.ratio() > limit {
+		return fmt.Errorf("out took %.2fx the wall time of sha512sum, more than %.2fx", r.ratio(), limit)
+	}
+	return nil
 }
 
 var _ = Describe("out's cost with params.files", Label("benchmark"), Serial, func() {
-	It("hashes, mirrors and publishes a large file about as fast as sha512sum reads it, in bounded memory", func() {
-		size := benchSize()
-		build := newOutBuild()
-		path := filepath.Join(string(build), "dist", "big.bin")
-		Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
-		writeRandomFile(path, size)
-		build.write("version", []byte("1.0.0"))
-
-		baseline := measure(exec.Command("sha512sum", path))
-
-		runPut := func(destination string, handlers []any) measured {
-			repo := newOutRepo()
-			request, err := json.Marshal(map[string]any{
-				"source": map[string]any{
-					"uri": "git+" + repo.FileURL() + "//metalinks", "url_handlers": handlers,
-					"mirror_files": []map[string]any{{"destination": destination}},
-				},
-				"params": map[string]any{"files": []string{"dist/big.bin"}, "version": "version"},
-			})
-			Expect(err).NotTo(HaveOccurred())
-			cmd := exec.Command(bin.Out, string(build))
-			cmd.Stdin = bytes.NewReader(request)
-			cmd.Env = append(os.Environ(), "TMPDIR="+GinkgoT().TempDir())
-			cost := measure(cmd)
-			Expect(repo.Files(GinkgoT())).To(ContainElement("metalinks/v1.0.0.meta4"))
-			return cost
-		}
-		toFile := runPut("file://"+GinkgoT().TempDir()+"/{{.Version}}/{{.Name}}", nil)
+	It("hashes, mirrors and publishes a file in bounded memory", func() {
+		size, err := benchSize(defaultBenchSize)
+		Expect(err).NotTo(HaveOccurred(), "OUT_BENCH_SIZE")
 		bucket := newOutBucket()
-		toS3 := runPut(bucket.url("{{.Version}}/{{.Name}}"), []any{world.s3Handler(s3server.SecretKey)})
-
-		ratio := toFile.wall.Seconds() / baseline.wall.Seconds()
-		report := fmt.Sprintf("size %d bytes\n  sha512sum           %s\n  out, file:// mirror %s (%.2fx the wall time, %.2fx the cpu of sha512sum)\n  out, S3 mirror      %s\n",
-			size, baseline, toFile, ratio, toFile.cpu.Seconds()/baseline.cpu.Seconds(), toS3)
-		AddReportEntry("out benchmark", report)
-		fmt.Fprint(GinkgoWriter, report)
-
-		Expect(toFile.maxRSSKB*1024).To(BeNumerically("<=", maxRSS), "peak RSS with a file:// mirror")
-		Expect(toS3.maxRSSKB*1024).To(BeNumerically("<=", maxRSS), "peak RSS with an S3 mirror")
-		if text := os.Getenv("OUT_BENCH_MAX_RATIO"); text != "" {
-			limit, err := strconv.ParseFloat(text, 64)
-			Expect(err).NotTo(HaveOccurred(), "OUT_BENCH_MAX_RATIO")
-			Expect(ratio).To(BeNumerically("<=", limit))
-		}
+		result, err := measureOut(benchSetup{
+			t: GinkgoT(), out: bin.Out, gitRoot: world.gitRoot,
+			s3Bucket: bucket.url(""), s3: world.s3Handler(s3server.SecretKey),
+		}, size)
+		Expect(err).NotTo(HaveOccurred())
+		AddReportEntry("out benchmark", result.String())
+		Expect(result.toFile.peakRSSKB*1024).To(BeNumerically("<=", maxPeakRSS), "peak RSS with a file:// mirror")
+		Expect(result.toS3.peakRSSKB*1024).To(BeNumerically("<=", maxPeakRSS), "peak RSS with an S3 mirror")
+		Expect(checkRatio(result)).To(Succeed())
 	})
 })
+
+// BenchmarkOut measures a 1 GiB put (OUT_BENCH_SIZE) outside the Ginkgo
+// suite, with its own binary and servers.
+func BenchmarkOut(b *testing.B) {
+	size, err := benchSize(1 << 30)
+	if err != nil {
+		b.Fatalf("OUT_BENCH_SIZE: %v", err)
+	}
+	binary, err := gexec.Build("github.com/metalink-resources/metalink-resources/metalink-repository/cmd/out")
+	if err != nil {
+		b.Fatalf("build out: %v", err)
+	}
+	b.Cleanup(gexec.CleanupBuildArtifacts)
+	server := s3server.Start(b, "bench")
+	setup := benchSetup{
+		t: b, out: binary, gitRoot: b.TempDir(), s3Bucket: server.URL("bench", ""),
+		s3: map[string]any{"type": "s3", "options": server.Options()},
+	}
+	for b.Loop() {
+		result, err := measureOut(setup, size)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Log("\n" + result.String())
+		b.ReportMetric(result.ratio(), "x-sha512sum")
+		b.ReportMetric(result.toFile.wall.Seconds(), "s-file-mirror")
+		b.ReportMetric(result.toS3.wall.Seconds(), "s-s3-mirror")
+		b.ReportMetric(float64(max(result.toFile.peakRSSKB, result.toS3.peakRSSKB))/1024, "MiB-peak-RSS")
+		if err := checkRatio(result); err != nil {
+			b.Error(err)
+		}
+	}
+}

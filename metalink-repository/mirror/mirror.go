@@ -1,12 +1,14 @@
 // Package mirror copies the files of a metalink to the destinations of
 // mirror_files (s3:// objects and file:// paths) and records the copies as
-// new URLs of the metalink. It also computes the hashes of files that out
+// new URLs of the metalink. It also computes the hashes of the files out
 // generates a metalink for.
 //
-// Bytes are read once per file and fed to every destination and to the
-// hashers at the same time. A copy becomes visible only once the bytes that
-// made it are verified against the metalink's hashes: a file:// copy is
-// renamed into place, an S3 upload is completed, only then.
+// One read of a file feeds every destination and the hashers at once. A copy
+// becomes visible only once the bytes that made it are verified against the
+// metalink's hashes: a file:// copy is renamed into place, an S3 upload is
+// completed, only then. A generated file is read once to compute its hashes,
+// feeding on the way the file:// copies that need not wait for them; its S3
+// copies, whose metadata records the hashes, take a second, verified read.
 package mirror
 
 import (
