@@ -97,7 +97,7 @@ var _ = Describe("check", func() {
 			Expect(r.stderr).To(HaveSuffix("\n"))
 			Expect(r.stderr).To(HaveLen(len(r.lastLine()) + 1))
 		},
-		Entry("an unknown key", map[string]any{"verison": "1.x"}, `"verison"`),
+		Entry("an unknown key", map[string]any{"verison": "1.x"}, `unknown key "source.verison"`),
 		Entry("no version_check", map[string]any{"version_check": ""}, "source.version_check is required"),
 		Entry("no metalink_get", map[string]any{"metalink_get": ""}, "source.metalink_get is required"),
 		Entry("an invalid constraint", map[string]any{"version": ">= banana"}, "source.version"),

@@ -144,7 +144,7 @@ var _ = Describe("in", func() {
 		r := run(in(dest), request(nil, map[string]any{"skip_downlaod": true}))
 
 		Expect(r.code).To(Equal(1))
-		Expect(r.lastLine()).To(ContainSubstring(`"skip_downlaod"`))
+		Expect(r.lastLine()).To(ContainSubstring(`unknown key "params.skip_downlaod"`))
 	})
 })
 

@@ -194,7 +194,7 @@ var _ = Describe("out with a bad request", func() {
 			Expect(os.ReadDir(repo.dir)).To(BeEmpty())
 		},
 		Entry("no metalink and no files", `{}`, "params.metalink or params.files is required"),
-		Entry("an unknown params key", `{"metalink":"m.meta4","renam":"x"}`, `unknown key "renam"`),
+		Entry("an unknown params key", `{"metalink":"m.meta4","renam":"x"}`, `unknown key "params.renam"`),
 		Entry("a metalink glob matching nothing", `{"metalink":"nothing/*.meta4"}`, `params.metalink: 0 files match "nothing/*.meta4", expected exactly one`),
 		Entry("a metalink glob matching two", `{"metalink":"*.meta4"}`, `params.metalink: 2 files match "*.meta4", expected exactly one`),
 		Entry("a metalink without a version", `{"metalink":"no-version.json"}`, `its first file "a.tgz" has no version`),

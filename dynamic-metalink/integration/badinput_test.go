@@ -113,7 +113,7 @@ var _ = Describe("bad input", func() {
 		}, `"sauce"`),
 		Entry("check: an unknown source key", "check", func(c corpus) any {
 			return c.check(map[string]any{"version_chek": "echo 1"})
-		}, `"version_chek"`),
+		}, `"source.version_chek"`),
 		Entry("check: a number where a script belongs", "check", func(c corpus) any {
 			return c.check(map[string]any{"version_check": 5})
 		}, "version_check"),
@@ -138,10 +138,10 @@ var _ = Describe("bad input", func() {
 		Entry("in: malformed JSON", "in", text(`{"source": [`), "request: "),
 		Entry("in: an unknown source key", "in", func(c corpus) any {
 			return c.in(map[string]any{"skip_hash_verificaton": true}, nil)
-		}, `"skip_hash_verificaton"`),
+		}, `"source.skip_hash_verificaton"`),
 		Entry("in: an unknown params key", "in", func(c corpus) any {
 			return c.in(nil, map[string]any{"exclude_files": []string{"*"}})
-		}, `"exclude_files"`),
+		}, `"params.exclude_files"`),
 		Entry("in: a string where a boolean belongs", "in", func(c corpus) any {
 			return c.in(nil, map[string]any{"skip_download": "yes"})
 		}, "skip_download"),

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -42,6 +43,9 @@ func Decode(r io.Reader, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if path := unknownKeyPath(data, reflect.TypeOf(v), ""); path != "" {
+			return fmt.Errorf("unknown key %q", path)
+		}
 		return describeJSONError(err)
 	}
 	if dec.More() {

@@ -1,0 +1,13 @@
+package protocol_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+func TestProtocol(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Protocol Suite")
+}
