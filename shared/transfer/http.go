@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -156,6 +157,9 @@ func requestError(ctx context.Context, err error) error {
 	if errors.As(inner, &certErr) || errors.Is(inner, http.ErrSchemeMismatch) {
 		return inner // the same certificate or scheme will fail again
 	}
+	if isDeadHost(inner) {
+		return inner // a mirror that is not there: try the next one at once
+	}
 	return Transient(inner)
 }
 
@@ -214,4 +218,14 @@ func (w *watchedBody) Close() error {
 		w.cancel(nil)
 	})
 	return w.closeErr
+}
+
+// isDeadHost reports a host that refuses connections or has no address: a
+// dead mirror, not a passing fault, so retrying it only delays the fallback.
+func isDeadHost(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED)
 }

@@ -149,10 +149,10 @@ var _ = Describe("the HTTP handler", func() {
 		Entry("429 is transient", http.StatusTooManyRequests, "429 Too Many Requests", true),
 	)
 
-	It("reports a dead server as transient without the URL's password", func(ctx SpecContext) {
+	It("reports a dead server as final, so the next mirror is tried at once, without the URL's password", func(ctx SpecContext) {
 		_, _, err := handler.Open(ctx, closedPortURL(), 0)
 		Expect(err).To(HaveOccurred())
-		Expect(transfer.IsTransient(err)).To(BeTrue())
+		Expect(transfer.IsTransient(err)).To(BeFalse())
 		Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
 		Expect(err.Error()).To(ContainSubstring("connection refused"))
 	})
