@@ -11,6 +11,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/metalink-resources/metalink-resources/shared/fetch"
 	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
@@ -52,10 +53,7 @@ type InRequest struct {
 }
 
 // InParams are the `params` of a get step.
-type InParams struct {
-	SkipDownload bool     `json:"skip_download,omitempty"`
-	IncludeFiles []string `json:"include_files,omitempty"`
-}
+type InParams = fetch.Params
 
 // request is what check and in decode: each carries a source.
 type request interface {

@@ -7,6 +7,7 @@ package metalinkrepository
 import (
 	"encoding/json"
 
+	"github.com/metalink-resources/metalink-resources/shared/fetch"
 	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -57,11 +58,7 @@ type InRequest struct {
 }
 
 // InParams are the get step's params.
-type InParams struct {
-	SkipDownload bool `json:"skip_download,omitempty"`
-	// IncludeFiles narrows source.include_files further (both must match).
-	IncludeFiles []string `json:"include_files,omitempty"`
-}
+type InParams = fetch.Params
 
 // OutRequest is what Concourse sends to out.
 type OutRequest struct {

@@ -31,6 +31,13 @@ const (
 	VersionRecord  = "version"
 )
 
+// Params are the params of a get step, the same for both resources.
+type Params struct {
+	SkipDownload bool `json:"skip_download,omitempty"`
+	// IncludeFiles narrows source.include_files further (both must match).
+	IncludeFiles []string `json:"include_files,omitempty"`
+}
+
 // Request is one `in`.
 type Request struct {
 	Metalink     metalink.Metalink
