@@ -84,11 +84,20 @@ func (b outBucket) object(key string) (content []byte, metadata map[string]strin
 
 // isEmpty reports whether the bucket holds no object and no unfinished upload.
 func (b outBucket) isEmpty() bool {
-	objects, err := world.s3.Client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(string(b))})
-	Expect(err).NotTo(HaveOccurred())
 	uploads, err := world.s3.Client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(string(b))})
 	Expect(err).NotTo(HaveOccurred())
-	return len(objects.Contents) == 0 && len(uploads.Uploads) == 0
+	return len(b.keys()) == 0 && len(uploads.Uploads) == 0
+}
+
+// keys lists every object in the bucket.
+func (b outBucket) keys() []string {
+	objects, err := world.s3.Client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(string(b))})
+	Expect(err).NotTo(HaveOccurred())
+	var keys []string
+	for _, o := range objects.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
 }
 
 // outBuild is the build directory handed to out.

@@ -70,6 +70,8 @@ var _ = Describe("out publishing to git over HTTP", func() {
 		Expect(content).To(Equal(app))
 		Expect(metadata).To(HaveKeyWithValue("sha-512", sha512Hex(app)))
 		Expect(os.ReadFile(filepath.Join(mirror, sha512))).To(Equal(app))
+		Expect(bucket.keys()).To(ConsistOf("3.0.0/app.tgz", "3.0.0/app.tgz.txt"), "no temporary object is left")
+		Expect(os.ReadDir(mirror)).To(HaveLen(2), "no temporary file is left")
 		Expect(got.stderr).NotTo(ContainSubstring(gitPassword))
 		Expect(got.stderr).NotTo(ContainSubstring(s3server.SecretKey))
 	})

@@ -14,7 +14,9 @@ var errOtherSource = errors.New("the copy starts over from another source")
 
 // copies are the uploads that one pass over a file's bytes feeds: one per
 // destination that does not hold the file yet. It is the download.Sink of a
-// mirrored file.
+// mirrored file, which Rewind starts from dests. A generated file's staged
+// copies are started by its job instead, and dests stay empty: that file is
+// read once from its start, never rewound.
 type copies struct {
 	ctx     context.Context
 	file    metalink.File

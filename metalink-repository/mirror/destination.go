@@ -22,10 +22,6 @@ type destination interface {
 	existing(ctx context.Context) (*existing, error)
 	// create starts a new copy of f that becomes visible only when committed.
 	create(ctx context.Context, f metalink.File) (upload, error)
-	// labelled reports whether a copy carries f's hashes from its start (S3
-	// metadata is fixed when an upload begins), so that it can start only
-	// once they are known.
-	labelled() bool
 }
 
 // existing is a copy already at a destination.

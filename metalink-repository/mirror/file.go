@@ -43,8 +43,6 @@ func (d fileDestination) String() string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(d.path)}).String()
 }
 
-func (d fileDestination) labelled() bool { return false }
-
 func (d fileDestination) existing(context.Context) (*existing, error) {
 	info, err := os.Stat(d.path)
 	if errors.Is(err, os.ErrNotExist) {

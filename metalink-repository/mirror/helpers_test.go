@@ -12,12 +12,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,6 +59,22 @@ func writeLocal(name string, content []byte) string {
 	path := filepath.Join(GinkgoT().TempDir(), name)
 	Expect(os.WriteFile(path, content, 0o644)).To(Succeed())
 	return path
+}
+
+// readableOnce is a FIFO named name that yields content to its first reader
+// only: a second read would find nothing, or block.
+func readableOnce(name string, content []byte) string {
+	fifo := filepath.Join(GinkgoT().TempDir(), name)
+	Expect(syscall.Mkfifo(fifo, 0o600)).To(Succeed())
+	go func() {
+		defer GinkgoRecover()
+		writer, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = writer.Write(content)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(writer.Close()).To(Succeed())
+	}()
+	return fifo
 }
 
 // generated is the metalink out generates for local files before their hashes.
@@ -154,6 +172,26 @@ func (s store) pendingUploads() int {
 	out, err := s.server.Client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
 	Expect(err).NotTo(HaveOccurred())
 	return len(out.Uploads)
+}
+
+// refuseCopies stands in front of the store and answers 500 to every
+// server-side copy (a request with x-amz-copy-source), passing everything
+// else through. It returns the s3:// URL of key through it.
+func (s store) refuseCopies(key string) string {
+	backend, err := url.Parse(s.server.Endpoint)
+	Expect(err).NotTo(HaveOccurred())
+	forward := httputil.NewSingleHostReverseProxy(backend)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Copy-Source") == "" {
+			forward.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>copy failed</Message></Error>`)
+	}))
+	DeferCleanup(proxy.Close)
+	return "s3://" + strings.TrimPrefix(proxy.URL, "http://") + "/" + bucket + "/" + key
 }
 
 // source serves files over HTTP; a path under /corrupt/ serves the bytes

@@ -6,18 +6,29 @@
 // One read of a file feeds every destination and the hashers at once. A copy
 // becomes visible only once the bytes that made it are verified against the
 // metalink's hashes: a file:// copy is renamed into place, an S3 upload is
-// completed, only then. A generated file is read once to compute its hashes,
-// feeding on the way the file:// copies that need not wait for them; its S3
-// copies, whose metadata records the hashes, take a second, verified read.
+// completed, only then.
+//
+// A generated file (out's files mode) is read once too, although its hashes
+// are known only at the end of that read, while destination templates may
+// use them ({{.SHA256}}) and S3 metadata records them. Each of its copies is
+// written first to a temporary name, .metalink-upload-<26 random base32
+// characters>, in the deepest directory or under the longest key prefix that
+// the destination has whatever the hashes (for s3://host/bucket/releases/
+// {{.SHA256}}/app.tgz, the key releases/.metalink-upload-…). Once the hashes
+// are known the destination is rendered: a temporary file is renamed to it, a
+// temporary object is copied to it by S3 itself (CopyObject, or UploadPartCopy
+// parts beyond 5 GiB) with the hashes as metadata and then deleted. When the
+// destination already holds the file (same size and hash) the temporary copy
+// is simply deleted. A failure deletes it too; only a killed process, or a
+// delete that S3 refuses (logged as a warning), leaves a .metalink-upload-
+// object behind, which a bucket lifecycle rule on that name may expire.
 package mirror
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -150,6 +161,7 @@ type copyState struct {
 	target   compiledTarget
 	rendered *rendered   // nil until the file's hashes are known, when the templates use them
 	dest     destination // opened with rendered
+	staging  stagingArea // a generated file's: where it is copied while its hashes are computed
 	done     bool        // the destination holds the file
 	written  bool        // ... because this run copied it
 }
@@ -171,15 +183,16 @@ func (e *environment) plan(ctx context.Context, f metalink.File, local string) (
 			}
 			continue
 		}
-		sample, deferred, err := target.sample(f)
+		first, second, err := target.samples(f)
 		if err != nil {
 			return nil, err
 		}
-		if !deferred {
+		if first == second {
 			if err := state.open(ctx, e.opener, f); err != nil {
 				return nil, err
 			}
-		} else if err := e.opener.check(sample.destination); err != nil {
+		}
+		if state.staging, err = e.opener.stagingArea(ctx, first.destination, second.destination); err != nil {
 			return nil, fmt.Errorf("%s: %w", target.name("destination"), err)
 		}
 	}
@@ -220,9 +233,7 @@ func (s *copyState) open(ctx context.Context, o *opener, f metalink.File) error 
 
 func (j *job) run(ctx context.Context) error {
 	if j.local != "" {
-		if err := j.generate(ctx); err != nil {
-			return err
-		}
+		return j.generate(ctx)
 	}
 	if err := j.copyRemaining(ctx); err != nil {
 		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
@@ -231,62 +242,57 @@ func (j *job) run(ctx context.Context) error {
 }
 
 // generate reads a generated file once: its hashes are computed while the
-// bytes already stream to the destinations that can take them before the
-// hashes are known (a file:// copy that is not there yet).
+// bytes stream to a temporary copy for every target, which commit moves to
+// the destination the hashes name.
 func (j *job) generate(ctx context.Context) error {
-	early := &copies{ctx: ctx, file: j.file}
-	var earlyStates []*copyState
-	for _, state := range j.copies {
-		if state.dest == nil || state.dest.labelled() {
-			continue
-		}
-		present, err := state.dest.existing(ctx)
-		if err != nil {
-			return fmt.Errorf("mirror %s: %w", j.file.Name, err)
-		}
-		// A copy of the same size may be the file: that needs the hashes.
-		if present == nil || present.size != int64(j.file.Size) {
-			early.dests = append(early.dests, state.dest)
-			earlyStates = append(earlyStates, state)
-		}
-	}
-	hashes, err := j.readLocal(ctx, early)
+	source, err := os.Open(j.local)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
-	j.file.Hashes = hashes
-	if err := early.commit(); err != nil {
+	defer source.Close()
+	staged, err := j.stage(ctx)
+	if err != nil {
 		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
 	}
-	for _, state := range earlyStates {
-		j.copied(state)
+	hashes, err := j.hashWhileCopying(ctx, source, staged)
+	if err != nil {
+		staged.abort(err)
+		return fmt.Errorf("read %s: %w", j.local, err)
+	}
+	j.file.Hashes = hashes
+	if err := staged.commit(); err != nil {
+		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
 	}
 	return nil
 }
 
-// readLocal feeds the local file to the hashers and to the early copies,
-// which are left uncommitted on success and dropped on failure.
-func (j *job) readLocal(ctx context.Context, early *copies) ([]metalink.Hash, error) {
-	source, err := os.Open(j.local)
-	if err != nil {
-		return nil, err
+// stage starts the temporary copy of the file for every target.
+func (j *job) stage(ctx context.Context) (*copies, error) {
+	staged := &copies{ctx: ctx, file: j.file}
+	for _, state := range j.copies {
+		u, err := state.staging.start(ctx, j, state)
+		if err != nil {
+			staged.abort(err)
+			return nil, err
+		}
+		staged.uploads = append(staged.uploads, u)
 	}
-	defer source.Close()
-	if err := early.Rewind(); err != nil {
-		return nil, err
-	}
+	return staged, nil
+}
+
+// hashWhileCopying feeds the file to the hashers and to the staged copies.
+func (j *job) hashWhileCopying(ctx context.Context, source io.Reader, staged *copies) ([]metalink.Hash, error) {
 	meter := progress.Start(j.env.log, j.file.Name, progress.Options{Interval: j.env.interval})
 	meter.SetTotal(int64(j.file.Size))
 	sums := newDigests()
-	fan := fanout.New(ctx, append(early.Writers(), sums.writers()...)...)
+	fan := fanout.New(ctx, append(staged.Writers(), sums.writers()...)...)
 	copyErr := fan.CopyFrom(source, meter.Add)
-	err = firstError(copyErr, fan.Close())
+	err := firstError(copyErr, fan.Close())
 	meter.Stop()
 	if err == nil && uint64(fan.Fed()) != j.file.Size {
 		err = fmt.Errorf("the file changed while it was read: %d bytes instead of %d", fan.Fed(), j.file.Size)
 	}
 	if err != nil {
-		early.abort(err)
 		return nil, err
 	}
 	return sums.result(), nil
@@ -301,14 +307,14 @@ func firstError(errs ...error) error {
 	return nil
 }
 
-// copyRemaining copies the file, hashes known, to every destination that
+// copyRemaining copies a file read from its URLs to every destination that
 // does not hold it yet, in one verified pass over its bytes.
 func (j *job) copyRemaining(ctx context.Context) error {
 	pending, states, err := j.pending(ctx)
 	if err != nil || len(states) == 0 {
 		return err
 	}
-	report, err := download.Stream(ctx, j.source(), pending, j.downloadOptions())
+	report, err := download.Stream(ctx, j.file, pending, j.downloadOptions())
 	if err == nil {
 		err = pending.commit()
 	}
@@ -331,31 +337,37 @@ func (j *job) pending(ctx context.Context) (*copies, []*copyState, error) {
 	pending := &copies{ctx: ctx, file: j.file}
 	var states []*copyState
 	for _, state := range j.copies {
-		if state.done {
-			continue
-		}
-		if state.dest == nil {
-			if err := state.open(ctx, j.env.opener, j.file); err != nil {
-				return nil, nil, err
-			}
-		}
-		present, err := state.dest.existing(ctx)
+		dest, err := j.settle(ctx, state)
 		if err != nil {
 			return nil, nil, err
 		}
-		holds, err := present.holds(ctx, j.file)
-		if err != nil {
-			return nil, nil, err
+		if dest != nil {
+			pending.dests = append(pending.dests, dest)
+			states = append(states, state)
 		}
-		if holds {
-			state.done = true
-			fmt.Fprintf(j.env.log, "%s: %s already holds it\n", j.file.Name, state.dest)
-			continue
-		}
-		pending.dests = append(pending.dests, state.dest)
-		states = append(states, state)
 	}
 	return pending, states, nil
+}
+
+// settle opens the copy's destination, rendered with the file's hashes, and
+// returns it; nil when the destination already holds the file.
+func (j *job) settle(ctx context.Context, state *copyState) (destination, error) {
+	if state.dest == nil {
+		if err := state.open(ctx, j.env.opener, j.file); err != nil {
+			return nil, err
+		}
+	}
+	present, err := state.dest.existing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	holds, err := present.holds(ctx, j.file)
+	if err != nil || !holds {
+		return state.dest, err
+	}
+	state.done = true
+	fmt.Fprintf(j.env.log, "%s: %s already holds it\n", j.file.Name, state.dest)
+	return nil, nil
 }
 
 func (j *job) copied(state *copyState) {
@@ -363,25 +375,11 @@ func (j *job) copied(state *copyState) {
 	fmt.Fprintf(j.env.log, "%s: copied to %s\n", j.file.Name, state.dest)
 }
 
-// source is the file as it is read: from its local path when generated.
-func (j *job) source() metalink.File {
-	f := j.file
-	if j.local != "" {
-		f.URLs = []metalink.URL{{URL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(j.local)}).String()}}
-	}
-	return f
-}
-
 func (j *job) downloadOptions() download.Options {
-	opts := download.Options{
+	return download.Options{
 		Reader: j.env.reader, Verify: j.env.verify, Progress: j.env.log, Report: j.env.log,
 		ProgressInterval: j.env.interval,
 	}
-	if j.local != "" {
-		// The hashes were just computed from this file: a change since is caught.
-		opts.Verify = verify.Options{}
-	}
-	return opts
 }
 
 // assemble is the metalink with every file's hashes and copies.

@@ -3,7 +3,7 @@ package mirror_test
 import (
 	"os"
 	"path/filepath"
-	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -50,18 +50,9 @@ var _ = Describe("Run for a generated metalink", func() {
 		Expect(log).To(ContainSubstring("app.tgz: copied to " + fileURL(filepath.Join(out, "1.2.3", "app.tgz"))))
 	})
 
-	It("reads the file only once when no destination waits for the hashes", func() {
-		// A FIFO can be read only once: a second read would find nothing.
-		fifo := filepath.Join(GinkgoT().TempDir(), "app.tgz")
-		Expect(syscall.Mkfifo(fifo, 0o600)).To(Succeed())
-		go func() {
-			defer GinkgoRecover()
-			writer, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-			Expect(err).NotTo(HaveOccurred())
-			_, err = writer.Write(app)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(writer.Close()).To(Succeed())
-		}()
+	// A second read of the FIFO would block: the timeout turns that into a failure.
+	It("reads the file only once with several file destinations", SpecTimeout(time.Minute), func(_ SpecContext) {
+		fifo := readableOnce("app.tgz", app)
 		doc := metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "1.2.3", Size: uint64(len(app))}}}
 		result, _, err := run(mirror.Request{
 			Metalink: doc, Local: []string{fifo},
@@ -170,6 +161,10 @@ var _ = Describe("Run's checks before any byte moves", func() {
 			`mirror_files[1].destination: destination "ftp://host/app.tgz": expected an s3:// or file:// URL`),
 		Entry("an unsupported scheme that depends on the hashes", mirror.Target{Destination: "https://host/{{.SHA1}}"}, true,
 			`mirror_files[1].destination: destination "https://host/`),
+		Entry("a bucket that depends on the hashes", mirror.Target{Destination: "s3://127.0.0.1:1/b-{{.MD5}}/{{.Name}}"}, true,
+			`mirror_files[1].destination: destination s3://127.0.0.1:1/b-00000000000000000000000000000000/app.tgz: its endpoint and bucket may not depend on the hashes`),
+		Entry("a scheme that depends on the hashes", mirror.Target{Destination: `{{if eq .MD5 "00000000000000000000000000000000"}}file:///tmp{{else}}s3://127.0.0.1:1/b{{end}}/{{.Name}}`}, true,
+			`its scheme may not depend on the hashes`),
 		Entry("a file URL with a host", mirror.Target{Destination: "file://host/{{.Name}}"}, false,
 			`file:// URLs take no host`),
 		Entry("a directory", mirror.Target{Destination: "file:///tmp/{{.Version}}/"}, false,

@@ -3,13 +3,16 @@ package mirror
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3store"
@@ -22,20 +25,32 @@ const (
 	partConcurrency = 2
 )
 
+// S3 copies an object of up to maxCopySize in one request; a larger one is
+// copied in parts of copyPartSize, which with at most 10,000 parts covers the
+// largest object S3 stores (5 TiB).
+const (
+	maxCopySize  = 5 << 30
+	copyPartSize = 1 << 30
+)
+
 // s3Endpoint is a client and its uploader, shared by the destinations that
 // use the same endpoint, bucket and credentials, so that part buffers are
 // reused from one upload to the next.
 type s3Endpoint struct {
 	client   *s3.Client
 	uploader *manager.Uploader
+	// maxCopySize and copyPartSize are the package's constants, lowered by
+	// tests that copy in parts without copying gigabytes.
+	maxCopySize, copyPartSize int64
 }
 
 func newS3Endpoint(client *s3.Client) *s3Endpoint {
-	return &s3Endpoint{client: client, uploader: manager.NewUploader(client, func(u *manager.Uploader) {
+	uploader := manager.NewUploader(client, func(u *manager.Uploader) {
 		u.PartSize = partSize
 		u.Concurrency = partConcurrency
 		u.RequestChecksumCalculation = client.Options().RequestChecksumCalculation
-	})}
+	})
+	return &s3Endpoint{client: client, uploader: uploader, maxCopySize: maxCopySize, copyPartSize: copyPartSize}
 }
 
 // s3Destination is an object in a bucket. The object's metadata records the
@@ -47,8 +62,6 @@ type s3Destination struct {
 }
 
 func (d *s3Destination) String() string { return d.loc.String() }
-
-func (d *s3Destination) labelled() bool { return true }
 
 func (d *s3Destination) existing(ctx context.Context) (*existing, error) {
 	head, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key)})
@@ -84,14 +97,18 @@ func lookupFold(metadata map[string]string, key string) string {
 // body with an error instead, on which the uploader aborts a multipart
 // upload, so no part is left behind either.
 func (d *s3Destination) create(ctx context.Context, f metalink.File) (upload, error) {
+	return d.put(ctx, hashMetadata(f)), nil
+}
+
+func (d *s3Destination) put(ctx context.Context, metadata map[string]string) *s3Upload {
 	reader, writer := io.Pipe()
 	u := &s3Upload{target: d.loc.String(), pipe: writer, done: make(chan struct{})}
 	input := &s3.PutObjectInput{
 		Bucket:      aws.String(d.loc.Bucket),
 		Key:         aws.String(d.loc.Key),
 		Body:        reader,
-		ContentType: aws.String("application/octet-stream"),
-		Metadata:    hashMetadata(f),
+		ContentType: aws.String(contentType),
+		Metadata:    metadata,
 	}
 	go func() {
 		_, err := d.uploader.Upload(ctx, input)
@@ -100,7 +117,97 @@ func (d *s3Destination) create(ctx context.Context, f metalink.File) (upload, er
 		u.err = err
 		close(u.done)
 	}()
-	return u, nil
+	return u
+}
+
+const contentType = "application/octet-stream"
+
+// copyFrom makes the object a server-side copy of source, which holds size
+// bytes, recording metadata instead of source's.
+func (d *s3Destination) copyFrom(ctx context.Context, source s3store.Location, size int64, metadata map[string]string) error {
+	var err error
+	if size <= d.maxCopySize {
+		_, err = d.client.CopyObject(ctx, &s3.CopyObjectInput{
+			Bucket:            aws.String(d.loc.Bucket),
+			Key:               aws.String(d.loc.Key),
+			CopySource:        aws.String(copySource(source)),
+			MetadataDirective: types.MetadataDirectiveReplace,
+			Metadata:          metadata,
+			ContentType:       aws.String(contentType),
+		})
+	} else {
+		err = d.copyInParts(ctx, source, size, metadata)
+	}
+	return s3store.WrapError("copy "+source.String()+" to", d.loc.String(), err)
+}
+
+// copyInParts copies an object too large for one CopyObject through a
+// multipart upload, which is aborted if any part fails.
+func (d *s3Destination) copyInParts(ctx context.Context, source s3store.Location, size int64, metadata map[string]string) error {
+	created, err := d.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+		Bucket:      aws.String(d.loc.Bucket),
+		Key:         aws.String(d.loc.Key),
+		Metadata:    metadata,
+		ContentType: aws.String(contentType),
+	})
+	if err != nil {
+		return err
+	}
+	parts, err := d.copyParts(ctx, source, size, created.UploadId)
+	if err == nil {
+		_, err = d.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+			Bucket:          aws.String(d.loc.Bucket),
+			Key:             aws.String(d.loc.Key),
+			UploadId:        created.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		})
+	}
+	if err != nil {
+		// Even when the run is being cancelled: stored parts cost money.
+		_, _ = d.client.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key), UploadId: created.UploadId,
+		})
+	}
+	return err
+}
+
+func (d *s3Destination) copyParts(ctx context.Context, source s3store.Location, size int64, uploadID *string) ([]types.CompletedPart, error) {
+	var parts []types.CompletedPart
+	for start, number := int64(0), int32(1); start < size; start, number = start+d.copyPartSize, number+1 {
+		end := min(start+d.copyPartSize, size) - 1
+		out, err := d.client.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
+			Bucket:          aws.String(d.loc.Bucket),
+			Key:             aws.String(d.loc.Key),
+			UploadId:        uploadID,
+			PartNumber:      aws.Int32(number),
+			CopySource:      aws.String(copySource(source)),
+			CopySourceRange: aws.String(fmt.Sprintf("bytes=%d-%d", start, end)),
+		})
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(number), ETag: out.CopyPartResult.ETag})
+	}
+	return parts, nil
+}
+
+// copySource is BUCKET/KEY percent-encoded, as x-amz-copy-source wants it;
+// '+' too, which S3 would read as a space.
+func copySource(loc s3store.Location) string {
+	segments := strings.Split(loc.Key, "/")
+	for i, segment := range segments {
+		segments[i] = strings.ReplaceAll(url.PathEscape(segment), "+", "%2B")
+	}
+	return loc.Bucket + "/" + strings.Join(segments, "/")
+}
+
+// remove deletes the object, even when the run is being cancelled: it is
+// called to clean up.
+func (d *s3Destination) remove(ctx context.Context) error {
+	_, err := d.client.DeleteObject(context.WithoutCancel(ctx), &s3.DeleteObjectInput{
+		Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key),
+	})
+	return s3store.WrapError("delete", d.loc.String(), err)
 }
 
 // hashMetadata records f's hashes, e.g. x-amz-meta-sha-256.

@@ -1,8 +1,10 @@
 package mirror_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -131,5 +133,98 @@ var _ = Describe("Run with S3 and file destinations", func() {
 		Expect(err).To(MatchError(ContainSubstring("access key")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret"))
 		Expect(s3.keys()).To(BeEmpty())
+	})
+})
+
+var _ = Describe("Run for a generated file with S3 destinations", func() {
+	var (
+		s3      store
+		app     []byte // several parts
+		out     string
+		targets []mirror.Target
+	)
+
+	BeforeEach(func() {
+		s3 = startStore()
+		app = randomBytes(12<<20+5, 4)
+		out = GinkgoT().TempDir()
+		targets = []mirror.Target{
+			{Destination: s3.url("releases/{{.SHA256}}/{{.Name}}")},
+			{Destination: "file://" + out + "/{{.Name}}"},
+		}
+	})
+
+	generatedFrom := func(path string) mirror.Request {
+		doc := metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "2.0.0", Size: uint64(len(app))}}}
+		return mirror.Request{Metalink: doc, Local: []string{path}, Targets: targets, Handlers: s3.handlers()}
+	}
+	finalKey := func() string { return "releases/" + allHashes(app)[1].Hash + "/app.tgz" }
+
+	// A second read of the FIFO would block: the timeout turns that into a failure.
+	It("reads the file once, names the object by its sha-256 and leaves no temporary object", SpecTimeout(time.Minute), func(_ SpecContext) {
+		result, log, err := run(generatedFrom(readableOnce("app.tgz", app)))
+		Expect(err).NotTo(HaveOccurred())
+		content, metadata, ok := s3.object(finalKey())
+		Expect(ok).To(BeTrue())
+		Expect(content).To(Equal(app))
+		Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(app)[1].Hash))
+		Expect(metadata).To(HaveKeyWithValue("md5", allHashes(app)[3].Hash))
+		Expect(os.ReadFile(filepath.Join(out, "app.tgz"))).To(Equal(app))
+		Expect(s3.keys()).To(ConsistOf(finalKey()))
+		Expect(s3.pendingUploads()).To(BeZero())
+		Expect(os.ReadDir(out)).To(HaveLen(1), "no temporary file is left")
+		Expect(result.Metalink.Files[0].Hashes).To(Equal(allHashes(app)))
+		Expect(result.Metalink.Files[0].URLs).To(Equal([]metalink.URL{{URL: s3.url(finalKey())}, {URL: fileURL(filepath.Join(out, "app.tgz"))}}))
+		Expect(result.Copied).To(Equal(2))
+		Expect(log).To(ContainSubstring("app.tgz: copied to " + s3.url(finalKey())))
+	})
+
+	It("counts copies already there as present and removes what it uploaded meanwhile", func() {
+		path := writeLocal("app.tgz", app)
+		_, _, err := run(generatedFrom(path))
+		Expect(err).NotTo(HaveOccurred())
+
+		result, log, err := run(generatedFrom(path))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(result.Copied).To(BeZero())
+		Expect(result.Present).To(Equal(2))
+		Expect(log).To(ContainSubstring("app.tgz: " + s3.url(finalKey()) + " already holds it"))
+		Expect(s3.keys()).To(ConsistOf(finalKey()))
+		Expect(os.ReadDir(out)).To(HaveLen(1))
+	})
+
+	It("replaces an object of the same size whose hash differs", func() {
+		Expect(s3.server.Put(context.Background(), bucket, "releases/app.tgz", randomBytes(len(app), 5))).To(Succeed())
+		targets = targets[:1]
+		targets[0].Destination = s3.url("releases/{{.Name}}")
+		result, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(result.Copied).To(Equal(1))
+		content, _, _ := s3.object("releases/app.tgz")
+		Expect(content).To(Equal(app))
+		Expect(s3.keys()).To(ConsistOf("releases/app.tgz"))
+	})
+
+	It("leaves no temporary object, no object and no file when S3 refuses a part", func() {
+		proxy := s3server.StartRefusingProxy(GinkgoT(), s3.server, 2)
+		targets[0].Destination = proxy.URL(bucket, "releases/{{.SHA256}}/{{.Name}}")
+		_, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
+		Expect(err).To(MatchError(ContainSubstring("HTTP 500 (InternalError: disk failure)")))
+		Expect(err).To(MatchError(ContainSubstring("put " + proxy.URL(bucket, "releases/.metalink-upload-"))))
+		Expect(proxy.Refused()).To(BeNumerically(">=", 1))
+		Expect(s3.keys()).To(BeEmpty())
+		Expect(s3.pendingUploads()).To(BeZero())
+		Expect(os.ReadDir(out)).To(BeEmpty())
+	})
+
+	It("removes the temporary object and writes no file when S3 refuses the copy to the destination", func() {
+		targets[0].Destination = s3.refuseCopies("releases/{{.SHA256}}/{{.Name}}")
+		_, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
+		Expect(err).To(MatchError(ContainSubstring("mirror app.tgz: copy s3://")))
+		Expect(err).To(MatchError(ContainSubstring("/releases/.metalink-upload-")))
+		Expect(err).To(MatchError(ContainSubstring("HTTP 500 (InternalError: copy failed)")))
+		Expect(s3.keys()).To(BeEmpty())
+		Expect(s3.pendingUploads()).To(BeZero())
+		Expect(os.ReadDir(out)).To(BeEmpty())
 	})
 })

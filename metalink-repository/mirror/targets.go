@@ -121,20 +121,19 @@ func execute(t *template.Template, f metalink.File) (string, error) {
 	return strings.TrimSpace(out.String()), nil
 }
 
-// sample renders the target for a file whose hashes are not known yet, with
-// made-up ones, which surfaces any template error. It reports whether the
-// rendering depends on the hashes, by rendering with a second set and
-// comparing: only then must the destination wait until they are computed.
-func (c compiledTarget) sample(f metalink.File) (r rendered, dependsOnHashes bool, err error) {
-	first, err := c.render(withHashes(f, "0"))
-	if err != nil {
-		return rendered{}, false, err
+// samples renders the target for a file whose hashes are not known yet,
+// twice, with two sets of made-up ones, which surfaces any template error.
+// The renderings differ only when they depend on the hashes: then the
+// destination is known only once they are computed, and what the two have
+// in common is what does not depend on them.
+func (c compiledTarget) samples(f metalink.File) (first, second rendered, err error) {
+	if first, err = c.render(withHashes(f, "0")); err != nil {
+		return rendered{}, rendered{}, err
 	}
-	second, err := c.render(withHashes(f, "f"))
-	if err != nil {
-		return rendered{}, false, err
+	if second, err = c.render(withHashes(f, "f")); err != nil {
+		return rendered{}, rendered{}, err
 	}
-	return first, first != second, nil
+	return first, second, nil
 }
 
 // withHashes gives f a digest of every type made of digit alone.

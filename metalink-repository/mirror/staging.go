@@ -1,0 +1,194 @@
+package mirror
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/s3store"
+)
+
+// stagingPrefix starts the name of every temporary copy of a generated
+// file. The rest of the name is 128 random bits, so that it collides with
+// no other copy, of this run or of another one writing to the same place.
+const stagingPrefix = ".metalink-upload-"
+
+// stagingArea is where the copies of a generated file for one target are
+// written while the file is read and hashed, before the hashes name their
+// destination. It lies in the deepest directory, or under the longest key
+// prefix, that the target's destination has whatever the hashes: on the same
+// file system as the destination, so that a rename moves the copy there, or
+// in the same bucket, so that S3 copies it there, and where whoever may
+// write the destination may write.
+type stagingArea interface {
+	start(ctx context.Context, j *job, state *copyState) (upload, error)
+}
+
+// stagingArea finds where the copies for a target go while the hashes are
+// computed, from two renderings of its destination with different hashes.
+func (o *opener) stagingArea(ctx context.Context, first, second string) (stagingArea, error) {
+	for _, raw := range []string{first, second} {
+		if err := o.check(raw); err != nil {
+			return nil, err
+		}
+	}
+	if schemeOf(first) != schemeOf(second) {
+		return nil, fmt.Errorf("destination %q: its scheme may not depend on the hashes", first)
+	}
+	if schemeOf(first) == "file" {
+		a, _ := parseFileDestination(first, o.baseDir)
+		b, _ := parseFileDestination(second, o.baseDir)
+		dir, ok := commonDir(filepath.Dir(a), filepath.Dir(b))
+		if !ok {
+			return nil, fmt.Errorf("destination %q: whether it is absolute may not depend on the hashes", first)
+		}
+		return fileStaging{dir: dir}, nil
+	}
+	a, _ := s3store.ParseURL(first)
+	b, _ := s3store.ParseURL(second)
+	if a.Host != b.Host || a.Bucket != b.Bucket || a.AccessKey != b.AccessKey || a.SecretKey != b.SecretKey {
+		return nil, fmt.Errorf("destination %s: its endpoint and bucket may not depend on the hashes", a)
+	}
+	endpoint, err := o.s3Endpoint(ctx, a, first)
+	if err != nil {
+		return nil, err
+	}
+	a.Key = commonKeyPrefix(a.Key, b.Key)
+	return s3Staging{endpoint: endpoint, prefix: a}, nil
+}
+
+// commonDir is the deepest directory that holds both a and b; ok is false
+// when there is none, one being absolute and the other relative.
+func commonDir(a, b string) (dir string, ok bool) {
+	for a != b {
+		if len(a) < len(b) {
+			a, b = b, a
+		}
+		parent := filepath.Dir(a)
+		if parent == a {
+			return "", false
+		}
+		a = parent
+	}
+	return a, true
+}
+
+// commonKeyPrefix is the longest prefix ending in '/' (or "") that a and b share.
+func commonKeyPrefix(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return a[:strings.LastIndex(a[:n], "/")+1]
+}
+
+// fileStaging writes a temporary file in dir.
+type fileStaging struct {
+	dir string
+}
+
+func (s fileStaging) start(ctx context.Context, j *job, state *copyState) (upload, error) {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, err
+	}
+	temp, err := os.CreateTemp(s.dir, stagingPrefix+"*")
+	if err != nil {
+		return nil, err
+	}
+	return &stagedFile{fileUpload: &fileUpload{temp: temp}, ctx: ctx, job: j, state: state}, nil
+}
+
+// stagedFile is a temporary file that commit renames to its destination,
+// or removes when the destination already holds the file.
+type stagedFile struct {
+	*fileUpload
+	ctx   context.Context
+	job   *job
+	state *copyState
+}
+
+func (s *stagedFile) commit() error {
+	err := s.moveIntoPlace()
+	// A temporary file that was not renamed is removed.
+	s.fileUpload.abort(err)
+	return err
+}
+
+func (s *stagedFile) moveIntoPlace() error {
+	dest, err := s.job.settle(s.ctx, s.state)
+	if err != nil || dest == nil {
+		return err
+	}
+	final, ok := dest.(fileDestination)
+	if !ok {
+		return fmt.Errorf("%s: expected a file:// destination, as the sample rendering was", s.state.target.name("destination"))
+	}
+	if err := os.MkdirAll(filepath.Dir(final.path), 0o755); err != nil {
+		return err
+	}
+	s.target = final.path
+	if err := s.fileUpload.commit(); err != nil {
+		return err
+	}
+	s.job.copied(s.state)
+	return nil
+}
+
+// s3Staging uploads to a temporary key under prefix.
+type s3Staging struct {
+	endpoint *s3Endpoint
+	prefix   s3store.Location
+}
+
+func (s s3Staging) start(ctx context.Context, j *job, state *copyState) (upload, error) {
+	temp := s.prefix
+	temp.Key += stagingPrefix + rand.Text()
+	object := &s3Destination{s3Endpoint: s.endpoint, loc: temp}
+	return &stagedObject{s3Upload: object.put(ctx, nil), temp: object, ctx: ctx, job: j, state: state}, nil
+}
+
+// stagedObject is an upload to a temporary key that commit copies, on the
+// server, to the destination with the hashes as metadata. commit removes the
+// temporary object whatever happens; abort leaves none to remove.
+type stagedObject struct {
+	*s3Upload
+	temp  *s3Destination
+	ctx   context.Context
+	job   *job
+	state *copyState
+}
+
+func (s *stagedObject) commit() error {
+	if err := s.s3Upload.commit(); err != nil {
+		// The uploader gave up and aborted: there should be no object, unless
+		// only the answer to its last request was lost.
+		_ = s.temp.remove(s.ctx)
+		return err
+	}
+	defer s.removeTemp()
+	dest, err := s.job.settle(s.ctx, s.state)
+	if err != nil || dest == nil {
+		return err
+	}
+	final, ok := dest.(*s3Destination)
+	if !ok {
+		return fmt.Errorf("%s: expected an s3:// destination, as the sample rendering was", s.state.target.name("destination"))
+	}
+	f := s.job.file
+	if err := final.copyFrom(s.ctx, s.temp.loc, int64(f.Size), hashMetadata(f)); err != nil {
+		return err
+	}
+	s.job.copied(s.state)
+	return nil
+}
+
+// removeTemp only warns when it fails: the copy itself is sound, and the
+// temporary object's name says what it is.
+func (s *stagedObject) removeTemp() {
+	if err := s.temp.remove(s.ctx); err != nil {
+		fmt.Fprintf(s.job.env.log, "%s: warning: %v\n", s.job.file.Name, err)
+	}
+}
