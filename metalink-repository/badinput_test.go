@@ -129,6 +129,10 @@ var _ = Describe("a bad request", func() {
 			stdin:   `{"source":{"uri":"gopher://host/opt-secret-value","options":{"password":"opt-secret-value"}}}`,
 			want:    `unknown scheme "gopher"`,
 			secrets: []string{"opt-secret-value"}}),
+		Entry("an options access key that an error would echo", badInput{command: "check",
+			stdin:   `{"source":{"uri":"gopher://host/AKIAOPTIONSACCESSKEY","options":{"access_key":"AKIAOPTIONSACCESSKEY"}}}`,
+			want:    `unknown scheme "gopher"`,
+			secrets: []string{"AKIAOPTIONSACCESSKEY"}}),
 		Entry("a url_handlers secret that an error would echo", badInput{command: "check",
 			stdin: `{"source":{"uri":"gopher://host/handler-secret-value","url_handlers":[
 				{"type":"s3","options":{"access_key":"AKIAEXAMPLE","secret_key":"handler-secret-value"}}]}}`,

@@ -15,7 +15,7 @@ import (
 )
 
 // secretOptions are the source.options keys whose values must never be printed.
-var secretOptions = []string{"private_key", "private_key_passphrase", "password", "secret_key", "session_token"}
+var secretOptions = []string{"private_key", "private_key_passphrase", "password", "access_key", "secret_key", "session_token"}
 
 // settings is a validated source: everything the commands use, parsed once.
 type settings struct {

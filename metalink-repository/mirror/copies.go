@@ -49,8 +49,9 @@ func (c *copies) Writers() []io.Writer {
 
 // commit makes every copy visible. Remote copies come first, side by side
 // since an S3 upload still sends its last part then; local renames, which
-// hardly fail, follow only if they all succeeded, so that a refused upload
-// leaves no new copy anywhere.
+// hardly fail, follow only if they all succeeded. A refused upload thus
+// leaves no new local copy; the remote copies that did succeed stay, as they
+// hold verified bytes.
 func (c *copies) commit() error {
 	remote, local := splitUploads(c.uploads)
 	c.uploads = local

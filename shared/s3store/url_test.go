@@ -54,6 +54,13 @@ var _ = Describe("ParseURL", func() {
 		Expect(err.Error()).NotTo(ContainSubstring("topsecret"))
 	})
 
+	It("never repeats a secret key with an unencoded '/' in its error", func() {
+		_, err := s3store.ParseURL("s3://AKID:top/secret@host/bucket/key")
+		Expect(err).To(MatchError(ContainSubstring("%2F")))
+		Expect(err.Error()).NotTo(ContainSubstring("top"))
+		Expect(err.Error()).NotTo(ContainSubstring("secret"))
+	})
+
 	It("prints a location without its credentials", func() {
 		loc, err := s3store.ParseURL("s3://AKID:topsecret@host/bucket/dir/key")
 		Expect(err).NotTo(HaveOccurred())

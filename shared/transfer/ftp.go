@@ -14,7 +14,8 @@ import (
 	"github.com/jlaffaye/ftp"
 )
 
-// DefaultFTPTimeout bounds connecting and each control-connection exchange.
+// DefaultFTPTimeout bounds connecting and each read or write, on the control
+// and the data connections alike: a server silent for that long has stalled.
 const DefaultFTPTimeout = 30 * time.Second
 
 // FTP reads ftp:// URLs, logging in with the URL's userinfo or anonymously,
@@ -37,18 +38,64 @@ func (h *FTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadClo
 		return nil, 0, err
 	}
 	conn, err := ftp.Dial(target.addr,
-		ftp.DialWithContext(ctx),
-		ftp.DialWithTimeout(h.timeout()),
+		ftp.DialWithDialFunc(h.dialer(ctx)),
 		ftp.DialWithShutTimeout(h.timeout()))
 	if err != nil {
-		return nil, 0, ftpError("connect", err)
+		return nil, 0, setupError(ctx, ftpError("connect", err))
 	}
 	body, size, err := retrieve(ctx, conn, target, offset)
 	if err != nil {
 		_ = conn.Quit()
-		return nil, 0, err
+		return nil, 0, setupError(ctx, err)
 	}
 	return body, size, nil
+}
+
+// setupError prefers the reason a cancelled ctx gives over the error of the
+// connection it closed.
+func setupError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
+
+// dialer opens the control and data connections of one Open. Each read or
+// write on them must finish within the timeout, so that a server that
+// accepts a connection and then goes silent fails instead of hanging the
+// transfer, and cancelling ctx closes them, which ends a blocked exchange.
+func (h *FTP) dialer(ctx context.Context) func(network, address string) (net.Conn, error) {
+	dialer := &net.Dialer{Timeout: h.timeout()}
+	return func(network, address string) (net.Conn, error) {
+		conn, err := dialer.DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		unwatch := context.AfterFunc(ctx, func() { _ = conn.Close() })
+		return &boundedConn{Conn: conn, limit: h.timeout(), unwatch: unwatch}, nil
+	}
+}
+
+// boundedConn gives every read and write a deadline limit ahead.
+type boundedConn struct {
+	net.Conn
+	limit   time.Duration
+	unwatch func() bool
+}
+
+func (c *boundedConn) Read(p []byte) (int, error) {
+	_ = c.Conn.SetDeadline(time.Now().Add(c.limit))
+	return c.Conn.Read(p)
+}
+
+func (c *boundedConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetDeadline(time.Now().Add(c.limit))
+	return c.Conn.Write(p)
+}
+
+func (c *boundedConn) Close() error {
+	c.unwatch()
+	return c.Conn.Close()
 }
 
 func (h *FTP) timeout() time.Duration {
@@ -98,10 +145,7 @@ func retrieve(ctx context.Context, conn *ftp.ServerConn, target ftpTarget, offse
 	if err != nil {
 		return nil, 0, ftpError("retrieve", err)
 	}
-	body := &ftpBody{ctx: ctx, resp: resp, conn: conn}
-	// A cancelled context ends a blocked Read through the data deadline.
-	body.stopWatch = context.AfterFunc(ctx, func() { _ = resp.SetDeadline(time.Now()) })
-	return body, size, nil
+	return &ftpBody{ctx: ctx, resp: resp, conn: conn}, size, nil
 }
 
 // ftpError marks 4xx replies and network trouble as transient; 5xx replies
@@ -109,7 +153,7 @@ func retrieve(ctx context.Context, conn *ftp.ServerConn, target ftpTarget, offse
 func ftpError(step string, err error) error {
 	wrapped := fmt.Errorf("ftp %s: %w", step, plainReply(err))
 	var reply *textproto.Error
-	if errors.As(err, &reply) && (reply.Code < 400 || reply.Code >= 500) {
+	if (errors.As(err, &reply) && (reply.Code < 400 || reply.Code >= 500)) || isDeadHost(err) {
 		return wrapped
 	}
 	return Transient(wrapped)
@@ -129,7 +173,6 @@ type ftpBody struct {
 	ctx       context.Context
 	resp      *ftp.Response
 	conn      *ftp.ServerConn
-	stopWatch func() bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -156,7 +199,6 @@ func (b *ftpBody) Read(p []byte) (int, error) {
 
 func (b *ftpBody) Close() error {
 	b.closeOnce.Do(func() {
-		b.stopWatch()
 		b.closeErr = b.resp.Close()
 		_ = b.conn.Quit()
 	})

@@ -1,6 +1,12 @@
 package transfer_test
 
 import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -66,11 +72,26 @@ var _ = Describe("the FTP handler", func() {
 		Expect(transfer.IsTransient(err)).To(BeTrue())
 	})
 
-	It("reports a dead server as transient", func(ctx SpecContext) {
+	It("reports a dead server as final, so the next mirror is tried at once", func(ctx SpecContext) {
 		_, _, err := transfer.NewFTP().Open(ctx, "ftp"+closedPortURL()[len("http"):], 0)
 		Expect(err).To(MatchError(ContainSubstring("connection refused")))
 		Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
+		Expect(transfer.IsTransient(err)).To(BeFalse())
+	})
+
+	It("gives up, as transient, on a server that accepts the connection but never answers", func(ctx SpecContext) {
+		handler := &transfer.FTP{Timeout: 200 * time.Millisecond}
+		err := openInBackground(ctx, handler, "ftp://"+startSilentServer()+"/pub/go.tgz")
+		Expect(err).To(MatchError(ContainSubstring("timeout")))
 		Expect(transfer.IsTransient(err)).To(BeTrue())
+	})
+
+	It("ends an exchange the server never answers when the context is cancelled", func(ctx SpecContext) {
+		openCtx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(100*time.Millisecond, cancel)
+		err := openInBackground(openCtx, transfer.NewFTP(), "ftp://"+startSilentServer()+"/pub/go.tgz")
+		Expect(errors.Is(err, context.Canceled)).To(BeTrue(), "%v", err)
+		Expect(transfer.IsTransient(err)).To(BeFalse())
 	})
 
 	DescribeTable("refuses URLs it cannot use",
@@ -82,3 +103,48 @@ var _ = Describe("the FTP handler", func() {
 		Entry("no path", "ftp://127.0.0.1:1/", "ftp URL has no file path"),
 	)
 })
+
+// startSilentServer accepts connections and never writes a byte, like a
+// firewalled or hung FTP server; it returns its address.
+func startSilentServer() string {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+		}
+	}()
+	DeferCleanup(func() {
+		_ = listener.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, conn := range conns {
+			_ = conn.Close()
+		}
+	})
+	return listener.Addr().String()
+}
+
+// openInBackground opens rawURL and returns its error, failing the spec if
+// Open has not returned within a few seconds.
+func openInBackground(ctx context.Context, handler transfer.Handler, rawURL string) error {
+	done := make(chan error, 1)
+	go func() {
+		body, _, err := handler.Open(ctx, rawURL, 0)
+		if body != nil {
+			_ = body.Close()
+		}
+		done <- err
+	}()
+	var err error
+	Eventually(done).WithTimeout(5 * time.Second).Should(Receive(&err))
+	return err
+}

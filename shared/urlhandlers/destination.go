@@ -13,19 +13,13 @@ import (
 // chain over HTTPS).
 func OptionsFor(configs []Config, rawURL string) (s3store.Options, error) {
 	for i, config := range configs {
-		entry := fmt.Sprintf("url_handlers[%d]", i)
-		handler, err := build(entry, config)
+		handler, err := build(fmt.Sprintf("url_handlers[%d]", i), config)
 		if err != nil {
 			return s3store.Options{}, err
 		}
-		if !handler.Handles(rawURL) {
-			continue
+		if handler.Handles(rawURL) {
+			return handler.opts, nil
 		}
-		opts, err := s3store.ParseOptions(config.Options)
-		if err != nil {
-			return s3store.Options{}, fmt.Errorf("%s.options: %w", entry, err)
-		}
-		return opts, nil
 	}
 	return s3store.Options{}, nil
 }

@@ -65,7 +65,7 @@ func handlers(configs []Config) (transfer.Router, error) {
 }
 
 // build makes the handler of the entry named entry ("url_handlers[0]").
-func build(entry string, config Config) (transfer.Handler, error) {
+func build(entry string, config Config) (*filtered, error) {
 	if config.Type != "s3" {
 		return nil, fmt.Errorf("%s: unknown type %q (expected s3)", entry, config.Type)
 	}
@@ -81,7 +81,7 @@ func build(entry string, config Config) (transfer.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s.options: %w", entry, err)
 	}
-	return &filtered{Handler: s3store.NewHandler(opts), include: include, exclude: exclude}, nil
+	return &filtered{Handler: s3store.NewHandler(opts), opts: opts, include: include, exclude: exclude}, nil
 }
 
 func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
@@ -101,6 +101,7 @@ func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
 // include patterns, or a matching one, accepts.
 type filtered struct {
 	transfer.Handler
+	opts             s3store.Options // the Handler's, for writing what it selects
 	include, exclude []*regexp.Regexp
 }
 
