@@ -80,17 +80,6 @@ func (o Options) validateCredentials() error {
 	return nil
 }
 
-// Secrets are the option values that must never be printed.
-func (o Options) Secrets() []string {
-	var secrets []string
-	for _, s := range []string{o.AccessKey, o.SecretKey, o.SessionToken} {
-		if s != "" {
-			secrets = append(secrets, s)
-		}
-	}
-	return secrets
-}
-
 // parseBool accepts a YAML boolean or a string such as "true", which is what
 // a ((var)) interpolation produces.
 func parseBool(value any) (bool, error) {
