@@ -3,12 +3,12 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 func main() {
-	os.Exit(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute(context.Background()))
+	protocol.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
 }

@@ -2,18 +2,13 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 func main() {
 	metalinkrepository.LimitMemory()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run(ctx)
-	stop()
-	os.Exit(code)
+	protocol.Main(metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run)
 }
