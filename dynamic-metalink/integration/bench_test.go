@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/peakrss"
 )
 
 // versions5000 prints 5,000 distinct versions, in no particular order.
@@ -54,13 +56,15 @@ func BenchmarkCheck5000Versions(b *testing.B) {
 	b.ReportMetric(perRun(resource.cpu-bash.cpu), "cpu-overhead-ms/op")
 }
 
-// cost is the wall time and the CPU time (user + system) of processes.
+// cost is the wall time and the CPU time (user + system) of processes, and
+// the largest peak RSS among them.
 type cost struct {
 	wall, cpu time.Duration
+	peakKiB   int64
 }
 
 func (c cost) plus(o cost) cost {
-	return cost{wall: c.wall + o.wall, cpu: c.cpu + o.cpu}
+	return cost{wall: c.wall + o.wall, cpu: c.cpu + o.cpu, peakKiB: max(c.peakKiB, o.peakKiB)}
 }
 
 // measure runs cmd with stdin to completion and returns what it cost,
@@ -70,12 +74,18 @@ func measure(b *testing.B, cmd *exec.Cmd, stdin []byte) cost {
 	cmd.Stdin = bytes.NewReader(stdin)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("%s: %v", cmd.Path, err)
+	}
+	stop := peakrss.Watch(cmd.Process.Pid)
+	err := cmd.Wait()
+	elapsed := time.Since(start)
+	peak := stop()
+	if err != nil {
 		b.Fatalf("%s: %v: %s", cmd.Path, err, stderr.String())
 	}
-	elapsed := time.Since(start)
 	if stdout.Len() == 0 {
 		b.Fatalf("%s printed nothing", cmd.Path)
 	}
-	return cost{wall: elapsed, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	return cost{wall: elapsed, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakKiB: peak}
 }

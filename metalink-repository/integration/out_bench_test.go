@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/peakrss"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
@@ -121,9 +121,8 @@ func measurePut(setup benchSetup, build, destination string, handlers []any) (co
 	return measured, nil
 }
 
-// measureProcess runs cmd to completion. Its peak RSS is read from /proc
-// (VmHWM) while it runs: the ru_maxrss the kernel reports for a child that a
-// Go process starts counts that parent's own peak too.
+// measureProcess runs cmd to completion and reads its wall and CPU time and
+// its own peak RSS.
 func measureProcess(cmd *exec.Cmd) (cost, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -131,47 +130,14 @@ func measureProcess(cmd *exec.Cmd) (cost, error) {
 	if err := cmd.Start(); err != nil {
 		return cost{}, err
 	}
-	done := make(chan struct{})
-	peak := make(chan int64, 1)
-	go watchPeakRSS(cmd.Process.Pid, done, peak)
+	stop := peakrss.Watch(cmd.Process.Pid)
 	err := cmd.Wait()
 	wall := time.Since(start)
-	close(done)
+	peak := stop()
 	if err != nil {
 		return cost{}, fmt.Errorf("%s: %w: %s", cmd.Path, err, stderr.String())
 	}
-	return cost{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakRSSKB: <-peak}, nil
-}
-
-// watchPeakRSS polls the high-water mark of pid's resident set until done.
-func watchPeakRSS(pid int, done <-chan struct{}, peak chan<- int64) {
-	var highest int64
-	ticker := time.NewTicker(10 * time.Millisecond)
-	defer ticker.Stop()
-	for {
-		highest = max(highest, vmHWM(pid))
-		select {
-		case <-done:
-			peak <- highest
-			return
-		case <-ticker.C:
-		}
-	}
-}
-
-// vmHWM is pid's peak resident set in KiB, 0 once it is gone.
-func vmHWM(pid int) int64 {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if value, found := strings.CutPrefix(line, "VmHWM:"); found {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-			return kb
-		}
-	}
-	return 0
+	return cost{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakRSSKB: peak}, nil
 }
 
 // writeRandomFile streams size pseudo-random bytes to path.
