@@ -148,7 +148,8 @@ func (l *loop) serveUpstream(w http.ResponseWriter, r *http.Request) {
 
 func (l *loop) stopUpstream() error {
 	l.upstream.Close()
-	if _, err := http.Get(l.upstream.URL + "/releases/app-" + newest + ".tgz"); err == nil {
+	if response, err := http.Get(l.upstream.URL + "/releases/app-" + newest + ".tgz"); err == nil {
+		response.Body.Close()
 		return errors.New("the upstream site still answers")
 	}
 	return nil

@@ -8,6 +8,7 @@ DEFAULT_MIRROR=http://deb.debian.org/debian
 # How long a cached root filesystem is reused before debootstrap runs again for fresh updates.
 ROOTFS_MAX_AGE_DAYS=7
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ROOTFS_TARBALL=""
 
 # apt_mirror prints the Debian mirror this machine's apt uses for the main archive (not the
 # security archive), from one-line .list files or deb822 .sources files.
@@ -32,8 +33,10 @@ apt_mirror() {
   printf '%s\n' "${mirror:-$DEFAULT_MIRROR}"
 }
 
-# rootfs_tarball prints the path of a cached tarball of a minbase root filesystem, making it
-# when missing or older than ROOTFS_MAX_AGE_DAYS.
+# rootfs_tarball sets ROOTFS_TARBALL to the path of a cached tarball of a minbase root
+# filesystem, making it when missing or older than ROOTFS_MAX_AGE_DAYS. It sets a variable
+# rather than printing the path because bash turns errexit off inside $(...): a failed step
+# would go unnoticed, and a broken tarball would be cached under its final name.
 rootfs_tarball() {
   local mirror key tarball
   mirror=$(apt_mirror)
@@ -48,7 +51,7 @@ rootfs_tarball() {
   else
     make_rootfs_tarball "$mirror" "$tarball"
   fi
-  printf '%s\n' "$tarball"
+  ROOTFS_TARBALL=$tarball
 }
 
 make_rootfs_tarball() {
@@ -91,22 +94,19 @@ Acquire::Languages "none";
 CFG
 }
 
-# go_toolchain_tarball prints the path of a tarball holding this machine's Go toolchain at
-# /usr/local/go, where the official golang images keep it.
+# go_toolchain_tarball TARBALL writes this machine's Go toolchain at /usr/local/go, where the
+# official golang images keep it.
 go_toolchain_tarball() {
-  local goroot tarball="$WORK_DIR/go-toolchain.tar"
+  local goroot
   goroot=$(go env GOROOT)
-  tar -C "$goroot" --numeric-owner --transform 's,^\.,usr/local/go,' -cf "$tarball" .
-  printf '%s\n' "$tarball"
+  tar -C "$goroot" --numeric-owner --transform 's,^\.,usr/local/go,' -cf "$1" .
 }
 
-# trust_store_tarball prints the path of a tarball holding this machine's CA bundle. The build
-# stage fetches modules from the same Go proxy as this machine, so it must trust the same
-# certificates, including any that a TLS-inspecting egress proxy added here.
+# trust_store_tarball TARBALL writes this machine's CA bundle. The build stage fetches modules
+# from the same Go proxy as this machine, so it must trust the same certificates, including any
+# that a TLS-inspecting egress proxy added here.
 trust_store_tarball() {
-  local tarball="$WORK_DIR/trust-store.tar"
-  tar -C / --dereference --numeric-owner --owner=0 --group=0 -cf "$tarball" etc/ssl/certs/ca-certificates.crt
-  printf '%s\n' "$tarball"
+  tar -C / --dereference --numeric-owner --owner=0 --group=0 -cf "$1" etc/ssl/certs/ca-certificates.crt
 }
 
 # start_registry starts `crane registry serve` on a free port of 127.0.0.1 and sets REGISTRY.
@@ -120,7 +120,8 @@ start_registry() {
 }
 
 # push_image REF TARBALL... -- MUTATE_FLAGS...: pushes an image made of the tarballs as layers,
-# then sets its platform and config with crane mutate flags (--env, --cmd, ...).
+# then sets its platform (this machine's, which debootstrap and the Go toolchain are made for)
+# and its config with crane mutate flags (--env, --cmd, ...).
 push_image() {
   local ref=$1 layers=()
   shift
@@ -131,19 +132,19 @@ push_image() {
   shift
   {
     crane append --insecure --oci-empty-base "${layers[@]}" -t "$ref" &&
-      crane mutate --insecure --set-platform linux/amd64 "$@" -t "$ref" "$ref"
+      crane mutate --insecure --set-platform "linux/$(go env GOHOSTARCH)" "$@" -t "$ref" "$ref"
   } >>"$LOG_DIR/crane.log" 2>&1 || die "pushing $ref failed: $(tail -n 5 "$LOG_DIR/crane.log")"
 }
 
 # push_base_images pushes REGISTRY/base (debian:bookworm-slim's stand-in) and REGISTRY/builder
 # (golang:1.26-bookworm's stand-in: the same root filesystem, this machine's CA bundle and Go).
 push_base_images() {
-  local base trust_store go
-  base=$(rootfs_tarball)
-  trust_store=$(trust_store_tarball)
-  go=$(go_toolchain_tarball)
-  push_image "$REGISTRY/base:latest" "$base" -- --env "PATH=$IMAGE_PATH" --cmd bash
-  push_image "$REGISTRY/builder:latest" "$base" "$trust_store" "$go" -- \
+  local trust_store="$WORK_DIR/trust-store.tar" go="$WORK_DIR/go-toolchain.tar"
+  rootfs_tarball
+  trust_store_tarball "$trust_store"
+  go_toolchain_tarball "$go"
+  push_image "$REGISTRY/base:latest" "$ROOTFS_TARBALL" -- --env "PATH=$IMAGE_PATH" --cmd bash
+  push_image "$REGISTRY/builder:latest" "$ROOTFS_TARBALL" "$trust_store" "$go" -- \
     --env "PATH=/usr/local/go/bin:/go/bin:$IMAGE_PATH" --env GOPATH=/go --env GOTOOLCHAIN=local \
     --workdir /go --cmd bash
   say "pushed $REGISTRY/base and $REGISTRY/builder"

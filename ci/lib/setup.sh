@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # Installs what the tests, the demo and the benchmarks need on a fresh Debian
 # machine. Sourced by the ci/ scripts; safe to run again (skips what is there).
 
 VERSITYGW_VERSION=v1.8.0
 
-export PATH="$(go env GOPATH)/bin:$PATH"
+PATH="$(go env GOPATH)/bin:$PATH"
+export PATH
 
 apt_install() {
   local missing=()
@@ -23,10 +25,11 @@ install_go_tool() {
   local bin=$1 module=$2
   command -v "$bin" >/dev/null 2>&1 && return 0
   echo "installing $module"
-  (cd / && GOFLAGS= go install "$module")
+  (cd / && GOFLAGS='' go install "$module")
 }
 
 install_test_dependencies() {
-  apt_install git openssh-client openssh-server curl jq gnupg ca-certificates bash coreutils
+  # gcc and libc6-dev: go test -race needs cgo, which Go turns off when no C compiler is found.
+  apt_install gcc libc6-dev git openssh-client openssh-server curl jq gnupg ca-certificates bash coreutils
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
 }
