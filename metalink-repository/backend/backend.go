@@ -32,11 +32,11 @@ var openers = map[string]opener{
 func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
 	scheme, _, found := strings.Cut(uri, "://")
 	if !found || scheme == "" {
-		return nil, fmt.Errorf("uri %q: expected SCHEME://…", protocol.Redact(uri))
+		return nil, fmt.Errorf("uri %q: expected SCHEME://…", protocol.RedactUnparsedURL(uri))
 	}
 	open, ok := openers[strings.ToLower(scheme)]
 	if !ok {
-		return nil, fmt.Errorf("uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", protocol.Redact(uri), scheme)
+		return nil, fmt.Errorf("uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", protocol.RedactUnparsedURL(uri), scheme)
 	}
 	return open(ctx, uri, options, env)
 }

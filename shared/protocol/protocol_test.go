@@ -114,3 +114,15 @@ var _ = Describe("RedactingWriter", func() {
 		Expect(out.String()).To(Equal("token [redacted] ok\nlast [redacted]"))
 	})
 })
+
+var _ = Describe("RedactUnparsedURL", func() {
+	DescribeTable("hides the userinfo of a URL that did not parse",
+		func(raw, want string) {
+			Expect(protocol.RedactUnparsedURL(raw)).To(Equal(want))
+		},
+		Entry("a plain password", "git+https://ci:s3cret@host:bad/x.git", "git+https://[redacted]@host:bad/x.git"),
+		Entry("a password with an unencoded '/'", "https://ci:top/s3cret@host:bad/index.xml", "https://[redacted]@host:bad/index.xml"),
+		Entry("no userinfo", "ftp://host/index.xml", "ftp://host/index.xml"),
+		Entry("a URL without its scheme", "ci:s3cret@host/x.git", "[redacted]@host/x.git"),
+	)
+})

@@ -27,6 +27,23 @@ func Redact(s string, secrets ...string) string {
 	return userinfo.ReplaceAllString(s, "${1}[redacted]@")
 }
 
+// RedactUnparsedURL hides the userinfo of a URL that did not parse, for the
+// error that says so. A password with an unencoded '/', or a URL without its
+// scheme, is beyond what Redact recognises, so everything before the last '@'
+// (after "://", when there is one) goes; a path that holds an '@' is hidden
+// too, which costs nothing in that message.
+func RedactUnparsedURL(raw string) string {
+	prefix, rest := "", raw
+	if scheme, afterScheme, found := strings.Cut(raw, "://"); found {
+		prefix, rest = scheme+"://", afterScheme
+	}
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 {
+		return Redact(raw)
+	}
+	return prefix + "[redacted]@" + rest[at+1:]
+}
+
 // RedactingWriter redacts secrets from everything written through it, line by
 // line, so that a secret split across two writes is still caught.
 type RedactingWriter struct {

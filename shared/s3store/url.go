@@ -32,21 +32,9 @@ type Location struct {
 func ParseURL(raw string) (Location, error) {
 	loc, err := parseURL(raw)
 	if err != nil {
-		return Location{}, fmt.Errorf("s3 url %q: %w", redactUnparsed(raw), err)
+		return Location{}, fmt.Errorf("s3 url %q: %w", protocol.RedactUnparsedURL(raw), err)
 	}
 	return loc, nil
-}
-
-// redactUnparsed hides everything before the last '@' of a URL that did not
-// parse: a secret key with an unencoded '/' puts its tail past the first '/',
-// where neither the parser nor protocol.Redact looks for userinfo.
-func redactUnparsed(raw string) string {
-	scheme, rest, found := strings.Cut(raw, "://")
-	at := strings.LastIndex(rest, "@")
-	if !found || at < 0 {
-		return protocol.Redact(raw)
-	}
-	return scheme + "://[redacted]@" + rest[at+1:]
 }
 
 func parseURL(raw string) (Location, error) {

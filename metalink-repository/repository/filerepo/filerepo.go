@@ -24,13 +24,14 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 const scheme = "file://"
 
 // Repository is a file:// repository rooted at an absolute path or glob.
 type Repository struct {
-	uri  string
+	uri  string // for messages, its userinfo redacted
 	root string
 }
 
@@ -42,9 +43,9 @@ func Open(_ context.Context, uri string, options map[string]any, _ repository.En
 	}
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", uri, err)
+		return nil, fmt.Errorf("uri %q: %w", protocol.RedactUnparsedURL(uri), err)
 	}
-	return &Repository{uri: uri, root: root}, nil
+	return &Repository{uri: protocol.Redact(uri), root: root}, nil
 }
 
 func parseURI(uri string) (string, error) {

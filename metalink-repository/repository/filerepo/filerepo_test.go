@@ -123,6 +123,16 @@ var _ = Describe("a file repository", func() {
 			_, err := filerepo.Open(context.Background(), "https://host/x", nil, repository.Env{})
 			Expect(err).To(MatchError(ContainSubstring("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")))
 		})
+
+		It("does not print the password of a URI it refuses", func() {
+			_, err := filerepo.Open(context.Background(), "https://ci:s3cret@host/x", nil, repository.Env{})
+			Expect(err).To(MatchError(`uri "https://[redacted]@host/x": expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`))
+		})
+
+		It("does not print the userinfo it ignores in later errors", func() {
+			_, err := open("file://ci:s3cret@" + dir + "/[").List(context.Background())
+			Expect(err).To(MatchError(HavePrefix("list file://[redacted]@" + dir + "/[: bad glob")))
+		})
 	})
 
 	Describe("Put", func() {

@@ -42,7 +42,7 @@ type repo struct {
 func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", protocol.Redact(uri), err)
+		return nil, fmt.Errorf("uri %q: %w", protocol.RedactUnparsedURL(uri), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {

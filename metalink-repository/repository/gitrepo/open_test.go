@@ -35,6 +35,13 @@ var _ = Describe("Open", func() {
 		Expect(err.Error()).NotTo(ContainSubstring("hunter2-s3cret"))
 	})
 
+	It("does not print a password with an unencoded slash, where the parser stops reading userinfo", func() {
+		err := open("git+https://ci:hunter2/s3cret@host/x.git", nil)
+
+		Expect(err).To(MatchError(ContainSubstring("invalid port")))
+		Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
+	})
+
 	It("needs a private key for ssh", func() {
 		Expect(open("git+ssh://git@host/x.git", nil)).To(MatchError(ContainSubstring("needs options.private_key")))
 	})

@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
 func (r *repo) put(ctx context.Context, name string, data []byte) error {
@@ -74,14 +76,14 @@ func (r *repo) targetPath(name string) (string, error) {
 	return path.Join(r.loc.subPath, name), nil
 }
 
-// validateName rejects names that would leave the sub-path or touch git's
-// own files.
+// validateName rejects names that could leave the sub-path, as every
+// backend does, and names that would touch git's own files.
 func validateName(name string) error {
-	if name == "" || strings.HasPrefix(name, "/") || strings.ContainsAny(name, "\\\x00") {
-		return fmt.Errorf("invalid metalink name %q: expected a relative slash-separated path", name)
+	if err := metalink.ValidateName(name); err != nil {
+		return fmt.Errorf("invalid metalink name: %w", err)
 	}
-	for _, segment := range strings.Split(name, "/") {
-		if segment == "" || segment == "." || segment == ".." || strings.EqualFold(segment, ".git") {
+	for segment := range strings.SplitSeq(name, "/") {
+		if strings.EqualFold(segment, ".git") {
 			return fmt.Errorf("invalid metalink name %q: segment %q is not allowed", name, segment)
 		}
 	}

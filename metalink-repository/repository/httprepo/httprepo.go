@@ -52,7 +52,7 @@ func Open(_ context.Context, uri string, options map[string]any, _ repository.En
 	}
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("uri %q: expected http(s)://HOST/PATH of a repository index", protocol.Redact(uri))
+		return nil, fmt.Errorf("uri %q: expected http(s)://HOST/PATH of a repository index", protocol.RedactUnparsedURL(uri))
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.ResponseHeaderTimeout = headerTimeout

@@ -156,6 +156,11 @@ var _ = Describe("an http repository", func() {
 		Expect(err).To(MatchError("http repository is read-only: put is not supported"))
 	})
 
+	It("does not print a password with an unencoded slash from a uri it cannot parse", func() {
+		_, err := httprepo.Open(ctx, "https://ci:hunter2/s3cret@example.com/index.xml", nil, repository.Env{})
+		Expect(err).To(MatchError(`uri "https://[redacted]@example.com/index.xml": expected http(s)://HOST/PATH of a repository index`))
+	})
+
 	DescribeTable("refuses bad configuration",
 		func(uri string, options map[string]any, want string) {
 			_, err := httprepo.Open(ctx, uri, options, repository.Env{})
