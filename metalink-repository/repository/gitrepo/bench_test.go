@@ -1,19 +1,22 @@
 package gitrepo_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
+
+	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/peakrss"
 )
 
 // BenchmarkList compares List with `git clone --depth 1` of the same
@@ -23,8 +26,7 @@ import (
 //
 // Sub-benchmarks: git-clone (the yardstick, with checkout), git-clone-bare,
 // cold (fresh $TMPDIR: fetch and parse everything), warm (same $TMPDIR, tip
-// unchanged) and cold-subprocess, which runs a cold List in a child process
-// and reports its peak RSS.
+// unchanged), and the real check command cold (with its peak RSS) and warm.
 func BenchmarkList(b *testing.B) {
 	for _, versions := range []int{5000, 20000} {
 		b.Run(fmt.Sprintf("versions=%d", versions), func(b *testing.B) {
@@ -43,12 +45,20 @@ func BenchmarkList(b *testing.B) {
 					listOnce(b, uri, tempDir, versions)
 				}
 			})
-			b.Run("cold-subprocess", func(b *testing.B) {
+			check := checkBinary(b)
+			b.Run("cold-check-binary", func(b *testing.B) {
 				var peak int64
 				for b.Loop() {
-					peak = max(peak, listInChild(b, uri, versions))
+					peak = max(peak, runCheck(b, check, uri, b.TempDir()))
 				}
 				b.ReportMetric(float64(peak)/1024, "peak-RSS-MiB")
+			})
+			b.Run("warm-check-binary", func(b *testing.B) {
+				tmpDir := b.TempDir()
+				runCheck(b, check, uri, tmpDir)
+				for b.Loop() {
+					runCheck(b, check, uri, tmpDir)
+				}
 			})
 		})
 	}
@@ -87,50 +97,39 @@ func listOnce(b testing.TB, uri, tempDir string, want int) {
 	}
 }
 
-// listInChild runs a cold List in a new process of this test binary (see
-// TestMain) and returns the child's peak RSS in KiB.
-func listInChild(b *testing.B, uri string, want int) int64 {
+// checkBinary builds the resource's check command once per benchmark run.
+func checkBinary(b *testing.B) string {
 	b.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(),
-		helperURI+"="+uri,
-		helperTempDir+"="+b.TempDir(),
-		helperWant+"="+strconv.Itoa(want))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("child list: %v: %s", err, out)
-	}
-	return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-}
-
-const (
-	helperURI     = "GITREPO_LIST_CHILD_URI"
-	helperTempDir = "GITREPO_LIST_CHILD_TMPDIR"
-	helperWant    = "GITREPO_LIST_CHILD_WANT"
-)
-
-// TestMain runs the tests, or, started by listInChild, one List and nothing else.
-func TestMain(m *testing.M) {
-	if uri := os.Getenv(helperURI); uri != "" {
-		os.Exit(listAsChild(uri))
-	}
-	os.Exit(m.Run())
-}
-
-func listAsChild(uri string) int {
-	want, err := strconv.Atoi(os.Getenv(helperWant))
-	if err == nil {
-		var r repository.Repository
-		r, err = gitrepo.Open(context.Background(), uri, nil, repository.Env{TempDir: os.Getenv(helperTempDir), Stderr: os.Stderr})
-		if err == nil {
-			var entries []repository.Entry
-			if entries, err = r.List(context.Background()); err == nil && len(entries) != want {
-				err = fmt.Errorf("listed %d metalinks, want %d", len(entries), want)
-			}
-		}
-	}
+	path, err := gexec.Build("github.com/metalink-resources/metalink-resources/metalink-repository/cmd/check")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		b.Fatal(err)
 	}
-	return 0
+	b.Cleanup(gexec.CleanupBuildArtifacts)
+	return path
+}
+
+// runCheck runs the real check command with tmpDir as $TMPDIR (fresh: a new
+// check container; reused: a warm one) and returns its own peak RSS in KiB
+// (not that of the git-upload-pack it starts for a file:// remote).
+func runCheck(b *testing.B, check, uri, tmpDir string) int64 {
+	b.Helper()
+	request, err := json.Marshal(map[string]any{"source": map[string]any{"uri": uri}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var output bytes.Buffer
+	cmd := exec.Command(check)
+	cmd.Stdin = bytes.NewReader(request)
+	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmpDir)
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	stop := peakrss.Watch(cmd.Process.Pid)
+	err = cmd.Wait()
+	peak := stop()
+	if err != nil {
+		b.Fatalf("check: %v: %s", err, output.String())
+	}
+	return peak
 }
