@@ -1,45 +1,26 @@
 package mirror
 
 import (
-	// md5 and sha-1 are weak, but metalink clients that know nothing
-	// stronger still look for them; the original resource wrote all four.
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"hash"
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
-type algorithm struct {
-	name string
-	new  func() hash.Hash
-}
-
-// algorithms are the hashes a generated metalink carries, in the order it
-// lists them.
-func algorithms() []algorithm {
-	return []algorithm{
-		{name: "sha-512", new: sha512.New},
-		{name: "sha-256", new: sha256.New},
-		{name: "sha-1", new: sha1.New},
-		{name: "md5", new: md5.New},
-	}
-}
-
-// digests computes every algorithm over one pass of a file's bytes.
+// digests computes every hash verify knows over one pass of a file's bytes,
+// strongest first. md5 and sha-1 are weak, but metalink clients that know
+// nothing stronger still look for them, and the original resource wrote all four.
 type digests struct {
-	algos  []algorithm
+	algos  []verify.Algorithm
 	hashes []hash.Hash
 }
 
 func newDigests() *digests {
-	d := &digests{algos: algorithms()}
+	d := &digests{algos: verify.Algorithms()}
 	for _, algo := range d.algos {
-		d.hashes = append(d.hashes, algo.new())
+		d.hashes = append(d.hashes, algo.New())
 	}
 	return d
 }
@@ -57,7 +38,7 @@ func (d *digests) writers() []io.Writer {
 func (d *digests) result() []metalink.Hash {
 	hashes := make([]metalink.Hash, len(d.hashes))
 	for i, h := range d.hashes {
-		hashes[i] = metalink.Hash{Type: d.algos[i].name, Hash: hex.EncodeToString(h.Sum(nil))}
+		hashes[i] = metalink.Hash{Type: d.algos[i].Name, Hash: hex.EncodeToString(h.Sum(nil))}
 	}
 	return hashes
 }
@@ -66,9 +47,9 @@ func (d *digests) result() []metalink.Hash {
 // an existing copy is the same file; ok is false when f carries none.
 func strongest(f metalink.File) (metalink.Hash, bool) {
 	data := File{File: f}
-	for _, algo := range algorithms() {
-		if digest := data.digest(algo.name); digest != "" {
-			return metalink.Hash{Type: algo.name, Hash: digest}, true
+	for _, algo := range verify.Algorithms() {
+		if digest := data.digest(algo.Name); digest != "" {
+			return metalink.Hash{Type: algo.Name, Hash: digest}, true
 		}
 	}
 	return metalink.Hash{}, false
@@ -76,11 +57,11 @@ func strongest(f metalink.File) (metalink.Hash, bool) {
 
 // hashFile computes the hashType digest of an existing local copy.
 func hashFile(r io.Reader, hashType string) (string, error) {
-	for _, algo := range algorithms() {
-		if algo.name != hashType {
+	for _, algo := range verify.Algorithms() {
+		if algo.Name != hashType {
 			continue
 		}
-		h := algo.new()
+		h := algo.New()
 		if _, err := io.Copy(h, r); err != nil {
 			return "", err
 		}

@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 // Target is one mirror_files entry: where each file is copied to and how
@@ -139,8 +140,8 @@ func (c compiledTarget) samples(f metalink.File) (first, second rendered, err er
 // withHashes gives f a digest of every type made of digit alone.
 func withHashes(f metalink.File, digit string) metalink.File {
 	f.Hashes = nil
-	for _, algo := range algorithms() {
-		f.Hashes = append(f.Hashes, metalink.Hash{Type: algo.name, Hash: strings.Repeat(digit, algo.new().Size()*2)})
+	for _, algo := range verify.Algorithms() {
+		f.Hashes = append(f.Hashes, metalink.Hash{Type: algo.Name, Hash: strings.Repeat(digit, algo.New().Size()*2)})
 	}
 	return f
 }

@@ -15,53 +15,53 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-// algorithm is a hash type a metalink may name (IANA names, RFC 5854).
-type algorithm struct {
-	name string
-	new  func() hash.Hash
+// Algorithm is a hash type a metalink may name (IANA names, RFC 5854).
+type Algorithm struct {
+	Name string
+	New  func() hash.Hash
 }
 
-// strongestFirst lists the supported hash types, strongest first.
-func strongestFirst() []algorithm {
-	return []algorithm{
-		{name: "sha-512", new: sha512.New},
-		{name: "sha-256", new: sha256.New},
-		{name: "sha-1", new: sha1.New},
-		{name: "md5", new: md5.New},
+// Algorithms lists the supported hash types, strongest first.
+func Algorithms() []Algorithm {
+	return []Algorithm{
+		{Name: "sha-512", New: sha512.New},
+		{Name: "sha-256", New: sha256.New},
+		{Name: "sha-1", New: sha1.New},
+		{Name: "md5", New: md5.New},
 	}
 }
 
 func supportedNames() []string {
 	var names []string
-	for _, algo := range strongestFirst() {
-		names = append(names, algo.name)
+	for _, algo := range Algorithms() {
+		names = append(names, algo.Name)
 	}
 	return names
 }
 
-// rank returns the algorithm named typ and its strength (0 strongest).
-func rank(typ string) (algorithm, int, bool) {
+// rank returns the Algorithm named typ and its strength (0 strongest).
+func rank(typ string) (Algorithm, int, bool) {
 	typ = strings.ToLower(strings.TrimSpace(typ))
-	for i, algo := range strongestFirst() {
-		if algo.name == typ {
+	for i, algo := range Algorithms() {
+		if algo.Name == typ {
 			return algo, i, true
 		}
 	}
-	return algorithm{}, 0, false
+	return Algorithm{}, 0, false
 }
 
 // normalHex trims and lower-cases a digest and checks its length and digits.
-func normalHex(algo algorithm, digest string) (string, error) {
+func normalHex(algo Algorithm, digest string) (string, error) {
 	digest = strings.ToLower(strings.TrimSpace(digest))
-	want := algo.new().Size() * 2
+	want := algo.New().Size() * 2
 	if _, err := hex.DecodeString(digest); err != nil || len(digest) != want {
-		return "", fmt.Errorf("%s hash %q is not %d hex digits", algo.name, digest, want)
+		return "", fmt.Errorf("%s hash %q is not %d hex digits", algo.Name, digest, want)
 	}
 	return digest, nil
 }
 
 type hashSpec struct {
-	algo     algorithm
+	algo     Algorithm
 	expected string
 }
 
@@ -93,7 +93,7 @@ func strongest(n int, typeOf func(i int) string) int {
 }
 
 func (s *hashSpec) start() check {
-	return &hashCheck{spec: s, hash: s.algo.new()}
+	return &hashCheck{spec: s, hash: s.algo.New()}
 }
 
 type hashCheck struct {
@@ -106,7 +106,7 @@ func (c *hashCheck) Write(p []byte) (int, error) { return c.hash.Write(p) }
 func (c *hashCheck) verdict() (string, error) {
 	got := hex.EncodeToString(c.hash.Sum(nil))
 	if got != c.spec.expected {
-		return "", fmt.Errorf("%s mismatch: expected %s, got %s", c.spec.algo.name, c.spec.expected, got)
+		return "", fmt.Errorf("%s mismatch: expected %s, got %s", c.spec.algo.Name, c.spec.expected, got)
 	}
-	return c.spec.algo.name + " ok", nil
+	return c.spec.algo.Name + " ok", nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 type piecesSpec struct {
-	algo     algorithm
+	algo     Algorithm
 	length   uint64
 	expected []string
 }
@@ -25,17 +25,17 @@ func strongestPieces(sets []metalink.Pieces, size uint64) (*piecesSpec, error) {
 	return newPiecesSpec(algo, sets[best], size)
 }
 
-func newPiecesSpec(algo algorithm, set metalink.Pieces, size uint64) (*piecesSpec, error) {
+func newPiecesSpec(algo Algorithm, set metalink.Pieces, size uint64) (*piecesSpec, error) {
 	if set.Length == 0 {
-		return nil, fmt.Errorf("%s pieces have no length", algo.name)
+		return nil, fmt.Errorf("%s pieces have no length", algo.Name)
 	}
 	if len(set.Hashes) == 0 {
-		return nil, fmt.Errorf("%s pieces list no hash", algo.name)
+		return nil, fmt.Errorf("%s pieces list no hash", algo.Name)
 	}
 	if size > 0 {
 		if want := (size + set.Length - 1) / set.Length; uint64(len(set.Hashes)) != want {
 			return nil, fmt.Errorf("%d %s pieces of %d bytes do not cover the size %d (%d pieces would)",
-				len(set.Hashes), algo.name, set.Length, size, want)
+				len(set.Hashes), algo.Name, set.Length, size, want)
 		}
 	}
 	spec := &piecesSpec{algo: algo, length: set.Length, expected: make([]string, len(set.Hashes))}
@@ -50,7 +50,7 @@ func newPiecesSpec(algo algorithm, set metalink.Pieces, size uint64) (*piecesSpe
 }
 
 func (s *piecesSpec) start() check {
-	return &piecesCheck{spec: s, hash: s.algo.new()}
+	return &piecesCheck{spec: s, hash: s.algo.New()}
 }
 
 // piecesCheck hashes each piece as its bytes arrive and fails on the first
@@ -67,7 +67,7 @@ func (c *piecesCheck) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 && c.err == nil {
 		if c.index >= len(c.spec.expected) {
-			c.err = fmt.Errorf("more bytes than the %d %s pieces of %d bytes cover", len(c.spec.expected), c.spec.algo.name, c.spec.length)
+			c.err = fmt.Errorf("more bytes than the %d %s pieces of %d bytes cover", len(c.spec.expected), c.spec.algo.Name, c.spec.length)
 			break
 		}
 		take := uint64(len(p))
@@ -88,7 +88,7 @@ func (c *piecesCheck) Write(p []byte) (int, error) {
 func (c *piecesCheck) closePiece() {
 	got := hex.EncodeToString(c.hash.Sum(nil))
 	if want := c.spec.expected[c.index]; got != want {
-		c.err = fmt.Errorf("%s piece %d mismatch: expected %s, got %s", c.spec.algo.name, c.index, want, got)
+		c.err = fmt.Errorf("%s piece %d mismatch: expected %s, got %s", c.spec.algo.Name, c.index, want, got)
 	}
 	c.hash.Reset()
 	c.index++
@@ -103,7 +103,7 @@ func (c *piecesCheck) verdict() (string, error) {
 		return "", c.err
 	}
 	if c.index != len(c.spec.expected) {
-		return "", fmt.Errorf("file ended after %d of %d %s pieces", c.index, len(c.spec.expected), c.spec.algo.name)
+		return "", fmt.Errorf("file ended after %d of %d %s pieces", c.index, len(c.spec.expected), c.spec.algo.Name)
 	}
-	return fmt.Sprintf("%d %s pieces ok", c.index, c.spec.algo.name), nil
+	return fmt.Sprintf("%d %s pieces ok", c.index, c.spec.algo.Name), nil
 }
