@@ -1,22 +1,18 @@
 package integration_test
 
 import (
-	"crypto/sha512"
-	"encoding/hex"
 	"encoding/json"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/benchdata"
 )
 
 // BenchmarkIn measures the in binary downloading one file (MLR_BENCH_SIZE
@@ -38,7 +34,14 @@ func BenchmarkIn(b *testing.B) {
 	b.Cleanup(gexec.CleanupBuildArtifacts)
 
 	served := b.TempDir()
-	digest := writeBenchFile(b, filepath.Join(served, "big.bin"), benchSize(b))
+	size, err := benchdata.Size("MLR_BENCH_SIZE", 64<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	digest, err := benchdata.WriteFile(filepath.Join(served, "big.bin"), size)
+	if err != nil {
+		b.Fatal(err)
+	}
 	server := httptest.NewServer(http.FileServer(http.Dir(served)))
 	b.Cleanup(server.Close)
 	url := server.URL + "/big.bin"
@@ -52,34 +55,6 @@ func BenchmarkIn(b *testing.B) {
 	b.ReportMetric(ours.wall.Seconds()/yardstick.wall.Seconds(), "in-ratio")
 	b.ReportMetric(float64(ours.peakKiB)/1024, "in-peak-RSS-MiB")
 	b.ReportMetric(float64(yardstick.peakKiB)/1024, "reference-peak-RSS-MiB")
-}
-
-func benchSize(b *testing.B) int64 {
-	size := int64(64 << 20)
-	if text := os.Getenv("MLR_BENCH_SIZE"); text != "" {
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil || n <= 0 {
-			b.Fatalf("MLR_BENCH_SIZE=%q: expected a positive number of bytes", text)
-		}
-		size = n
-	}
-	return size
-}
-
-// writeBenchFile writes size pseudo-random bytes to path and returns their
-// sha-512, streaming so that a 1 GiB file never sits in memory.
-func writeBenchFile(b *testing.B, path string, size int64) string {
-	file, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer file.Close()
-	hash := sha512.New()
-	random := rand.NewChaCha8([32]byte{7})
-	if _, err := io.CopyN(io.MultiWriter(file, hash), random, size); err != nil {
-		b.Fatal(err)
-	}
-	return hex.EncodeToString(hash.Sum(nil))
 }
 
 func inRequest(b *testing.B, url, digest string) []byte {

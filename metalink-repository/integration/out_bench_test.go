@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/benchdata"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/peakrss"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
@@ -75,7 +74,7 @@ type benchSetup struct {
 func measureOut(setup benchSetup, size int64) (benchResult, error) {
 	build := setup.t.TempDir()
 	path := filepath.Join(build, "dist", "big.bin")
-	if err := writeRandomFile(path, size); err != nil {
+	if _, err := benchdata.WriteFile(path, size); err != nil {
 		return benchResult{}, err
 	}
 	if err := os.WriteFile(filepath.Join(build, "version"), []byte("1.0.0"), 0o644); err != nil {
@@ -140,30 +139,6 @@ func measureProcess(cmd *exec.Cmd) (cost, error) {
 	return cost{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakRSSKB: peak}, nil
 }
 
-// writeRandomFile streams size pseudo-random bytes to path.
-func writeRandomFile(path string, size int64) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	file, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	_, err = io.CopyN(file, rand.NewChaCha8([32]byte{42}), size)
-	if closeErr := file.Close(); err == nil {
-		err = closeErr
-	}
-	return err
-}
-
-func benchSize(defaultSize int64) (int64, error) {
-	text := os.Getenv("OUT_BENCH_SIZE")
-	if text == "" {
-		return defaultSize, nil
-	}
-	return strconv.ParseInt(text, 10, 64)
-}
-
 // checkRatio applies OUT_BENCH_MAX_RATIO when it is set.
 func checkRatio(r benchResult) error {
 	text := os.Getenv("OUT_BENCH_MAX_RATIO")
@@ -182,7 +157,7 @@ func checkRatio(r benchResult) error {
 
 var _ = Describe("out's cost with params.files", Label("benchmark"), Serial, func() {
 	It("hashes, mirrors and publishes a file in bounded memory", func() {
-		size, err := benchSize(defaultBenchSize)
+		size, err := benchdata.Size("OUT_BENCH_SIZE", defaultBenchSize)
 		Expect(err).NotTo(HaveOccurred(), "OUT_BENCH_SIZE")
 		bucket := newOutBucket()
 		result, err := measureOut(benchSetup{
@@ -200,7 +175,7 @@ var _ = Describe("out's cost with params.files", Label("benchmark"), Serial, fun
 // BenchmarkOut measures a 1 GiB put (OUT_BENCH_SIZE) outside the Ginkgo
 // suite, with its own binary and servers.
 func BenchmarkOut(b *testing.B) {
-	size, err := benchSize(1 << 30)
+	size, err := benchdata.Size("OUT_BENCH_SIZE", 1<<30)
 	if err != nil {
 		b.Fatalf("OUT_BENCH_SIZE: %v", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/benchdata"
 )
 
 // Run both benchmarks side by side, e.g. with a 1 GiB file:
@@ -38,13 +39,9 @@ type benchSource struct {
 }
 
 func benchSizeFromEnv(tb testing.TB) int64 {
-	text := os.Getenv("MLR_BENCH_SIZE")
-	if text == "" {
-		return defaultBenchSize
-	}
-	size, err := strconv.ParseInt(text, 10, 64)
-	if err != nil || size <= 0 {
-		tb.Fatalf("MLR_BENCH_SIZE=%q is not a positive number of bytes", text)
+	size, err := benchdata.Size("MLR_BENCH_SIZE", defaultBenchSize)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return size
 }
