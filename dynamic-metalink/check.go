@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -55,9 +55,9 @@ func (c *Check) run(ctx context.Context) error {
 	}
 	response := make(CheckResponse, 0, len(found))
 	for _, v := range found {
-		response = append(response, protocol.Version{Version: v.Raw})
+		response = append(response, concourse.Version{Version: v.Raw})
 	}
-	return protocol.Respond(c.stdout, response)
+	return concourse.Respond(c.stdout, response)
 }
 
 // parseVersions keeps the lines that are versions allowed by source.version.

@@ -3,7 +3,9 @@ package dynamicmetalink
 import (
 	"io"
 
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 // console is a command's stderr. Everything logged through it is redacted,
@@ -12,20 +14,20 @@ import (
 // own and a pipeline author sees it as the last line.
 type console struct {
 	out     *lineTracker
-	log     *protocol.RedactingWriter
+	log     *redact.Writer
 	secrets []string
 }
 
 func newConsole(stderr io.Writer) *console {
 	out := &lineTracker{out: stderr}
-	return &console{out: out, log: protocol.NewRedactingWriter(out)}
+	return &console{out: out, log: redact.NewWriter(out)}
 }
 
 // redact sets the secrets to hide; call it before anything is logged, as
 // soon as the request that names them has been decoded.
 func (c *console) redact(secrets []string) {
 	c.secrets = secrets
-	c.log = protocol.NewRedactingWriter(c.out, secrets...)
+	c.log = redact.NewWriter(c.out, secrets...)
 }
 
 // Write logs p, redacted.
@@ -43,7 +45,7 @@ func (c *console) finish(command string, err error) int {
 	if c.out.midLine {
 		io.WriteString(c.out, "\n")
 	}
-	return protocol.Fail(c.out, command, err, c.secrets...)
+	return concourse.Fail(c.out, command, err, c.secrets...)
 }
 
 // lineTracker remembers whether the last byte written was a newline. Only

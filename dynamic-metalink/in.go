@@ -8,10 +8,10 @@ import (
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
-	"github.com/metalink-resources/metalink-resources/shared/fetch"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -62,7 +62,7 @@ func (c *In) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	metadata, err := c.fetch(ctx, dest, cfg, fetch.Request{
+	metadata, err := c.fetch(ctx, dest, cfg, getstep.Request{
 		Metalink:     doc,
 		Version:      req.Version.Version,
 		Files:        files,
@@ -71,12 +71,12 @@ func (c *In) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return protocol.Respond(c.stdout, protocol.InResponse{Version: req.Version, Metadata: metadata})
+	return concourse.Respond(c.stdout, concourse.InResponse{Version: req.Version, Metadata: metadata})
 }
 
 // fetch downloads what req selects into dest, through the url_handlers and
 // with the verification the source asks for, logging to stderr.
-func (c *In) fetch(ctx context.Context, dest string, cfg settings, req fetch.Request) ([]protocol.MetadataField, error) {
+func (c *In) fetch(ctx context.Context, dest string, cfg settings, req getstep.Request) ([]concourse.MetadataField, error) {
 	router, err := urlhandlers.Router(cfg.URLHandlers)
 	if err != nil {
 		return nil, fmt.Errorf("source.%w", err)
@@ -87,7 +87,7 @@ func (c *In) fetch(ctx context.Context, dest string, cfg settings, req fetch.Req
 		Progress: c.console,
 		Report:   c.console,
 	}
-	return fetch.Run(ctx, dest, req)
+	return getstep.Run(ctx, dest, req)
 }
 
 // getMetalink runs metalink_get with $version set and parses what it printed.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
-	"github.com/metalink-resources/metalink-resources/shared/fetch"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
@@ -38,22 +38,22 @@ type Source struct {
 
 // CheckRequest is what Concourse sends to check; Version is nil on the first check.
 type CheckRequest struct {
-	Source  Source            `json:"source"`
-	Version *protocol.Version `json:"version"`
+	Source  Source             `json:"source"`
+	Version *concourse.Version `json:"version"`
 }
 
 // CheckResponse is what check answers: oldest first, never null.
-type CheckResponse []protocol.Version
+type CheckResponse []concourse.Version
 
 // InRequest is what Concourse sends to in.
 type InRequest struct {
-	Source  Source           `json:"source"`
-	Version protocol.Version `json:"version"`
-	Params  InParams         `json:"params"`
+	Source  Source            `json:"source"`
+	Version concourse.Version `json:"version"`
+	Params  InParams          `json:"params"`
 }
 
 // InParams are the `params` of a get step.
-type InParams = fetch.Params
+type InParams = getstep.Params
 
 // request is what check and in decode: each carries a source.
 type request interface {
@@ -66,7 +66,7 @@ func (r *InRequest) source() Source    { return r.Source }
 // readRequest decodes stdin into req strictly, hides the secrets its source
 // names from everything logged from now on, and validates the source.
 func readRequest(stdin io.Reader, console *console, req request) (settings, error) {
-	if err := protocol.Decode(stdin, req); err != nil {
+	if err := concourse.Decode(stdin, req); err != nil {
 		return settings{}, fmt.Errorf("request: %w", err)
 	}
 	src := req.source()

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -49,11 +49,11 @@ func (c *Check) check(ctx context.Context, req CheckRequest, log io.Writer) erro
 	if err != nil {
 		return err
 	}
-	answer := make([]protocol.Version, 0, len(found))
+	answer := make([]concourse.Version, 0, len(found))
 	for _, v := range found {
-		answer = append(answer, protocol.Version{Version: v.Raw})
+		answer = append(answer, concourse.Version{Version: v.Raw})
 	}
-	return protocol.Respond(c.stdout, answer)
+	return concourse.Respond(c.stdout, answer)
 }
 
 // entryVersions returns the version each entry is known by, that of its first

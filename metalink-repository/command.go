@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/backend"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 // request is a decoded stdin document that knows which of its values are secret.
@@ -23,18 +25,18 @@ func (r *InRequest) secrets() []string    { return r.Source.secrets() }
 // redacts the request's secrets. Any failure becomes one redacted line
 // "<command>: <error>" on stderr and exit code 1.
 func execute(command string, stdin io.Reader, stderr io.Writer, req request, body func(log io.Writer) error) int {
-	if err := protocol.Decode(stdin, req); err != nil {
-		return protocol.Fail(stderr, command, fmt.Errorf("bad request: %w", err))
+	if err := concourse.Decode(stdin, req); err != nil {
+		return concourse.Fail(stderr, command, fmt.Errorf("bad request: %w", err))
 	}
 	secrets := req.secrets()
-	log := protocol.NewRedactingWriter(stderr, secrets...)
+	log := redact.NewWriter(stderr, secrets...)
 	err := body(log)
 	// A log line left without its newline must still come before the error line.
 	if flushErr := log.Flush(); err == nil && flushErr != nil {
 		err = fmt.Errorf("write log: %w", flushErr)
 	}
 	if err != nil {
-		return protocol.Fail(stderr, command, err, secrets...)
+		return concourse.Fail(stderr, command, err, secrets...)
 	}
 	return 0
 }

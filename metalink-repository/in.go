@@ -7,10 +7,12 @@ import (
 	"io"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
-	"github.com/metalink-resources/metalink-resources/shared/fetch"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
@@ -32,7 +34,7 @@ func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) *In {
 // Run performs one get and returns the process exit code.
 func (c *In) Run(ctx context.Context) int {
 	if len(c.args) < 2 || c.args[1] == "" {
-		return protocol.Fail(c.stderr, "in", errors.New("bad invocation: expected the destination directory as the only argument"))
+		return concourse.Fail(c.stderr, "in", errors.New("bad invocation: expected the destination directory as the only argument"))
 	}
 	var req InRequest
 	return execute("in", c.stdin, c.stderr, &req, func(log io.Writer) error {
@@ -57,7 +59,7 @@ func (c *In) in(ctx context.Context, dest string, req InRequest, log io.Writer) 
 		return err
 	}
 	fmt.Fprintf(log, "metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
-	metadata, err := fetch.Run(ctx, dest, fetch.Request{
+	metadata, err := getstep.Run(ctx, dest, getstep.Request{
 		Metalink:     entry.Metalink,
 		Version:      req.Version.Version,
 		Files:        cfg.files,
@@ -76,7 +78,7 @@ func (c *In) in(ctx context.Context, dest string, req InRequest, log io.Writer) 
 	if err != nil {
 		return err
 	}
-	return protocol.Respond(c.stdout, protocol.InResponse{Version: req.Version, Metadata: metadata})
+	return concourse.Respond(c.stdout, concourse.InResponse{Version: req.Version, Metadata: metadata})
 }
 
 // pickVersion returns the one entry whose first file has the requested
@@ -97,7 +99,7 @@ func pickVersion(entries []repository.Entry, requested, uri string) (repository.
 	}
 	switch len(found) {
 	case 0:
-		return repository.Entry{}, fmt.Errorf("no metalink for version %s in %s", requested, protocol.Redact(uri))
+		return repository.Entry{}, fmt.Errorf("no metalink for version %s in %s", requested, redact.String(uri))
 	case 1:
 		return found[0], nil
 	default:

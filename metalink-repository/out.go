@@ -14,12 +14,14 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/backend"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
@@ -49,7 +51,7 @@ func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) *Out {
 // Run performs one put and returns the process exit code.
 func (c *Out) Run(ctx context.Context) int {
 	if len(c.args) < 2 || c.args[1] == "" {
-		return protocol.Fail(c.stderr, "out", errors.New("bad invocation: expected the build's directory as the only argument"))
+		return concourse.Fail(c.stderr, "out", errors.New("bad invocation: expected the build's directory as the only argument"))
 	}
 	var req OutRequest
 	return execute("out", c.stdin, c.stderr, &req, func(log io.Writer) error {
@@ -104,10 +106,10 @@ func (c *Out) out(ctx context.Context, dir string, req OutRequest, log io.Writer
 		return err
 	}
 	if err := repo.Put(ctx, name, data); err != nil {
-		return fmt.Errorf("publish %s to %s: %w", name, protocol.Redact(req.Source.URI), err)
+		return fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	fmt.Fprintf(log, "published %s\n", name)
-	return protocol.Respond(c.stdout, outResponse(mirrored, name))
+	return concourse.Respond(c.stdout, outResponse(mirrored, name))
 }
 
 // mirrorSettings turns mirror_files into mirror targets and adds the
@@ -343,14 +345,14 @@ func reportMirrors(log io.Writer, result mirror.Result, targets int) {
 		len(result.Metalink.Files), targets, result.Copied, progress.Bytes(result.Bytes), result.Present)
 }
 
-func outResponse(result mirror.Result, name string) protocol.InResponse {
+func outResponse(result mirror.Result, name string) concourse.InResponse {
 	var bytes uint64
 	for _, f := range result.Metalink.Files {
 		bytes += f.Size
 	}
-	return protocol.InResponse{
-		Version: protocol.Version{Version: result.Metalink.Files[0].Version},
-		Metadata: []protocol.MetadataField{
+	return concourse.InResponse{
+		Version: concourse.Version{Version: result.Metalink.Files[0].Version},
+		Metadata: []concourse.MetadataField{
 			{Name: "name", Value: name},
 			{Name: "files", Value: strconv.Itoa(len(result.Metalink.Files))},
 			{Name: "bytes", Value: strconv.FormatUint(bytes, 10)},

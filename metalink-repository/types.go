@@ -7,8 +7,8 @@ package metalinkrepository
 import (
 	"encoding/json"
 
-	"github.com/metalink-resources/metalink-resources/shared/fetch"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
 
@@ -33,10 +33,10 @@ type Source struct {
 // MirrorFile is one mirror_files entry: where out uploads each file of a
 // metalink, and how the new URL is recorded.
 type MirrorFile struct {
-	Destination string            `json:"destination"`
-	Location    string            `json:"location,omitempty"`
-	Priority    protocol.Flexible `json:"priority,omitempty"`
-	URL         string            `json:"url,omitempty"`
+	Destination string             `json:"destination"`
+	Location    string             `json:"location,omitempty"`
+	Priority    concourse.Flexible `json:"priority,omitempty"`
+	URL         string             `json:"url,omitempty"`
 	// Env is the original resource's legacy way to give S3 credentials
 	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN); out turns it
 	// into an url_handlers entry. Use url_handlers instead.
@@ -46,19 +46,19 @@ type MirrorFile struct {
 // CheckRequest is what Concourse sends to check; Version is nil on the
 // first check.
 type CheckRequest struct {
-	Source  Source            `json:"source"`
-	Version *protocol.Version `json:"version"`
+	Source  Source             `json:"source"`
+	Version *concourse.Version `json:"version"`
 }
 
 // InRequest is what Concourse sends to in.
 type InRequest struct {
-	Source  Source           `json:"source"`
-	Version protocol.Version `json:"version"`
-	Params  InParams         `json:"params"`
+	Source  Source            `json:"source"`
+	Version concourse.Version `json:"version"`
+	Params  InParams          `json:"params"`
 }
 
 // InParams are the get step's params.
-type InParams = fetch.Params
+type InParams = getstep.Params
 
 // OutRequest is what Concourse sends to out.
 type OutRequest struct {

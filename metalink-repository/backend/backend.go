@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/filerepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/httprepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/s3repo"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 type opener func(context.Context, string, map[string]any, repository.Env) (repository.Repository, error)
@@ -32,11 +33,11 @@ var openers = map[string]opener{
 func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
 	scheme, _, found := strings.Cut(uri, "://")
 	if !found || scheme == "" {
-		return nil, fmt.Errorf("uri %q: expected SCHEME://…", protocol.RedactUnparsedURL(uri))
+		return nil, fmt.Errorf("uri %q: expected SCHEME://…", redact.UnparsedURL(uri))
 	}
 	open, ok := openers[strings.ToLower(scheme)]
 	if !ok {
-		return nil, fmt.Errorf("uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", protocol.RedactUnparsedURL(uri), scheme)
+		return nil, fmt.Errorf("uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.UnparsedURL(uri), scheme)
 	}
 	return open(ctx, uri, options, env)
 }

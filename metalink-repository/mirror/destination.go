@@ -7,9 +7,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
 
@@ -71,7 +72,7 @@ type opener struct {
 
 type clientKey struct {
 	host, bucket, accessKey, secretKey string
-	opts                               s3store.Options
+	opts                               s3client.Options
 }
 
 func newOpener(baseDir string, handlers []urlhandlers.Config) *opener {
@@ -82,13 +83,13 @@ func newOpener(baseDir string, handlers []urlhandlers.Config) *opener {
 func (o *opener) check(raw string) error {
 	switch schemeOf(raw) {
 	case "s3":
-		_, err := s3store.ParseURL(raw)
+		_, err := s3client.ParseURL(raw)
 		return err
 	case "file":
 		_, err := parseFileDestination(raw, o.baseDir)
 		return err
 	}
-	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", protocol.Redact(raw))
+	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", redact.String(raw))
 }
 
 func (o *opener) open(ctx context.Context, raw string) (destination, error) {
@@ -99,7 +100,7 @@ func (o *opener) open(ctx context.Context, raw string) (destination, error) {
 		path, _ := parseFileDestination(raw, o.baseDir)
 		return fileDestination{path: path}, nil
 	}
-	loc, _ := s3store.ParseURL(raw)
+	loc, _ := s3client.ParseURL(raw)
 	endpoint, err := o.s3Endpoint(ctx, loc, raw)
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (o *opener) open(ctx context.Context, raw string) (destination, error) {
 	return &s3Destination{loc: loc, s3Endpoint: endpoint}, nil
 }
 
-func (o *opener) s3Endpoint(ctx context.Context, loc s3store.Location, raw string) (*s3Endpoint, error) {
+func (o *opener) s3Endpoint(ctx context.Context, loc s3client.Location, raw string) (*s3Endpoint, error) {
 	opts, err := urlhandlers.OptionsFor(o.handlers, raw)
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func (o *opener) s3Endpoint(ctx context.Context, loc s3store.Location, raw strin
 	if endpoint, ok := o.clients[key]; ok {
 		return endpoint, nil
 	}
-	client, err := s3store.NewClient(ctx, loc, opts)
+	client, err := s3client.NewClient(ctx, loc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", loc, err)
 	}

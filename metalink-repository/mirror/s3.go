@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 // Objects larger than partSize are uploaded in parts, partConcurrency at a
@@ -58,18 +58,18 @@ func newS3Endpoint(client *s3.Client) *s3Endpoint {
 // there without reading it back.
 type s3Destination struct {
 	*s3Endpoint
-	loc s3store.Location
+	loc s3client.Location
 }
 
 func (d *s3Destination) String() string { return d.loc.String() }
 
 func (d *s3Destination) existing(ctx context.Context) (*existing, error) {
 	head, err := d.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key)})
-	if s3store.IsNotFound(err) {
+	if s3client.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s3store.WrapError("head", d.loc.String(), err)
+		return nil, s3client.WrapError("head", d.loc.String(), err)
 	}
 	digests := head.Metadata
 	return &existing{
@@ -124,7 +124,7 @@ const contentType = "application/octet-stream"
 
 // copyFrom makes the object a server-side copy of source, which holds size
 // bytes, recording metadata instead of source's.
-func (d *s3Destination) copyFrom(ctx context.Context, source s3store.Location, size int64, metadata map[string]string) error {
+func (d *s3Destination) copyFrom(ctx context.Context, source s3client.Location, size int64, metadata map[string]string) error {
 	var err error
 	if size <= d.maxCopySize {
 		_, err = d.client.CopyObject(ctx, &s3.CopyObjectInput{
@@ -138,12 +138,12 @@ func (d *s3Destination) copyFrom(ctx context.Context, source s3store.Location, s
 	} else {
 		err = d.copyInParts(ctx, source, size, metadata)
 	}
-	return s3store.WrapError("copy "+source.String()+" to", d.loc.String(), err)
+	return s3client.WrapError("copy "+source.String()+" to", d.loc.String(), err)
 }
 
 // copyInParts copies an object too large for one CopyObject through a
 // multipart upload, which is aborted if any part fails.
-func (d *s3Destination) copyInParts(ctx context.Context, source s3store.Location, size int64, metadata map[string]string) error {
+func (d *s3Destination) copyInParts(ctx context.Context, source s3client.Location, size int64, metadata map[string]string) error {
 	created, err := d.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket:      aws.String(d.loc.Bucket),
 		Key:         aws.String(d.loc.Key),
@@ -171,7 +171,7 @@ func (d *s3Destination) copyInParts(ctx context.Context, source s3store.Location
 	return err
 }
 
-func (d *s3Destination) copyParts(ctx context.Context, source s3store.Location, size int64, uploadID *string) ([]types.CompletedPart, error) {
+func (d *s3Destination) copyParts(ctx context.Context, source s3client.Location, size int64, uploadID *string) ([]types.CompletedPart, error) {
 	var parts []types.CompletedPart
 	for start, number := int64(0), int32(1); start < size; start, number = start+d.copyPartSize, number+1 {
 		end := min(start+d.copyPartSize, size) - 1
@@ -193,7 +193,7 @@ func (d *s3Destination) copyParts(ctx context.Context, source s3store.Location, 
 
 // copySource is BUCKET/KEY percent-encoded, as x-amz-copy-source wants it;
 // '+' too, which S3 would read as a space.
-func copySource(loc s3store.Location) string {
+func copySource(loc s3client.Location) string {
 	segments := strings.Split(loc.Key, "/")
 	for i, segment := range segments {
 		segments[i] = strings.ReplaceAll(url.PathEscape(segment), "+", "%2B")
@@ -207,7 +207,7 @@ func (d *s3Destination) remove(ctx context.Context) error {
 	_, err := d.client.DeleteObject(context.WithoutCancel(ctx), &s3.DeleteObjectInput{
 		Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key),
 	})
-	return s3store.WrapError("delete", d.loc.String(), err)
+	return s3client.WrapError("delete", d.loc.String(), err)
 }
 
 // hashMetadata records f's hashes, e.g. x-amz-meta-sha-256.
@@ -232,7 +232,7 @@ func (u *s3Upload) remote() bool { return true }
 func (u *s3Upload) Write(p []byte) (int, error) {
 	n, err := u.pipe.Write(p)
 	if err != nil {
-		return n, s3store.WrapError("put", u.target, err)
+		return n, s3client.WrapError("put", u.target, err)
 	}
 	return n, nil
 }
@@ -240,7 +240,7 @@ func (u *s3Upload) Write(p []byte) (int, error) {
 func (u *s3Upload) commit() error {
 	u.once.Do(func() { _ = u.pipe.Close() })
 	<-u.done
-	return s3store.WrapError("put", u.target, u.err)
+	return s3client.WrapError("put", u.target, u.err)
 }
 
 func (u *s3Upload) abort(cause error) {

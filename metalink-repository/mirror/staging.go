@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 // stagingPrefix starts the name of every temporary copy of a generated
@@ -47,8 +47,8 @@ func (o *opener) stagingArea(ctx context.Context, first, second string) (staging
 		}
 		return fileStaging{dir: dir}, nil
 	}
-	a, _ := s3store.ParseURL(first)
-	b, _ := s3store.ParseURL(second)
+	a, _ := s3client.ParseURL(first)
+	b, _ := s3client.ParseURL(second)
 	if a.Host != b.Host || a.Bucket != b.Bucket || a.AccessKey != b.AccessKey || a.SecretKey != b.SecretKey {
 		return nil, fmt.Errorf("destination %s: its endpoint and bucket may not depend on the hashes", a)
 	}
@@ -140,7 +140,7 @@ func (s *stagedFile) moveIntoPlace() error {
 // s3Staging uploads to a temporary key under prefix.
 type s3Staging struct {
 	endpoint *s3Endpoint
-	prefix   s3store.Location
+	prefix   s3client.Location
 }
 
 func (s s3Staging) start(ctx context.Context, j *job, state *copyState) (upload, error) {

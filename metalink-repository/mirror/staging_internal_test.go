@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
@@ -44,7 +44,7 @@ var _ = Describe("A server-side copy larger than one CopyObject may copy", func(
 		server   *s3server.Server
 		endpoint *s3Endpoint
 		content  []byte
-		source   s3store.Location
+		source   s3client.Location
 	)
 
 	BeforeEach(func() {
@@ -52,12 +52,12 @@ var _ = Describe("A server-side copy larger than one CopyObject may copy", func(
 		endpoint = newS3Endpoint(server.Client)
 		endpoint.maxCopySize, endpoint.copyPartSize = 5<<20, 5<<20
 		content = bytes.Repeat([]byte("0123456789abcdef"), (12<<20)/16+1)
-		source = s3store.Location{Host: server.Host, Bucket: bucket, Key: "staging/" + stagingPrefix + "x+y z"}
+		source = s3client.Location{Host: server.Host, Bucket: bucket, Key: "staging/" + stagingPrefix + "x+y z"}
 		Expect(server.Put(context.Background(), bucket, source.Key, content)).To(Succeed())
 	})
 
 	destination := func(key string) *s3Destination {
-		return &s3Destination{s3Endpoint: endpoint, loc: s3store.Location{Host: server.Host, Bucket: bucket, Key: key}}
+		return &s3Destination{s3Endpoint: endpoint, loc: s3client.Location{Host: server.Host, Bucket: bucket, Key: key}}
 	}
 	pendingUploads := func() int {
 		out, err := server.Client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
@@ -84,7 +84,7 @@ var _ = Describe("A server-side copy larger than one CopyObject may copy", func(
 		err := destination("releases/app.tgz").copyFrom(context.Background(), missing, int64(len(content)), nil)
 		Expect(err).To(MatchError(ContainSubstring("copy " + missing.String() + " to " + destination("releases/app.tgz").String() + ": not found (NoSuchKey")))
 		_, err = server.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("releases/app.tgz")})
-		Expect(s3store.IsNotFound(err)).To(BeTrue())
+		Expect(s3client.IsNotFound(err)).To(BeTrue())
 		Expect(pendingUploads()).To(BeZero())
 	})
 })

@@ -11,10 +11,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/shared/fanout"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
@@ -261,7 +262,7 @@ func (d *downloader) transferOnce(fan *fanout.Fanout, rawURL string) error {
 
 // note writes one line about this file to the report, never with userinfo.
 func (d *downloader) note(format string, args ...any) {
-	_, _ = fmt.Fprintln(d.opts.Report, protocol.Redact(d.file.Name+": "+fmt.Sprintf(format, args...)))
+	_, _ = fmt.Fprintln(d.opts.Report, redact.String(d.file.Name+": "+fmt.Sprintf(format, args...)))
 }
 
 func sleep(ctx context.Context, wait time.Duration) error {
@@ -291,7 +292,7 @@ func (e attemptsError) Error() string {
 		}
 		text += a.url + ": " + a.err.Error()
 	}
-	return protocol.Redact(text)
+	return redact.String(text)
 }
 
 // Unwrap gives each URL's error, for errors.Is and errors.As.

@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // Handler reads one family of URLs.
@@ -34,7 +34,7 @@ func (r Router) Open(ctx context.Context, rawURL string, offset int64) (io.ReadC
 			return h.Open(ctx, rawURL, offset)
 		}
 	}
-	return nil, 0, fmt.Errorf("%w in %s", UnsupportedScheme(rawURL), protocol.Redact(rawURL))
+	return nil, 0, fmt.Errorf("%w in %s", UnsupportedScheme(rawURL), redact.String(rawURL))
 }
 
 // Handles reports whether any handler takes rawURL.

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -35,7 +35,7 @@ func Router(configs []Config) (transfer.Router, error) {
 		return nil, err
 	}
 	router = append(router, transfer.Defaults()...)
-	return append(router, s3store.NewHandler(s3store.Options{Anonymous: true})), nil
+	return append(router, s3client.NewHandler(s3client.Options{Anonymous: true})), nil
 }
 
 // Secrets lists the credential values in configs, for redaction. Access keys
@@ -77,11 +77,11 @@ func build(entry string, config Config) (*filtered, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := s3store.ParseOptions(config.Options)
+	opts, err := s3client.ParseOptions(config.Options)
 	if err != nil {
 		return nil, fmt.Errorf("%s.options: %w", entry, err)
 	}
-	return &filtered{Handler: s3store.NewHandler(opts), opts: opts, include: include, exclude: exclude}, nil
+	return &filtered{Handler: s3client.NewHandler(opts), opts: opts, include: include, exclude: exclude}, nil
 }
 
 func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
@@ -101,7 +101,7 @@ func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
 // include patterns, or a matching one, accepts.
 type filtered struct {
 	transfer.Handler
-	opts             s3store.Options // the Handler's, for writing what it selects
+	opts             s3client.Options // the Handler's, for writing what it selects
 	include, exclude []*regexp.Regexp
 }
 

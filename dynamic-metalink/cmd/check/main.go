@@ -5,9 +5,9 @@ import (
 	"os"
 
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 func main() {
-	protocol.Main(dynamicmetalink.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
+	concourse.Main(dynamicmetalink.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
 }

@@ -6,9 +6,9 @@ import (
 	"os"
 
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 func main() {
-	protocol.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
+	concourse.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
 }

@@ -5,10 +5,10 @@ import (
 	"os"
 
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 func main() {
 	metalinkrepository.LimitMemory()
-	protocol.Main(metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run)
+	concourse.Main(metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run)
 }

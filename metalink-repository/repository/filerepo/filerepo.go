@@ -22,9 +22,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 const scheme = "file://"
@@ -43,9 +44,9 @@ func Open(_ context.Context, uri string, options map[string]any, _ repository.En
 	}
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", protocol.RedactUnparsedURL(uri), err)
+		return nil, fmt.Errorf("uri %q: %w", redact.UnparsedURL(uri), err)
 	}
-	return &Repository{uri: protocol.Redact(uri), root: root}, nil
+	return &Repository{uri: redact.String(uri), root: root}, nil
 }
 
 func parseURI(uri string) (string, error) {

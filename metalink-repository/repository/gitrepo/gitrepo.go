@@ -15,6 +15,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -22,7 +24,6 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 // repo is a git repository of metalinks.
@@ -42,7 +43,7 @@ type repo struct {
 func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", protocol.RedactUnparsedURL(uri), err)
+		return nil, fmt.Errorf("uri %q: %w", redact.UnparsedURL(uri), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {
@@ -55,7 +56,7 @@ func Open(ctx context.Context, uri string, options map[string]any, env repositor
 	if r.stderr == nil {
 		r.stderr = io.Discard
 	}
-	r.stderr = protocol.NewRedactingWriter(r.stderr, r.secrets()...)
+	r.stderr = redact.NewWriter(r.stderr, r.secrets()...)
 	if r.auth, err = newAuth(loc, s, r.tempDir, r.stderr); err != nil {
 		return nil, r.redact(err)
 	}
@@ -76,7 +77,7 @@ func (r *repo) redact(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &redactedError{message: protocol.Redact(err.Error(), r.secrets()...), cause: err}
+	return &redactedError{message: redact.String(err.Error(), r.secrets()...), cause: err}
 }
 
 type redactedError struct {

@@ -22,8 +22,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 )
 
 const (
@@ -52,7 +53,7 @@ func Open(_ context.Context, uri string, options map[string]any, _ repository.En
 	}
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("uri %q: expected http(s)://HOST/PATH of a repository index", protocol.RedactUnparsedURL(uri))
+		return nil, fmt.Errorf("uri %q: expected http(s)://HOST/PATH of a repository index", redact.UnparsedURL(uri))
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.ResponseHeaderTimeout = headerTimeout
@@ -64,7 +65,7 @@ func Open(_ context.Context, uri string, options map[string]any, _ repository.En
 func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
 	entries, err := r.list(ctx)
 	if err != nil {
-		return nil, errors.New(protocol.Redact(fmt.Sprintf("list %s: %v", r.uri, err)))
+		return nil, errors.New(redact.String(fmt.Sprintf("list %s: %v", r.uri, err)))
 	}
 	return entries, nil
 }

@@ -25,7 +25,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 const (
@@ -44,17 +44,17 @@ type Repository struct {
 	prefix string // "" or ending in "/"
 }
 
-// Open validates uri and options (the s3store options) and builds the client.
+// Open validates uri and options (the s3client options) and builds the client.
 func Open(ctx context.Context, uri string, options map[string]any, _ repository.Env) (repository.Repository, error) {
-	loc, err := s3store.ParseURL(uri)
+	loc, err := s3client.ParseURL(uri)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := s3store.ParseOptions(options)
+	opts, err := s3client.ParseOptions(options)
 	if err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	client, err := s3store.NewClient(ctx, loc, opts)
+	client, err := s3client.NewClient(ctx, loc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", loc, err)
 	}
@@ -67,7 +67,7 @@ func Open(ctx context.Context, uri string, options map[string]any, _ repository.
 
 // url is the s3:// URL of key, without credentials.
 func (r *Repository) url(key string) string {
-	return s3store.Location{Host: r.host, Bucket: r.bucket, Key: key}.String()
+	return s3client.Location{Host: r.host, Bucket: r.bucket, Key: key}.String()
 }
 
 // List pages through the prefix and fetches the *.meta4 objects concurrently
@@ -88,7 +88,7 @@ func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
 			if fetchErr := group.Wait(); fetchErr != nil {
 				return nil, fetchErr
 			}
-			return nil, s3store.WrapError("list", r.url(r.prefix), err)
+			return nil, s3client.WrapError("list", r.url(r.prefix), err)
 		}
 		for _, object := range page.Contents {
 			key := aws.ToString(object.Key)
@@ -117,7 +117,7 @@ func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
 func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, error) {
 	out, err := r.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(key)})
 	if err != nil {
-		return repository.Entry{}, s3store.WrapError("get", r.url(key), err)
+		return repository.Entry{}, s3client.WrapError("get", r.url(key), err)
 	}
 	defer out.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(out.Body, maxDocumentSize+1))
@@ -151,7 +151,7 @@ func (r *Repository) Put(ctx context.Context, name string, data []byte) error {
 		ContentLength: aws.Int64(int64(len(data))),
 		ContentType:   aws.String(contentType(data)),
 	})
-	return s3store.WrapError("put", r.url(key), err)
+	return s3client.WrapError("put", r.url(key), err)
 }
 
 // holds reports whether key already has exactly data. Any doubt (no such

@@ -1,4 +1,5 @@
-package protocol
+// Package redact hides secrets and URL userinfo in everything the resources print.
+package redact
 
 import (
 	"io"
@@ -10,8 +11,8 @@ import (
 // userinfo matches the credentials part of a URL (scheme://user:pass@host).
 var userinfo = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
 
-// Redact removes every secret and any URL userinfo from s.
-func Redact(s string, secrets ...string) string {
+// String removes every secret and any URL userinfo from s.
+func String(s string, secrets ...string) string {
 	for _, secret := range secrets {
 		if strings.TrimSpace(secret) == "" {
 			continue
@@ -27,39 +28,39 @@ func Redact(s string, secrets ...string) string {
 	return userinfo.ReplaceAllString(s, "${1}[redacted]@")
 }
 
-// RedactUnparsedURL hides the userinfo of a URL that did not parse, for the
+// UnparsedURL hides the userinfo of a URL that did not parse, for the
 // error that says so. A password with an unencoded '/', or a URL without its
-// scheme, is beyond what Redact recognises, so everything before the last '@'
+// scheme, is beyond what String recognises, so everything before the last '@'
 // (after "://", when there is one) goes; a path that holds an '@' is hidden
 // too, which costs nothing in that message.
-func RedactUnparsedURL(raw string) string {
+func UnparsedURL(raw string) string {
 	prefix, rest := "", raw
 	if scheme, afterScheme, found := strings.Cut(raw, "://"); found {
 		prefix, rest = scheme+"://", afterScheme
 	}
 	at := strings.LastIndexByte(rest, '@')
 	if at < 0 {
-		return Redact(raw)
+		return String(raw)
 	}
 	return prefix + "[redacted]@" + rest[at+1:]
 }
 
-// RedactingWriter redacts secrets from everything written through it, line by
+// Writer redacts secrets from everything written through it, line by
 // line, so that a secret split across two writes is still caught.
-type RedactingWriter struct {
+type Writer struct {
 	mu      sync.Mutex
 	out     io.Writer
 	secrets []string
 	partial []byte
 }
 
-// NewRedactingWriter wraps out (usually stderr).
-func NewRedactingWriter(out io.Writer, secrets ...string) *RedactingWriter {
-	return &RedactingWriter{out: out, secrets: secrets}
+// NewWriter wraps out (usually stderr).
+func NewWriter(out io.Writer, secrets ...string) *Writer {
+	return &Writer{out: out, secrets: secrets}
 }
 
 // Write buffers until a newline and writes whole redacted lines.
-func (w *RedactingWriter) Write(p []byte) (int, error) {
+func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.partial = append(w.partial, p...)
@@ -69,20 +70,20 @@ func (w *RedactingWriter) Write(p []byte) (int, error) {
 	}
 	complete := string(w.partial[:last+1])
 	w.partial = append(w.partial[:0], w.partial[last+1:]...)
-	if _, err := io.WriteString(w.out, Redact(complete, w.secrets...)); err != nil {
+	if _, err := io.WriteString(w.out, String(complete, w.secrets...)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
 // Flush writes any unterminated last line.
-func (w *RedactingWriter) Flush() error {
+func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.partial) == 0 {
 		return nil
 	}
-	_, err := io.WriteString(w.out, Redact(string(w.partial), w.secrets...))
+	_, err := io.WriteString(w.out, String(string(w.partial), w.secrets...))
 	w.partial = w.partial[:0]
 	return err
 }

@@ -1,4 +1,4 @@
-package s3store_test
+package s3client_test
 
 import (
 	"testing"
@@ -9,5 +9,5 @@ import (
 
 func TestS3store(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "s3store")
+	RunSpecs(t, "s3client")
 }

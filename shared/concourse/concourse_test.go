@@ -1,4 +1,4 @@
-package protocol_test
+package concourse_test
 
 import (
 	"bytes"
@@ -6,24 +6,26 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 type request struct {
 	Source struct {
-		URI      string            `json:"uri"`
-		Priority protocol.Flexible `json:"priority"`
+		URI      string             `json:"uri"`
+		Priority concourse.Flexible `json:"priority"`
 	} `json:"source"`
-	Version *protocol.Version `json:"version"`
+	Version *concourse.Version `json:"version"`
 }
 
 var _ = Describe("Decode", func() {
 	It("reads a well-formed request", func() {
 		var req request
-		Expect(protocol.Decode(strings.NewReader(`{"source":{"uri":"file:///x"},"version":{"version":"1.2.3"}}`), &req)).To(Succeed())
+		Expect(concourse.Decode(strings.NewReader(`{"source":{"uri":"file:///x"},"version":{"version":"1.2.3"}}`), &req)).To(Succeed())
 		Expect(req.Source.URI).To(Equal("file:///x"))
 		Expect(req.Version.Version).To(Equal("1.2.3"))
 	})
@@ -31,7 +33,7 @@ var _ = Describe("Decode", func() {
 	DescribeTable("rejects bad requests with an error that says why",
 		func(input, want string) {
 			var req request
-			err := protocol.Decode(strings.NewReader(input), &req)
+			err := concourse.Decode(strings.NewReader(input), &req)
 			Expect(err).To(MatchError(ContainSubstring(want)))
 			Expect(err.Error()).NotTo(ContainSubstring("\n"))
 		},
@@ -48,7 +50,7 @@ var _ = Describe("Decode", func() {
 var _ = Describe("Flexible", func() {
 	DescribeTable("accepts a number or a string",
 		func(input string, want uint, present bool) {
-			var f protocol.Flexible
+			var f concourse.Flexible
 			Expect(json.Unmarshal([]byte(input), &f)).To(Succeed())
 			n, ok, err := f.Uint()
 			Expect(err).NotTo(HaveOccurred())
@@ -61,14 +63,14 @@ var _ = Describe("Flexible", func() {
 	)
 
 	It("rejects values that are neither", func() {
-		var f protocol.Flexible
+		var f concourse.Flexible
 		Expect(json.Unmarshal([]byte(`true`), &f)).To(MatchError(ContainSubstring("expected a number or a string")))
 	})
 
 	It("rejects strings that are not whole numbers", func() {
-		_, _, err := protocol.Flexible("ten").Uint()
+		_, _, err := concourse.Flexible("ten").Uint()
 		Expect(err).To(MatchError(`"ten" is not a whole number`))
-		_, _, err = protocol.Flexible("-1").Uint()
+		_, _, err = concourse.Flexible("-1").Uint()
 		Expect(err).To(HaveOccurred())
 	})
 })
@@ -76,7 +78,7 @@ var _ = Describe("Flexible", func() {
 var _ = Describe("Respond", func() {
 	It("writes one JSON document and a newline", func() {
 		var out bytes.Buffer
-		Expect(protocol.Respond(&out, protocol.InResponse{Version: protocol.Version{Version: "1.0.0"}})).To(Succeed())
+		Expect(concourse.Respond(&out, concourse.InResponse{Version: concourse.Version{Version: "1.0.0"}})).To(Succeed())
 		Expect(out.String()).To(Equal(`{"version":{"version":"1.0.0"}}` + "\n"))
 	})
 })
@@ -85,7 +87,7 @@ var _ = Describe("Fail", func() {
 	It("prints one line with the command name, redacted, and returns 1", func() {
 		var stderr bytes.Buffer
 		err := errors.New("open https://bob:hunter22@example.com/x:\n  denied for hunter22")
-		Expect(protocol.Fail(&stderr, "in", err, "hunter22")).To(Equal(1))
+		Expect(concourse.Fail(&stderr, "in", err, "hunter22")).To(Equal(1))
 		Expect(stderr.String()).To(Equal("in: open https://[redacted]@example.com/x: denied for [redacted]\n"))
 	})
 })
@@ -93,18 +95,18 @@ var _ = Describe("Fail", func() {
 var _ = Describe("Redact", func() {
 	It("removes every line of a multi-line secret", func() {
 		key := "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----"
-		Expect(protocol.Redact("got AAAABBBBCCCCDDDD in a log", key)).To(Equal("got [redacted] in a log"))
+		Expect(redact.String("got AAAABBBBCCCCDDDD in a log", key)).To(Equal("got [redacted] in a log"))
 	})
 
 	It("ignores empty secrets", func() {
-		Expect(protocol.Redact("nothing to hide", "", "  ")).To(Equal("nothing to hide"))
+		Expect(redact.String("nothing to hide", "", "  ")).To(Equal("nothing to hide"))
 	})
 })
 
 var _ = Describe("RedactingWriter", func() {
 	It("catches a secret split across writes and flushes the last line", func() {
 		var out bytes.Buffer
-		w := protocol.NewRedactingWriter(&out, "s3cr3t-value")
+		w := redact.NewWriter(&out, "s3cr3t-value")
 		for _, part := range []string{"token s3cr", "3t-value ok\nlast ", "s3cr3t-value"} {
 			_, err := w.Write([]byte(part))
 			Expect(err).NotTo(HaveOccurred())
@@ -118,7 +120,7 @@ var _ = Describe("RedactingWriter", func() {
 var _ = Describe("RedactUnparsedURL", func() {
 	DescribeTable("hides the userinfo of a URL that did not parse",
 		func(raw, want string) {
-			Expect(protocol.RedactUnparsedURL(raw)).To(Equal(want))
+			Expect(redact.UnparsedURL(raw)).To(Equal(want))
 		},
 		Entry("a plain password", "git+https://ci:s3cret@host:bad/x.git", "git+https://[redacted]@host:bad/x.git"),
 		Entry("a password with an unencoded '/'", "https://ci:top/s3cret@host:bad/index.xml", "https://[redacted]@host:bad/index.xml"),

@@ -1,4 +1,4 @@
-package protocol_test
+package getstep_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-func TestProtocol(t *testing.T) {
+func TestFetch(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "Protocol Suite")
+	RunSpecs(t, "getstep")
 }

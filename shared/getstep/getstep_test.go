@@ -1,4 +1,4 @@
-package fetch_test
+package getstep_test
 
 import (
 	"bytes"
@@ -18,10 +18,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
-	"github.com/metalink-resources/metalink-resources/shared/fetch"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -53,8 +53,8 @@ var _ = Describe("Run", func() {
 		}
 	}
 
-	request := func(files ...metalink.File) fetch.Request {
-		return fetch.Request{
+	request := func(files ...metalink.File) getstep.Request {
+		return getstep.Request{
 			Metalink: metalink.Metalink{Files: files},
 			Version:  "1.2.3",
 			Download: download.Options{Reader: transfer.Defaults(), Progress: io.Discard, Report: log},
@@ -91,10 +91,10 @@ var _ = Describe("Run", func() {
 		req := request(servedFile("a.txt", "alpha"), servedFile("sub/b.txt", "bravo!"), servedFile("c.txt", "charlie"))
 		req.Files = selection.Filter{Exclude: []string{"c.txt"}}
 
-		metadata, err := fetch.Run(context.Background(), dest, req)
+		metadata, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).NotTo(HaveOccurred())
-		Expect(metadata).To(Equal([]protocol.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
+		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
 		Expect(readDest("a.txt")).To(Equal("alpha"))
 		Expect(readDest("sub/b.txt")).To(Equal("bravo!"))
 		Expect(readDest(".resource/version")).To(Equal("1.2.3"))
@@ -108,10 +108,10 @@ var _ = Describe("Run", func() {
 		req := request(servedFile("a.txt", "alpha"), servedFile("b.txt", "bravo!"))
 		req.SkipDownload = true
 
-		metadata, err := fetch.Run(context.Background(), dest, req)
+		metadata, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).NotTo(HaveOccurred())
-		Expect(metadata).To(Equal([]protocol.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
+		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
 		Expect(entries()).To(ConsistOf(".resource", ".resource/metalink.meta4", ".resource/version"))
 	})
 
@@ -119,10 +119,10 @@ var _ = Describe("Run", func() {
 		req := request(servedFile("go.linux.tgz", "l"), servedFile("go.darwin.tgz", "d"), servedFile("go.src.tgz", "s"))
 		req.Files = selection.Filter{Include: []string{"go.*.tgz"}, ParamsInclude: []string{"*linux*", "*src*"}, Exclude: []string{"*src*"}}
 
-		metadata, err := fetch.Run(context.Background(), dest, req)
+		metadata, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).NotTo(HaveOccurred())
-		Expect(metadata[0]).To(Equal(protocol.MetadataField{Name: "files", Value: "1"}))
+		Expect(metadata[0]).To(Equal(concourse.MetadataField{Name: "files", Value: "1"}))
 		Expect(readDest("go.linux.tgz")).To(Equal("l"))
 		Expect(filepath.Join(dest, "go.darwin.tgz")).NotTo(BeAnExistingFile())
 	})
@@ -131,7 +131,7 @@ var _ = Describe("Run", func() {
 		file := servedFile("plain.txt", "no hash here")
 		file.Hashes = nil
 
-		_, err := fetch.Run(context.Background(), dest, request(file))
+		_, err := getstep.Run(context.Background(), dest, request(file))
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(log.String()).To(ContainSubstring("plain.txt: warning: the metalink gives no hash"))
@@ -144,7 +144,7 @@ var _ = Describe("Run", func() {
 			bad := servedFile("bad.txt", "evil")
 			bad.Name = name
 
-			_, err := fetch.Run(context.Background(), dest, request(good, bad))
+			_, err := getstep.Run(context.Background(), dest, request(good, bad))
 
 			Expect(err).To(MatchError(ContainSubstring(message)))
 			Expect(dest).NotTo(BeADirectory())
@@ -165,7 +165,7 @@ var _ = Describe("Run", func() {
 		req := request(servedFile("a.txt", "alpha"))
 		req.Files = selection.Filter{Include: []string{"["}}
 
-		_, err := fetch.Run(context.Background(), dest, req)
+		_, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).To(MatchError(ContainSubstring(`"["`)))
 		Expect(dest).NotTo(BeADirectory())
@@ -176,7 +176,7 @@ var _ = Describe("Run", func() {
 			second := servedFile("second.txt", "second")
 			spoil(&second)
 
-			_, err := fetch.Run(context.Background(), dest, request(servedFile("first.txt", "first"), second))
+			_, err := getstep.Run(context.Background(), dest, request(servedFile("first.txt", "first"), second))
 
 			Expect(err).To(MatchError(ContainSubstring("second.txt")))
 			Expect(entries()).To(BeEmpty())
@@ -210,7 +210,10 @@ var _ = Describe("Run", func() {
 		stuck := metalink.File{Name: "stuck.bin", Size: 1000, URLs: []metalink.URL{{URL: server.URL + "/stuck.bin"}}}
 
 		done := make(chan error, 1)
-		go func() { _, err := fetch.Run(ctx, dest, request(servedFile("first.txt", "first"), stuck)); done <- err }()
+		go func() {
+			_, err := getstep.Run(ctx, dest, request(servedFile("first.txt", "first"), stuck))
+			done <- err
+		}()
 
 		Eventually(done, 10*time.Second).Should(Receive(HaveOccurred()))
 		Expect(entries()).To(BeEmpty())

@@ -1,4 +1,4 @@
-package s3store_test
+package s3client_test
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 var _ = Describe("NewClient", func() {
-	keys := s3store.Options{AccessKey: "AK", SecretKey: "SK"}
+	keys := s3client.Options{AccessKey: "AK", SecretKey: "SK"}
 
 	// endpoint is what a client was configured with: where it sends requests.
 	type endpoint struct {
@@ -23,10 +23,10 @@ var _ = Describe("NewClient", func() {
 	}
 
 	DescribeTable("addresses AWS hosts through the SDK and any other host as a path-style custom endpoint",
-		func(raw string, opts s3store.Options, want endpoint) {
-			loc, err := s3store.ParseURL(raw)
+		func(raw string, opts s3client.Options, want endpoint) {
+			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3store.NewClient(context.Background(), loc, opts)
+			client, err := s3client.NewClient(context.Background(), loc, opts)
 			Expect(err).NotTo(HaveOccurred())
 			o := client.Options()
 			Expect(endpoint{
@@ -38,7 +38,7 @@ var _ = Describe("NewClient", func() {
 			}).To(Equal(want))
 		},
 		Entry("the global AWS host with a region option", "s3://s3.amazonaws.com/b/k",
-			s3store.Options{AccessKey: "AK", SecretKey: "SK", Region: "eu-central-1"},
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", Region: "eu-central-1"},
 			endpoint{Region: "eu-central-1"}),
 		Entry("a legacy s3-REGION host", "s3://s3-eu-west-1.amazonaws.com/b/k", keys,
 			endpoint{Region: "eu-west-1"}),
@@ -51,32 +51,32 @@ var _ = Describe("NewClient", func() {
 		Entry("an AWS host on port 443", "s3://s3.us-west-2.amazonaws.com:443/b/k", keys,
 			endpoint{Region: "us-west-2"}),
 		Entry("an AWS host with disable_ssl", "s3://s3.us-west-2.amazonaws.com/b/k",
-			s3store.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true},
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true},
 			endpoint{Region: "us-west-2", DisableHTTPS: true}),
 		Entry("a custom host over https", "s3://minio.example.com/b/k", keys,
 			endpoint{BaseEndpoint: "https://minio.example.com", PathStyle: true, Region: "us-east-1"}),
 		Entry("a custom host and port over plain http", "s3://127.0.0.1:9000/b/k",
-			s3store.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true},
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true},
 			endpoint{BaseEndpoint: "http://127.0.0.1:9000", PathStyle: true, Region: "us-east-1"}),
 		Entry("a custom host with a region", "s3://r2.example.com/b/k",
-			s3store.Options{AccessKey: "AK", SecretKey: "SK", Region: "auto"},
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", Region: "auto"},
 			endpoint{BaseEndpoint: "https://r2.example.com", PathStyle: true, Region: "auto"}),
 		Entry("an AWS-looking host on another port", "s3://s3.us-west-2.amazonaws.com:8443/b/k", keys,
 			endpoint{BaseEndpoint: "https://s3.us-west-2.amazonaws.com:8443", PathStyle: true, Region: "us-east-1"}),
 	)
 
 	DescribeTable("signs with the most specific credentials given",
-		func(raw string, opts s3store.Options, wantAccessKey string) {
-			loc, err := s3store.ParseURL(raw)
+		func(raw string, opts s3client.Options, wantAccessKey string) {
+			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3store.NewClient(context.Background(), loc, opts)
+			client, err := s3client.NewClient(context.Background(), loc, opts)
 			Expect(err).NotTo(HaveOccurred())
 			creds, err := client.Options().Credentials.Retrieve(context.Background())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(creds.AccessKeyID).To(Equal(wantAccessKey))
 		},
-		Entry("keys from the options", "s3://host/b/k", s3store.Options{AccessKey: "OPT", SecretKey: "S"}, "OPT"),
-		Entry("keys from the URL over the options", "s3://URL:S@host/b/k", s3store.Options{AccessKey: "OPT", SecretKey: "S"}, "URL"),
-		Entry("keys from the URL over anonymous", "s3://URL:S@host/b/k", s3store.Options{Anonymous: true}, "URL"),
+		Entry("keys from the options", "s3://host/b/k", s3client.Options{AccessKey: "OPT", SecretKey: "S"}, "OPT"),
+		Entry("keys from the URL over the options", "s3://URL:S@host/b/k", s3client.Options{AccessKey: "OPT", SecretKey: "S"}, "URL"),
+		Entry("keys from the URL over anonymous", "s3://URL:S@host/b/k", s3client.Options{Anonymous: true}, "URL"),
 	)
 })

@@ -1,4 +1,4 @@
-package s3store_test
+package s3client_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -22,16 +22,16 @@ var _ = Describe("Handler", func() {
 	var (
 		server  *s3server.Server
 		ctx     context.Context
-		handler *s3store.Handler
-		rootKey s3store.Options
+		handler *s3client.Handler
+		rootKey s3client.Options
 	)
 
 	BeforeEach(func() {
 		ctx = context.Background()
 		server = s3server.Start(GinkgoT(), "bucket")
 		Expect(server.Put(ctx, "bucket", "dir/file.txt", []byte("0123456789"))).To(Succeed())
-		rootKey = s3store.Options{AccessKey: s3server.AccessKey, SecretKey: s3server.SecretKey, DisableSSL: true}
-		handler = s3store.NewHandler(rootKey)
+		rootKey = s3client.Options{AccessKey: s3server.AccessKey, SecretKey: s3server.SecretKey, DisableSSL: true}
+		handler = s3client.NewHandler(rootKey)
 	})
 
 	read := func(body io.ReadCloser) string {
@@ -65,12 +65,12 @@ var _ = Describe("Handler", func() {
 	It("reports a missing key as not found, naming the S3 code, and not worth a retry", func() {
 		_, _, err := handler.Open(ctx, server.URL("bucket", "nope"), 0)
 		Expect(err).To(MatchError(ContainSubstring("get " + server.URL("bucket", "nope") + ": not found (NoSuchKey")))
-		Expect(s3store.IsNotFound(err)).To(BeTrue())
+		Expect(s3client.IsNotFound(err)).To(BeTrue())
 		Expect(transfer.IsTransient(err)).To(BeFalse())
 	})
 
 	It("refuses a wrong secret key with a one-line error that never contains the secret", func() {
-		wrong := s3store.NewHandler(s3store.Options{AccessKey: s3server.AccessKey, SecretKey: "wrong-secret-value", DisableSSL: true})
+		wrong := s3client.NewHandler(s3client.Options{AccessKey: s3server.AccessKey, SecretKey: "wrong-secret-value", DisableSSL: true})
 		_, _, err := wrong.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") + ": access denied (SignatureDoesNotMatch")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret-value"))
@@ -79,16 +79,16 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("refuses an unknown access key without calling the object missing", func() {
-		wrong := s3store.NewHandler(s3store.Options{AccessKey: "nobody", SecretKey: "wrong-secret-value", DisableSSL: true})
+		wrong := s3client.NewHandler(s3client.Options{AccessKey: "nobody", SecretKey: "wrong-secret-value", DisableSSL: true})
 		_, _, err := wrong.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") + ": ")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret-value"))
-		Expect(s3store.IsNotFound(err)).To(BeFalse())
+		Expect(s3client.IsNotFound(err)).To(BeFalse())
 		Expect(transfer.IsTransient(err)).To(BeFalse())
 	})
 
 	It("signs with credentials in the URL", func() {
-		anonymous := s3store.NewHandler(s3store.Options{Anonymous: true, DisableSSL: true})
+		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true})
 		url := "s3://" + s3server.AccessKey + ":" + s3server.SecretKey + "@" + server.Host + "/bucket/dir/file.txt"
 		body, _, err := anonymous.Open(ctx, url, 0)
 		Expect(err).NotTo(HaveOccurred())
@@ -96,7 +96,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("sends unsigned requests when anonymous, which a private bucket refuses", func() {
-		anonymous := s3store.NewHandler(s3store.Options{Anonymous: true, DisableSSL: true})
+		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true})
 		_, _, err := anonymous.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(ContainSubstring("access denied (AccessDenied")))
 	})
@@ -104,7 +104,7 @@ var _ = Describe("Handler", func() {
 	It("assumes a role through STS on the same custom endpoint, naming the role when that fails", func() {
 		withRole := rootKey
 		withRole.RoleARN = "arn:aws:iam::123456789012:role/reader"
-		_, _, err := s3store.NewHandler(withRole).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+		_, _, err := s3client.NewHandler(withRole).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		// versitygw has no STS: its refusal proves the request went there.
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") +
 			": assume role arn:aws:iam::123456789012:role/reader: HTTP 405 (MethodNotAllowed")))
@@ -153,7 +153,7 @@ var _ = Describe("Handler", func() {
 		_, err = io.Copy(io.Discard, body)
 		Expect(err).To(HaveOccurred())
 		Expect(transfer.IsTransient(err)).To(BeTrue())
-		var s3Err *s3store.Error
+		var s3Err *s3client.Error
 		Expect(errors.As(err, &s3Err)).To(BeFalse(), "a broken body is not an S3 answer")
 	})
 
@@ -173,13 +173,13 @@ var _ = Describe("Handler", func() {
 		It("signs with the SDK's default chain, here the environment", func() {
 			GinkgoT().Setenv("AWS_ACCESS_KEY_ID", s3server.AccessKey)
 			GinkgoT().Setenv("AWS_SECRET_ACCESS_KEY", s3server.SecretKey)
-			body, _, err := s3store.NewHandler(s3store.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+			body, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(read(body)).To(Equal("0123456789"))
 		})
 
 		It("falls back to anonymous requests when the chain finds nothing", func() {
-			_, _, err := s3store.NewHandler(s3store.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+			_, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 			Expect(err).To(MatchError(ContainSubstring("access denied (AccessDenied")))
 		})
 	})

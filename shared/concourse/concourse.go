@@ -1,6 +1,6 @@
-// Package protocol speaks Concourse's resource protocol: strict JSON requests
+// Package concourse speaks Concourse's resource protocol: strict JSON requests
 // on stdin, one JSON answer on stdout, logs and one-line fatal errors on stderr.
-package protocol
+package concourse
 
 import (
 	"bytes"

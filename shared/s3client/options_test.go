@@ -1,34 +1,34 @@
-package s3store_test
+package s3client_test
 
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 var _ = Describe("ParseOptions", func() {
 	DescribeTable("decodes the options a pipeline author writes",
-		func(raw map[string]any, want s3store.Options) {
-			opts, err := s3store.ParseOptions(raw)
+		func(raw map[string]any, want s3client.Options) {
+			opts, err := s3client.ParseOptions(raw)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(opts).To(Equal(want))
 		},
-		Entry("no options", nil, s3store.Options{}),
+		Entry("no options", nil, s3client.Options{}),
 		Entry("every key", map[string]any{
 			"access_key": "AK", "secret_key": "SK", "session_token": "ST",
 			"role_arn": "arn:aws:iam::1:role/r", "region": "eu-west-1", "disable_ssl": true,
-		}, s3store.Options{
+		}, s3client.Options{
 			AccessKey: "AK", SecretKey: "SK", SessionToken: "ST",
 			RoleARN: "arn:aws:iam::1:role/r", Region: "eu-west-1", DisableSSL: true,
 		}),
-		Entry("disable_ssl as an interpolated string", map[string]any{"disable_ssl": "true"}, s3store.Options{DisableSSL: true}),
-		Entry("a role without keys (default chain)", map[string]any{"role_arn": "arn:r"}, s3store.Options{RoleARN: "arn:r"}),
+		Entry("disable_ssl as an interpolated string", map[string]any{"disable_ssl": "true"}, s3client.Options{DisableSSL: true}),
+		Entry("a role without keys (default chain)", map[string]any{"role_arn": "arn:r"}, s3client.Options{RoleARN: "arn:r"}),
 	)
 
 	DescribeTable("rejects bad options naming the key but never the value",
 		func(raw map[string]any, want string) {
-			_, err := s3store.ParseOptions(raw)
+			_, err := s3client.ParseOptions(raw)
 			Expect(err).To(MatchError(want))
 		},
 		Entry("an unknown key", map[string]any{"acces_key": "x"},

@@ -1,4 +1,4 @@
-package fetch_test
+package concourse_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-func TestFetch(t *testing.T) {
+func TestProtocol(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "Fetch Suite")
+	RunSpecs(t, "concourse")
 }

@@ -1,10 +1,10 @@
-// Package fetch is the `in` both resources share: pick the files, download and
+// Package getstep is the `in` both resources share: pick the files, download and
 // verify each, and record .resource/metalink.meta4 and .resource/version.
 //
 // Everything is first written into a staging directory inside the destination
 // and moved to its final name only once every file has been downloaded and
 // verified, so a failed or interrupted `in` leaves no file under a final name.
-package fetch
+package getstep
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 )
 
@@ -48,7 +48,7 @@ type Request struct {
 }
 
 // Run performs req into dest and returns the files and bytes metadata.
-func Run(ctx context.Context, dest string, req Request) ([]protocol.MetadataField, error) {
+func Run(ctx context.Context, dest string, req Request) ([]concourse.MetadataField, error) {
 	if err := checkDocument(req.Metalink); err != nil {
 		return nil, err
 	}
@@ -194,12 +194,12 @@ func move(stage, dest, name string) error {
 
 // metadata reports the selected files and their sizes as the metalink states
 // them, so skip_download gives the same numbers as a real download.
-func metadata(selected []metalink.File) []protocol.MetadataField {
+func metadata(selected []metalink.File) []concourse.MetadataField {
 	var total uint64
 	for _, f := range selected {
 		total += f.Size
 	}
-	return []protocol.MetadataField{
+	return []concourse.MetadataField{
 		{Name: "files", Value: strconv.Itoa(len(selected))},
 		{Name: "bytes", Value: strconv.FormatUint(total, 10)},
 	}

@@ -1,6 +1,6 @@
-// Package s3store turns s3://HOST[:PORT]/BUCKET/KEY URLs and their options
+// Package s3client turns s3://HOST[:PORT]/BUCKET/KEY URLs and their options
 // into aws-sdk-go-v2 clients, and reads s3:// URLs for downloads.
-package s3store
+package s3client
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/protocol"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 const scheme = "s3://"
@@ -32,7 +32,7 @@ type Location struct {
 func ParseURL(raw string) (Location, error) {
 	loc, err := parseURL(raw)
 	if err != nil {
-		return Location{}, fmt.Errorf("s3 url %q: %w", protocol.RedactUnparsedURL(raw), err)
+		return Location{}, fmt.Errorf("s3 url %q: %w", redact.UnparsedURL(raw), err)
 	}
 	return loc, nil
 }

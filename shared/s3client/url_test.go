@@ -1,40 +1,40 @@
-package s3store_test
+package s3client_test
 
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/metalink-resources/metalink-resources/shared/s3store"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 var _ = Describe("ParseURL", func() {
 	DescribeTable("splits an s3 URL into host, bucket and key",
-		func(raw string, want s3store.Location) {
-			loc, err := s3store.ParseURL(raw)
+		func(raw string, want s3client.Location) {
+			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(loc).To(Equal(want))
 		},
 		Entry("an AWS host", "s3://s3.amazonaws.com/bucket/dir/file.tgz",
-			s3store.Location{Host: "s3.amazonaws.com", Bucket: "bucket", Key: "dir/file.tgz"}),
+			s3client.Location{Host: "s3.amazonaws.com", Bucket: "bucket", Key: "dir/file.tgz"}),
 		Entry("a custom host with a port", "s3://127.0.0.1:9000/bucket/key",
-			s3store.Location{Host: "127.0.0.1:9000", Bucket: "bucket", Key: "key"}),
+			s3client.Location{Host: "127.0.0.1:9000", Bucket: "bucket", Key: "key"}),
 		Entry("an IPv6 host with a port", "s3://[::1]:9000/bucket/key",
-			s3store.Location{Host: "[::1]:9000", Bucket: "bucket", Key: "key"}),
+			s3client.Location{Host: "[::1]:9000", Bucket: "bucket", Key: "key"}),
 		Entry("an upper-case scheme", "S3://host/bucket/key",
-			s3store.Location{Host: "host", Bucket: "bucket", Key: "key"}),
+			s3client.Location{Host: "host", Bucket: "bucket", Key: "key"}),
 		Entry("a bucket with a trailing slash and no key", "s3://host/bucket/",
-			s3store.Location{Host: "host", Bucket: "bucket", Key: ""}),
+			s3client.Location{Host: "host", Bucket: "bucket", Key: ""}),
 		Entry("a percent-encoded key", "s3://host/bucket/a%20b%23c",
-			s3store.Location{Host: "host", Bucket: "bucket", Key: "a b#c"}),
+			s3client.Location{Host: "host", Bucket: "bucket", Key: "a b#c"}),
 		Entry("'?' and '#' as part of the key", "s3://host/bucket/what?#now",
-			s3store.Location{Host: "host", Bucket: "bucket", Key: "what?#now"}),
+			s3client.Location{Host: "host", Bucket: "bucket", Key: "what?#now"}),
 		Entry("credentials in the userinfo", "s3://AKID:se%2Fcret@host/bucket/key",
-			s3store.Location{Host: "host", Bucket: "bucket", Key: "key", AccessKey: "AKID", SecretKey: "se/cret"}),
+			s3client.Location{Host: "host", Bucket: "bucket", Key: "key", AccessKey: "AKID", SecretKey: "se/cret"}),
 	)
 
 	DescribeTable("rejects a malformed URL with a message naming the problem",
 		func(raw, want string) {
-			_, err := s3store.ParseURL(raw)
+			_, err := s3client.ParseURL(raw)
 			Expect(err).To(MatchError(ContainSubstring(want)))
 		},
 		Entry("another scheme", "https://host/bucket/key", "expected s3://HOST[:PORT]/BUCKET/KEY"),
@@ -49,20 +49,20 @@ var _ = Describe("ParseURL", func() {
 	)
 
 	It("never repeats a secret key from the URL in its error", func() {
-		_, err := s3store.ParseURL("s3://AKID:topsecret@host:bad/bucket/key")
+		_, err := s3client.ParseURL("s3://AKID:topsecret@host:bad/bucket/key")
 		Expect(err).To(HaveOccurred())
 		Expect(err.Error()).NotTo(ContainSubstring("topsecret"))
 	})
 
 	It("never repeats a secret key with an unencoded '/' in its error", func() {
-		_, err := s3store.ParseURL("s3://AKID:top/secret@host/bucket/key")
+		_, err := s3client.ParseURL("s3://AKID:top/secret@host/bucket/key")
 		Expect(err).To(MatchError(ContainSubstring("%2F")))
 		Expect(err.Error()).NotTo(ContainSubstring("top"))
 		Expect(err.Error()).NotTo(ContainSubstring("secret"))
 	})
 
 	It("prints a location without its credentials", func() {
-		loc, err := s3store.ParseURL("s3://AKID:topsecret@host/bucket/dir/key")
+		loc, err := s3client.ParseURL("s3://AKID:topsecret@host/bucket/dir/key")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(loc.String()).To(Equal("s3://host/bucket/dir/key"))
 	})
