@@ -15,55 +15,31 @@ import (
 // script printing thousands of non-versions does not flood the build log.
 const maxNamedSkips = 10
 
-// Check runs version_check and answers the versions Concourse should know.
-type Check struct {
-	stdin   io.Reader
-	stdout  io.Writer
-	console *console
+// checkStep runs version_check and answers the versions Concourse should know.
+var checkStep = concourse.Step[CheckRequest, settings]{
+	Name:    "check",
+	Compile: func(req *CheckRequest, _ string) (settings, error) { return req.Source.compile() },
+	Run:     check,
 }
 
-// NewCheck builds check from its streams. check takes no arguments; args is
-// accepted so that every command is built the same way.
-func NewCheck(stdin io.Reader, stdout, stderr io.Writer, args []string) *Check {
-	return &Check{stdin: stdin, stdout: stdout, console: newConsole(stderr)}
+// NewCheck builds check from its streams and arguments (it takes none).
+func NewCheck(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(checkStep, stdin, stdout, stderr, args)
 }
 
-// Execute runs check and returns the process exit code.
-func (c *Check) Execute(ctx context.Context) int {
-	return c.console.finish("check", c.run(ctx))
-}
-
-func (c *Check) run(ctx context.Context) error {
-	var req CheckRequest
-	cfg, err := readRequest(c.stdin, c.console, &req)
+func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.Env) (any, error) {
+	runner := script.Runner{Timeout: cfg.timeout, Stderr: env.Log}
+	out, err := runner.Run(ctx, cfg.versionCheck, nil)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("version_check: %w", err)
 	}
-	runner := script.Runner{Timeout: cfg.timeout, Stderr: c.console}
-	out, err := runner.Run(ctx, cfg.VersionCheck, nil)
-	if err != nil {
-		return fmt.Errorf("version_check: %w", err)
-	}
-	candidates := c.parseVersions(script.Lines(out), cfg)
-	var current *string
-	if req.Version != nil {
-		current = &req.Version.Version
-	}
-	found, err := versions.Check(candidates, current)
-	if err != nil {
-		return err
-	}
-	response := make(CheckResponse, 0, len(found))
-	for _, v := range found {
-		response = append(response, concourse.Version{Version: v.Raw})
-	}
-	return concourse.Respond(c.stdout, response)
+	return concourse.CheckAnswer(parseVersions(script.Lines(out), cfg, env.Log), req.Version)
 }
 
 // parseVersions keeps the lines that are versions allowed by source.version.
 // A line that is not a version is most likely a script's stray output, so it
 // is skipped with a warning rather than failing the whole check.
-func (c *Check) parseVersions(lines []string, cfg settings) []versions.Version {
+func parseVersions(lines []string, cfg settings, log io.Writer) []versions.Version {
 	candidates := make([]versions.Version, 0, len(lines))
 	var skipped []string
 	for _, line := range lines {
@@ -77,7 +53,7 @@ func (c *Check) parseVersions(lines []string, cfg settings) []versions.Version {
 		}
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(c.console, "warning: version_check printed %d line(s) that are not versions, skipped: %s\n",
+		fmt.Fprintf(log, "warning: version_check printed %d line(s) that are not versions, skipped: %s\n",
 			len(skipped), quoteSome(skipped, maxNamedSkips))
 	}
 	return candidates

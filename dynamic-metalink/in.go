@@ -3,97 +3,64 @@ package dynamicmetalink
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
-	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/selection"
-	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
 
 // quotedOutputBytes is how much of a script's output an error quotes.
 const quotedOutputBytes = 200
 
-// In runs metalink_get for the requested version and downloads its files.
-type In struct {
-	stdin   io.Reader
-	stdout  io.Writer
-	console *console
-	args    []string
+// inStep runs metalink_get for the requested version and downloads its files.
+var inStep = concourse.Step[InRequest, settings]{
+	Name:     "in",
+	TakesDir: true,
+	Compile:  compileIn,
+	Run:      in,
 }
 
-// NewIn builds in from its streams; args[1] is the destination directory.
-func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) *In {
-	return &In{stdin: stdin, stdout: stdout, console: newConsole(stderr), args: args}
+// NewIn builds in from its streams and arguments (the destination directory).
+func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(inStep, stdin, stdout, stderr, args)
 }
 
-// Execute runs in and returns the process exit code.
-func (c *In) Execute(ctx context.Context) int {
-	return c.console.finish("in", c.run(ctx))
-}
-
-func (c *In) run(ctx context.Context) error {
-	if len(c.args) < 2 || c.args[1] == "" {
-		return errors.New("usage: in DESTINATION")
-	}
-	dest := c.args[1]
-	var req InRequest
-	cfg, err := readRequest(c.stdin, c.console, &req)
+func compileIn(req *InRequest, _ string) (settings, error) {
+	cfg, err := req.Source.compile()
 	if err != nil {
-		return err
+		return settings{}, err
 	}
-	files := selection.Filter{
-		Include:       req.Source.IncludeFiles,
-		Exclude:       req.Source.ExcludeFiles,
-		ParamsInclude: req.Params.IncludeFiles,
+	if cfg.get, err = cfg.get.WithParams(req.Params); err != nil {
+		return settings{}, err
 	}
-	if err := files.Validate(); err != nil {
-		return err
-	}
-	if err := cfg.permit(req.Version.Version); err != nil {
-		return err
-	}
-	doc, err := c.getMetalink(ctx, cfg, req.Version.Version)
+	return cfg, cfg.permit(req.Version.Version)
+}
+
+func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (any, error) {
+	doc, err := getMetalink(ctx, cfg, req.Version.Version, env.Log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	metadata, err := c.fetch(ctx, dest, cfg, getstep.Request{
+	metadata, err := getstep.Run(ctx, env.Dir, getstep.Request{
 		Metalink:     doc,
 		Version:      req.Version.Version,
-		Files:        files,
+		Files:        cfg.get.Files,
 		SkipDownload: req.Params.SkipDownload,
+		Download:     cfg.get.Download(env.Log),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return concourse.Respond(c.stdout, concourse.InResponse{Version: req.Version, Metadata: metadata})
-}
-
-// fetch downloads what req selects into dest, through the url_handlers and
-// with the verification the source asks for, logging to stderr.
-func (c *In) fetch(ctx context.Context, dest string, cfg settings, req getstep.Request) ([]concourse.MetadataField, error) {
-	router, err := urlhandlers.Router(cfg.URLHandlers)
-	if err != nil {
-		return nil, fmt.Errorf("source.%w", err)
-	}
-	req.Download = download.Options{
-		Reader:   router,
-		Verify:   cfg.verifyOptions(),
-		Progress: c.console,
-		Report:   c.console,
-	}
-	return getstep.Run(ctx, dest, req)
+	return concourse.Response{Version: req.Version, Metadata: metadata}, nil
 }
 
 // getMetalink runs metalink_get with $version set and parses what it printed.
-func (c *In) getMetalink(ctx context.Context, cfg settings, version string) (metalink.Metalink, error) {
-	runner := script.Runner{Timeout: cfg.timeout, Stderr: c.console}
-	out, err := runner.Run(ctx, cfg.MetalinkGet, map[string]string{"version": version})
+func getMetalink(ctx context.Context, cfg settings, version string, log io.Writer) (metalink.Metalink, error) {
+	runner := script.Runner{Timeout: cfg.timeout, Stderr: log}
+	out, err := runner.Run(ctx, cfg.metalinkGet, map[string]string{"version": version})
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("metalink_get: %w", err)
 	}

@@ -4,23 +4,26 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 // errPutUnsupported is the answer to every put: the versions of this
 // resource come from scripts, so there is nowhere to publish to.
 var errPutUnsupported = errors.New("put is not supported by dynamic-metalink; use a metalink-repository resource to publish")
 
-// Out refuses every put with a clear message.
-type Out struct {
-	console *console
+// outStep refuses every put, once source is known to be right, so that a
+// mistake in source is what the author fixes first.
+var outStep = concourse.Step[OutRequest, settings]{
+	Name:     "out",
+	TakesDir: true,
+	Compile:  func(req *OutRequest, _ string) (settings, error) { return req.Source.compile() },
+	Run: func(context.Context, *OutRequest, settings, concourse.Env) (any, error) {
+		return nil, errPutUnsupported
+	},
 }
 
-// NewOut builds out from its streams; it reads none of them but stderr.
-func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) *Out {
-	return &Out{console: newConsole(stderr)}
-}
-
-// Execute prints why put is not supported and returns the exit code 1.
-func (c *Out) Execute(ctx context.Context) int {
-	return c.console.finish("out", errPutUnsupported)
+// NewOut builds out from its streams and arguments.
+func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(outStep, stdin, stdout, stderr, args)
 }

@@ -4,56 +4,53 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
-// Check is the check command: it lists the repository and prints the
-// versions Concourse should know about, oldest first.
-type Check struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+// checkStep lists the repository and answers the versions Concourse should
+// know about, oldest first.
+var checkStep = concourse.Step[CheckRequest, settings]{
+	Name:    "check",
+	Compile: func(req *CheckRequest, _ string) (settings, error) { return req.Source.compile(nil) },
+	Run:     check,
 }
 
-// NewCheck builds check from its streams. Concourse passes no arguments, so
-// args is accepted only to match the other commands.
-func NewCheck(stdin io.Reader, stdout, stderr io.Writer, args []string) *Check {
-	return &Check{stdin: stdin, stdout: stdout, stderr: stderr}
+// NewCheck builds check from its streams and arguments (it takes none).
+func NewCheck(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(checkStep, stdin, stdout, stderr, args)
 }
 
-// Run performs one check and returns the process exit code.
-func (c *Check) Run(ctx context.Context) int {
-	var req CheckRequest
-	return execute("check", c.stdin, c.stderr, &req, func(log io.Writer) error {
-		return c.check(ctx, req, log)
-	})
+func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.Env) (any, error) {
+	entries, err := listEntries(ctx, cfg, env.Log)
+	if err != nil {
+		return nil, err
+	}
+	return concourse.CheckAnswer(entryVersions(entries, env.Log), req.Version)
 }
 
-func (c *Check) check(ctx context.Context, req CheckRequest, log io.Writer) error {
-	cfg, err := req.Source.compile(nil)
+// listEntries opens the repository and returns the entries that pass
+// source.version and source.filters.
+func listEntries(ctx context.Context, cfg settings, log io.Writer) ([]repository.Entry, error) {
+	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: log})
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("open repository: %w", err)
 	}
-	entries, err := listEntries(ctx, req.Source, cfg.entries, log)
+	all, err := repo.List(ctx)
 	if err != nil {
-		return err
+		// Backends already name the repository and the document at fault.
+		return nil, err
 	}
-	var current *string
-	if req.Version != nil && req.Version.Version != "" {
-		current = &req.Version.Version
+	var matching []repository.Entry
+	for _, entry := range all {
+		if cfg.entries.matches(entry) {
+			matching = append(matching, entry)
+		}
 	}
-	found, err := versions.Check(entryVersions(entries, log), current)
-	if err != nil {
-		return err
-	}
-	answer := make([]concourse.Version, 0, len(found))
-	for _, v := range found {
-		answer = append(answer, concourse.Version{Version: v.Raw})
-	}
-	return concourse.Respond(c.stdout, answer)
+	return matching, nil
 }
 
 // entryVersions returns the version each entry is known by, that of its first

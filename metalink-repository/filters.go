@@ -1,7 +1,7 @@
 package metalinkrepository
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -21,7 +22,7 @@ type entryFilter struct {
 
 // newEntryFilter compiles source.version and source.filters, naming the bad
 // key or list entry.
-func newEntryFilter(version string, filters []map[string]json.RawMessage) (entryFilter, error) {
+func newEntryFilter(version string, filters []Filter) (entryFilter, error) {
 	var f entryFilter
 	if strings.TrimSpace(version) != "" {
 		c, err := versions.ParseConstraint(version)
@@ -32,37 +33,27 @@ func newEntryFilter(version string, filters []map[string]json.RawMessage) (entry
 	}
 	for i, filter := range filters {
 		if err := f.add(filter); err != nil {
-			return entryFilter{}, fmt.Errorf("source.filters[%d]: %w", i, err)
+			return entryFilter{}, fmt.Errorf("%s: %w", strictjson.Index("source.filters", i), err)
 		}
 	}
 	return f, nil
 }
 
-func (f *entryFilter) add(filter map[string]json.RawMessage) error {
-	if len(filter) != 1 {
-		return fmt.Errorf("expected exactly one key (fileversion or repositorypath), got %d", len(filter))
-	}
-	for kind, raw := range filter {
-		if kind != "fileversion" && kind != "repositorypath" {
-			return fmt.Errorf("unknown filter %q (expected fileversion or repositorypath)", kind)
+func (f *entryFilter) add(filter Filter) error {
+	switch {
+	case (filter.FileVersion == nil) == (filter.RepositoryPath == nil):
+		return errors.New("expected exactly one key, fileversion or repositorypath")
+	case filter.FileVersion != nil:
+		c, err := versions.ParseConstraint(*filter.FileVersion)
+		if err != nil {
+			return fmt.Errorf("fileversion: %w", err)
 		}
-		var value string
-		if err := json.Unmarshal(raw, &value); err != nil {
-			// A YAML number such as 1.10 reaches us as 1.1: refuse to guess.
-			return fmt.Errorf("%s: expected a string, got %s (quote the value in YAML)", kind, raw)
+		f.constraints = append(f.constraints, c)
+	default:
+		if _, err := path.Match(*filter.RepositoryPath, ""); err != nil {
+			return fmt.Errorf("repositorypath: bad pattern: %w", err)
 		}
-		if kind == "fileversion" {
-			c, err := versions.ParseConstraint(value)
-			if err != nil {
-				return fmt.Errorf("fileversion: %w", err)
-			}
-			f.constraints = append(f.constraints, c)
-			continue
-		}
-		if _, err := path.Match(value, ""); err != nil {
-			return fmt.Errorf("repositorypath %q: %w", value, err)
-		}
-		f.pathGlobs = append(f.pathGlobs, value)
+		f.pathGlobs = append(f.pathGlobs, *filter.RepositoryPath)
 	}
 	return nil
 }

@@ -2,83 +2,64 @@ package metalinkrepository
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/redact"
-
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
-	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
-	"github.com/metalink-resources/metalink-resources/shared/verify"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
-// In is the in command: it finds the metalink of the requested version and
-// downloads its files, verified, into the destination directory.
-type In struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	args   []string
+// inStep finds the metalink of the requested version and downloads its
+// files, verified, into the destination directory.
+var inStep = concourse.Step[InRequest, settings]{
+	Name:     "in",
+	TakesDir: true,
+	Compile:  compileIn,
+	Run:      in,
 }
 
-// NewIn builds in from its streams and arguments (args[1] is the destination).
-func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) *In {
-	return &In{stdin: stdin, stdout: stdout, stderr: stderr, args: args}
+// NewIn builds in from its streams and arguments (the destination directory).
+func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(inStep, stdin, stdout, stderr, args)
 }
 
-// Run performs one get and returns the process exit code.
-func (c *In) Run(ctx context.Context) int {
-	if len(c.args) < 2 || c.args[1] == "" {
-		return concourse.Fail(c.stderr, "in", errors.New("bad invocation: expected the destination directory as the only argument"))
-	}
-	var req InRequest
-	return execute("in", c.stdin, c.stderr, &req, func(log io.Writer) error {
-		return c.in(ctx, c.args[1], req, log)
-	})
-}
-
-func (c *In) in(ctx context.Context, dest string, req InRequest, log io.Writer) error {
+func compileIn(req *InRequest, _ string) (settings, error) {
 	if req.Version.Version == "" {
-		return errors.New("bad request: version.version is required")
+		return settings{}, errNoVersion
 	}
-	cfg, err := req.Source.compile(req.Params.IncludeFiles)
+	cfg, err := req.Source.compile(nil)
 	if err != nil {
-		return err
+		return settings{}, err
 	}
-	entries, err := listEntries(ctx, req.Source, cfg.entries, log)
+	cfg.get, err = cfg.get.WithParams(req.Params)
+	return cfg, err
+}
+
+func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (any, error) {
+	entries, err := listEntries(ctx, cfg, env.Log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	entry, err := pickVersion(entries, req.Version.Version, req.Source.URI)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(log, "metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
-	metadata, err := getstep.Run(ctx, dest, getstep.Request{
+	fmt.Fprintf(env.Log, "metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
+	metadata, err := getstep.Run(ctx, env.Dir, getstep.Request{
 		Metalink:     entry.Metalink,
 		Version:      req.Version.Version,
-		Files:        cfg.files,
+		Files:        cfg.get.Files,
 		SkipDownload: req.Params.SkipDownload,
-		Download: download.Options{
-			Reader: cfg.router,
-			Verify: verify.Options{
-				SkipHash:      req.Source.SkipHashVerification,
-				SkipSignature: req.Source.SkipSignatureVerification,
-				TrustStore:    cfg.trustStore,
-			},
-			Progress: log,
-			Report:   log,
-		},
+		Download:     cfg.get.Download(env.Log),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return concourse.Respond(c.stdout, concourse.InResponse{Version: req.Version, Metadata: metadata})
+	return concourse.Response{Version: req.Version, Metadata: metadata}, nil
 }
 
 // pickVersion returns the one entry whose first file has the requested

@@ -6,24 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/template"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
-	"github.com/metalink-resources/metalink-resources/metalink-repository/backend"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
-	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
-	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 const (
@@ -33,127 +28,89 @@ const (
 	generator = "metalink-repository-resource"
 )
 
-// Out is the out command: it publishes a metalink, given or generated from
-// local files, after copying its files to the mirror_files destinations.
-type Out struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	args   []string
+// outStep publishes a metalink, given or generated from local files, after
+// copying its files to the mirror_files destinations.
+var outStep = concourse.Step[OutRequest, outSettings]{
+	Name:     "out",
+	TakesDir: true,
+	Compile:  compileOut,
+	Run:      out,
 }
 
-// NewOut builds out from its streams and arguments (args[1] is the build's
-// directory, which every path of params is relative to).
-func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) *Out {
-	return &Out{stdin: stdin, stdout: stdout, stderr: stderr, args: args}
+// NewOut builds out from its streams and arguments (the build's directory,
+// which every path of params is relative to).
+func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
+	return concourse.New(outStep, stdin, stdout, stderr, args)
 }
 
-// Run performs one put and returns the process exit code.
-func (c *Out) Run(ctx context.Context) int {
-	if len(c.args) < 2 || c.args[1] == "" {
-		return concourse.Fail(c.stderr, "out", errors.New("bad invocation: expected the build's directory as the only argument"))
-	}
-	var req OutRequest
-	return execute("out", c.stdin, c.stderr, &req, func(log io.Writer) error {
-		return c.out(ctx, c.args[1], req, log)
-	})
+// outSettings are the compiled source and params of a put.
+type outSettings struct {
+	settings
+	dir    string             // the build's directory, absolute
+	rename *template.Template // nil: rename_from_file or the default name
 }
 
-func (r *OutRequest) secrets() []string {
-	return append(r.Source.secrets(), optionSecrets(r.Params.Options)...)
-}
-
-func (c *Out) out(ctx context.Context, dir string, req OutRequest, log io.Writer) error {
+func compileOut(req *OutRequest, dir string) (outSettings, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return fmt.Errorf("build directory: %w", err)
+		return outSettings{}, fmt.Errorf("build directory: %w", err)
 	}
-	cfg, err := req.Source.compile(nil)
+	src := req.Source
+	src.URI = resolveRelativeURI(src.URI, dir)
+	cfg, err := src.compile(req.Params.Options)
 	if err != nil {
-		return err
+		return outSettings{}, err
 	}
-	targets, handlers, err := mirrorSettings(req.Source)
+	if err := req.Params.check(); err != nil {
+		return outSettings{}, err
+	}
+	compiled := outSettings{settings: cfg, dir: dir}
+	if req.Params.Rename != "" {
+		compiled.rename, err = parseName("params.rename", req.Params.Rename)
+	}
+	return compiled, err
+}
+
+// check rejects params that name nothing to publish.
+func (p OutParams) check() error {
+	switch {
+	case len(p.Files) > 0 && strings.TrimSpace(p.Version) == "":
+		return errors.New("params.version is required with params.files")
+	case len(p.Files) == 0 && strings.TrimSpace(p.Metalink) == "":
+		return errors.New("params.metalink or params.files is required")
+	}
+	return nil
+}
+
+func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.Env) (any, error) {
+	doc, local, err := req.Params.document(cfg.dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	doc, local, err := req.Params.document(dir)
+	name, err := cfg.storedName(req.Params, doc.Files[0].Version)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	name, err := req.Params.storedName(dir, doc.Files[0].Version)
+	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: env.Log})
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("open repository: %w", err)
 	}
-	uri := resolveRelativeURI(req.Source.URI, dir)
-	repo, err := backend.Open(ctx, uri, mergeOptions(req.Source.Options, req.Params.Options), repository.Env{TempDir: os.TempDir(), Stderr: log})
-	if err != nil {
-		return fmt.Errorf("open repository: %w", err)
-	}
-	mirrored, err := mirror.Run(ctx, mirror.Request{
-		Metalink: doc, Local: local, Targets: targets, BaseDir: dir, Handlers: handlers, Log: log,
-		Verify: verify.Options{
-			SkipHash:      req.Source.SkipHashVerification,
-			SkipSignature: req.Source.SkipSignatureVerification,
-			TrustStore:    cfg.trustStore,
-		},
+	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
+		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	reportMirrors(log, mirrored, len(targets))
+	reportMirrors(env.Log, mirrored, cfg.mirror.Targets())
 	data, err := metalink.MarshalXML(mirrored.Metalink)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := repo.Put(ctx, name, data); err != nil {
-		return fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
+		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
-	fmt.Fprintf(log, "published %s\n", name)
-	return concourse.Respond(c.stdout, outResponse(mirrored, name))
-}
-
-// mirrorSettings turns mirror_files into mirror targets and adds the
-// credentials of the legacy mirror_files[].env after url_handlers, as the
-// original did.
-func mirrorSettings(src Source) ([]mirror.Target, []urlhandlers.Config, error) {
-	handlers := slices.Clone(src.URLHandlers)
-	targets := make([]mirror.Target, len(src.MirrorFiles))
-	for i, m := range src.MirrorFiles {
-		targets[i] = mirror.Target{Destination: m.Destination, URL: m.URL, Location: m.Location}
-		if n, ok, _ := m.Priority.Uint(); ok {
-			targets[i].Priority = &n
-		}
-		if len(m.Env) == 0 {
-			continue
-		}
-		handler, err := legacyHandler(m.Env)
-		if err != nil {
-			return nil, nil, fmt.Errorf("source.mirror_files[%d].env: %w", i, err)
-		}
-		handlers = append(handlers, handler)
-	}
-	return targets, handlers, nil
-}
-
-// legacyHandler maps mirror_files[].env to a global s3 url_handlers entry.
-func legacyHandler(env map[string]string) (urlhandlers.Config, error) {
-	keys := map[string]string{
-		"AWS_ACCESS_KEY_ID":     "access_key",
-		"AWS_SECRET_ACCESS_KEY": "secret_key",
-		"AWS_ROLE_ARN":          "role_arn",
-	}
-	options := map[string]any{}
-	for _, name := range slices.Sorted(maps.Keys(env)) {
-		key, known := keys[name]
-		if !known {
-			return urlhandlers.Config{}, fmt.Errorf("unknown key %q (expected AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_ROLE_ARN; prefer url_handlers)", name)
-		}
-		if env[name] != "" {
-			options[key] = env[name]
-		}
-	}
-	config := urlhandlers.Config{Type: "s3", Options: options}
-	return config, urlhandlers.Validate([]urlhandlers.Config{config})
+	fmt.Fprintf(env.Log, "published %s\n", name)
+	return outResponse(mirrored, name), nil
 }
 
 // document returns the metalink to publish and, for a generated one, the
@@ -161,9 +118,6 @@ func legacyHandler(env map[string]string) (urlhandlers.Config, error) {
 func (p OutParams) document(dir string) (metalink.Metalink, []string, error) {
 	if len(p.Files) > 0 {
 		return p.generate(dir)
-	}
-	if strings.TrimSpace(p.Metalink) == "" {
-		return metalink.Metalink{}, nil, errors.New("bad request: params.metalink or params.files is required")
 	}
 	doc, err := readMetalink(dir, p.Metalink)
 	return doc, nil, err
@@ -205,9 +159,6 @@ func checkPublishable(doc metalink.Metalink) error {
 // generate describes every file the globs match; the mirror pass adds
 // their hashes while it reads them.
 func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
-	if strings.TrimSpace(p.Version) == "" {
-		return metalink.Metalink{}, nil, errors.New("bad request: params.version is required with params.files")
-	}
 	version, err := readTrimmed(dir, p.Version)
 	if err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.version: %w", err)
@@ -241,21 +192,19 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 }
 
 // storedName renders rename, rename_from_file or the default name.
-func (p OutParams) storedName(dir, version string) (string, error) {
-	text, field := p.Rename, "params.rename"
-	if text == "" && p.RenameFromFile != "" {
-		var err error
-		if text, err = readTrimmed(dir, p.RenameFromFile); err != nil {
-			return "", fmt.Errorf("params.rename_from_file: %w", err)
+func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
+	tmpl, field := cfg.rename, "params.rename"
+	if tmpl == nil {
+		text, err := p.nameTemplate(cfg.dir)
+		if err != nil {
+			return "", err
 		}
-		field = "params.rename_from_file"
-	}
-	if text == "" {
-		text, field = defaultName, "the default name"
-	}
-	tmpl, err := template.New(field).Option("missingkey=error").Parse(text)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", field, err)
+		if field = "the default name"; p.RenameFromFile != "" {
+			field = "params.rename_from_file"
+		}
+		if tmpl, err = parseName(field, text); err != nil {
+			return "", err
+		}
 	}
 	var name bytes.Buffer
 	if err := tmpl.Execute(&name, map[string]string{"Version": version}); err != nil {
@@ -265,6 +214,26 @@ func (p OutParams) storedName(dir, version string) (string, error) {
 		return "", fmt.Errorf("%s: %w", field, err)
 	}
 	return name.String(), nil
+}
+
+// nameTemplate is the text of rename_from_file, or the default name.
+func (p OutParams) nameTemplate(dir string) (string, error) {
+	if p.RenameFromFile == "" {
+		return defaultName, nil
+	}
+	text, err := readTrimmed(dir, p.RenameFromFile)
+	if err != nil {
+		return "", fmt.Errorf("params.rename_from_file: %w", err)
+	}
+	return text, nil
+}
+
+func parseName(field, text string) (*template.Template, error) {
+	tmpl, err := template.New(field).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	return tmpl, nil
 }
 
 // readTrimmed reads a small file named relative to dir, without the white
@@ -312,31 +281,6 @@ func escapeGlob(path string) string {
 	return escaped.String()
 }
 
-// resolveRelativeURI makes file://./rel and git+file://./rel relative to the
-// build's directory rather than to the working directory.
-func resolveRelativeURI(uri, dir string) string {
-	for _, scheme := range []string{"file://", "git+file://"} {
-		rest, found := strings.CutPrefix(uri, scheme+".")
-		if found && (rest == "" || strings.HasPrefix(rest, "/")) {
-			return scheme + filepath.ToSlash(dir) + rest
-		}
-	}
-	return uri
-}
-
-// mergeOptions lays the put's params.options over source.options.
-func mergeOptions(source, params map[string]any) map[string]any {
-	if len(source) == 0 && len(params) == 0 {
-		return nil
-	}
-	merged := maps.Clone(source)
-	if merged == nil {
-		merged = map[string]any{}
-	}
-	maps.Copy(merged, params)
-	return merged
-}
-
 func reportMirrors(log io.Writer, result mirror.Result, targets int) {
 	if targets == 0 {
 		return
@@ -345,12 +289,12 @@ func reportMirrors(log io.Writer, result mirror.Result, targets int) {
 		len(result.Metalink.Files), targets, result.Copied, progress.Bytes(result.Bytes), result.Present)
 }
 
-func outResponse(result mirror.Result, name string) concourse.InResponse {
+func outResponse(result mirror.Result, name string) concourse.Response {
 	var bytes uint64
 	for _, f := range result.Metalink.Files {
 		bytes += f.Size
 	}
-	return concourse.InResponse{
+	return concourse.Response{
 		Version: concourse.Version{Version: result.Metalink.Files[0].Version},
 		Metadata: []concourse.MetadataField{
 			{Name: "name", Value: name},

@@ -9,42 +9,50 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
-	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 // Source is the resource's source configuration as a pipeline author writes it.
 type Source struct {
-	URI                       string               `json:"uri"`
-	Options                   map[string]any       `json:"options,omitempty"`
-	SkipHashVerification      bool                 `json:"skip_hash_verification,omitempty"`
-	SkipSignatureVerification bool                 `json:"skip_signature_verification,omitempty"`
-	SignatureTrustStore       string               `json:"signature_trust_store,omitempty"`
-	URLHandlers               []urlhandlers.Config `json:"url_handlers,omitempty"`
-	MirrorFiles               []MirrorFile         `json:"mirror_files,omitempty"`
-	IncludeFiles              []string             `json:"include_files,omitempty"`
-	ExcludeFiles              []string             `json:"exclude_files,omitempty"`
-	Version                   string               `json:"version,omitempty"`
-	// Filters are single-key maps such as {"fileversion": "^1"} or
-	// {"repositorypath": "stable/*"}; they stay raw here so that a bad entry
-	// is reported with its index rather than as a JSON decoding error.
-	Filters []map[string]json.RawMessage `json:"filters,omitempty"`
+	URI string `json:"uri"`
+	// Options are the backend's (git, s3): decoded strictly once the uri
+	// says which backend it is.
+	Options     json.RawMessage `json:"options,omitempty"`
+	MirrorFiles []MirrorFile    `json:"mirror_files,omitempty"`
+	Version     string          `json:"version,omitempty"`
+	Filters     []Filter        `json:"filters,omitempty"`
+	// The download keys: include_files, exclude_files, url_handlers,
+	// signature_trust_store and the skip_* flags.
+	getstep.Source
+}
+
+// Filter is one source.filters entry: exactly one of its keys.
+type Filter struct {
+	FileVersion    *string `json:"fileversion,omitempty"`
+	RepositoryPath *string `json:"repositorypath,omitempty"`
 }
 
 // MirrorFile is one mirror_files entry: where out uploads each file of a
 // metalink, and how the new URL is recorded.
 type MirrorFile struct {
-	Destination string             `json:"destination"`
-	Location    string             `json:"location,omitempty"`
-	Priority    concourse.Flexible `json:"priority,omitempty"`
-	URL         string             `json:"url,omitempty"`
-	// Env is the original resource's legacy way to give S3 credentials
-	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ROLE_ARN); out turns it
-	// into an url_handlers entry. Use url_handlers instead.
-	Env map[string]string `json:"env,omitempty"`
+	Destination string              `json:"destination"`
+	Location    string              `json:"location,omitempty"`
+	Priority    strictjson.Flexible `json:"priority,omitempty"`
+	URL         string              `json:"url,omitempty"`
+	// Env is the original resource's legacy way to give S3 credentials;
+	// out turns it into an url_handlers entry. Use url_handlers instead.
+	Env *LegacyEnv `json:"env,omitempty"`
 }
 
-// CheckRequest is what Concourse sends to check; Version is nil on the
-// first check.
+// LegacyEnv are the environment variables mirror_files[].env takes.
+type LegacyEnv struct {
+	AccessKeyID     string `json:"AWS_ACCESS_KEY_ID" secret:"true"`
+	SecretAccessKey string `json:"AWS_SECRET_ACCESS_KEY" secret:"true"`
+	RoleARN         string `json:"AWS_ROLE_ARN"`
+}
+
+// CheckRequest is what Concourse sends to check; Version is nil (or empty)
+// on the first check.
 type CheckRequest struct {
 	Source  Source             `json:"source"`
 	Version *concourse.Version `json:"version"`
@@ -54,11 +62,8 @@ type CheckRequest struct {
 type InRequest struct {
 	Source  Source            `json:"source"`
 	Version concourse.Version `json:"version"`
-	Params  InParams          `json:"params"`
+	Params  getstep.Params    `json:"params"`
 }
-
-// InParams are the get step's params.
-type InParams = getstep.Params
 
 // OutRequest is what Concourse sends to out.
 type OutRequest struct {
@@ -79,6 +84,6 @@ type OutParams struct {
 	Rename string `json:"rename,omitempty"`
 	// RenameFromFile is a file holding the Rename template.
 	RenameFromFile string `json:"rename_from_file,omitempty"`
-	// Options are merged over source.options for this put.
-	Options map[string]any `json:"options,omitempty"`
+	// Options are laid over source.options for this put.
+	Options json.RawMessage `json:"options,omitempty"`
 }

@@ -2,42 +2,44 @@
 package backend
 
 import (
-	"context"
 	"fmt"
 	"strings"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/filerepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/httprepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/s3repo"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
-type opener func(context.Context, string, map[string]any, repository.Env) (repository.Repository, error)
+type configure func(uri string, options *repository.Options) (repository.Opener, error)
 
-var openers = map[string]opener{
-	"file":      filerepo.Open,
-	"git":       gitrepo.Open,
-	"git+file":  gitrepo.Open,
-	"git+http":  gitrepo.Open,
-	"git+https": gitrepo.Open,
-	"git+ssh":   gitrepo.Open,
-	"s3":        s3repo.Open,
-	"http":      httprepo.Open,
-	"https":     httprepo.Open,
+var backends = map[string]configure{
+	"file":      filerepo.Configure,
+	"git":       gitrepo.Configure,
+	"git+file":  gitrepo.Configure,
+	"git+http":  gitrepo.Configure,
+	"git+https": gitrepo.Configure,
+	"git+ssh":   gitrepo.Configure,
+	"s3":        s3repo.Configure,
+	"http":      httprepo.Configure,
+	"https":     httprepo.Configure,
 }
 
-// Open returns the repository for uri.
-func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
+// Configure validates uri and options with the backend of uri's scheme,
+// without connecting anywhere.
+func Configure(uri string, options *repository.Options) (repository.Opener, error) {
+	if strings.TrimSpace(uri) == "" {
+		return nil, fmt.Errorf("source.uri is required")
+	}
 	scheme, _, found := strings.Cut(uri, "://")
 	if !found || scheme == "" {
-		return nil, fmt.Errorf("uri %q: expected SCHEME://…", redact.UnparsedURL(uri))
+		return nil, fmt.Errorf("source.uri %q: expected SCHEME://…", redact.UnparsedURL(uri))
 	}
-	open, ok := openers[strings.ToLower(scheme)]
+	configure, ok := backends[strings.ToLower(scheme)]
 	if !ok {
-		return nil, fmt.Errorf("uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.UnparsedURL(uri), scheme)
+		return nil, fmt.Errorf("source.uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.UnparsedURL(uri), scheme)
 	}
-	return open(ctx, uri, options, env)
+	return configure(uri, options)
 }

@@ -64,7 +64,7 @@ type upload interface {
 // shared between destinations of the same endpoint, bucket and options.
 type opener struct {
 	baseDir  string
-	handlers []urlhandlers.Config
+	handlers *urlhandlers.Set
 
 	mu      sync.Mutex
 	clients map[clientKey]*s3Endpoint
@@ -75,32 +75,42 @@ type clientKey struct {
 	opts                               s3client.Options
 }
 
-func newOpener(baseDir string, handlers []urlhandlers.Config) *opener {
+func newOpener(baseDir string, handlers *urlhandlers.Set) *opener {
 	return &opener{baseDir: baseDir, handlers: handlers, clients: map[clientKey]*s3Endpoint{}}
 }
 
-// check parses raw without connecting anywhere.
-func (o *opener) check(raw string) error {
+// checkDestination parses raw without connecting anywhere.
+func checkDestination(raw string) error {
 	switch schemeOf(raw) {
 	case "s3":
 		_, err := s3client.ParseURL(raw)
 		return err
 	case "file":
-		_, err := parseFileDestination(raw, o.baseDir)
+		_, err := parseFileDestination(raw, "/")
 		return err
 	}
-	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", redact.String(raw))
+	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", redact.UnparsedURL(raw))
 }
 
 func (o *opener) open(ctx context.Context, raw string) (destination, error) {
-	if err := o.check(raw); err != nil {
-		return nil, err
-	}
-	if schemeOf(raw) == "file" {
-		path, _ := parseFileDestination(raw, o.baseDir)
+	switch schemeOf(raw) {
+	case "file":
+		path, err := parseFileDestination(raw, o.baseDir)
+		if err != nil {
+			return nil, err
+		}
 		return fileDestination{path: path}, nil
+	case "s3":
+		loc, err := s3client.ParseURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		return o.s3Destination(ctx, loc, raw)
 	}
-	loc, _ := s3client.ParseURL(raw)
+	return nil, checkDestination(raw)
+}
+
+func (o *opener) s3Destination(ctx context.Context, loc s3client.Location, raw string) (destination, error) {
 	endpoint, err := o.s3Endpoint(ctx, loc, raw)
 	if err != nil {
 		return nil, err
@@ -109,10 +119,7 @@ func (o *opener) open(ctx context.Context, raw string) (destination, error) {
 }
 
 func (o *opener) s3Endpoint(ctx context.Context, loc s3client.Location, raw string) (*s3Endpoint, error) {
-	opts, err := urlhandlers.OptionsFor(o.handlers, raw)
-	if err != nil {
-		return nil, err
-	}
+	opts := o.handlers.OptionsFor(raw)
 	key := clientKey{host: loc.Host, bucket: loc.Bucket, accessKey: loc.AccessKey, secretKey: loc.SecretKey, opts: opts}
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -39,7 +39,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
-	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
@@ -52,15 +51,11 @@ type Request struct {
 	// Local, when set, holds for each file of the metalink the local path it
 	// was generated from: its hashes are computed from it and its copies
 	// read from it. Otherwise files are read from their URLs and verified.
-	Local   []string
-	Targets []Target
+	Local []string
 	// BaseDir is what file://./relative destinations are relative to.
 	BaseDir string
-	// Handlers give the credentials for reading s3:// URLs and writing
-	// s3:// destinations.
-	Handlers []urlhandlers.Config
-	Verify   verify.Options // for files read from their URLs
-	Log      io.Writer      // progress and what was copied where; nil discards
+	Verify  verify.Options // for files read from their URLs
+	Log     io.Writer      // progress and what was copied where; nil discards
 	// Concurrency is how many files are copied at once; 0: DefaultConcurrency.
 	Concurrency int
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
@@ -80,11 +75,9 @@ type Result struct {
 // every destination parsed before any byte moves, so that a mistake in
 // mirror_files costs no upload. When Run fails, no copy it made is left
 // unfinished; copies it completed stay (they hold verified bytes).
-func Run(ctx context.Context, req Request) (Result, error) {
-	env, err := newEnvironment(req)
-	if err != nil {
-		return Result{}, err
-	}
+func Run(ctx context.Context, plan *Plan, req Request) (Result, error) {
+	env := newEnvironment(plan, req)
+	var err error
 	jobs := make([]*job, len(req.Metalink.Files))
 	for i, f := range req.Metalink.Files {
 		if jobs[i], err = env.plan(ctx, f, localPath(req.Local, i)); err != nil {
@@ -129,23 +122,15 @@ type environment struct {
 	interval time.Duration
 }
 
-func newEnvironment(req Request) (*environment, error) {
-	targets, err := compileTargets(req.Targets)
-	if err != nil {
-		return nil, err
-	}
-	router, err := urlhandlers.Router(req.Handlers)
-	if err != nil {
-		return nil, fmt.Errorf("url_handlers: %w", err)
-	}
+func newEnvironment(plan *Plan, req Request) *environment {
 	log := req.Log
 	if log == nil {
 		log = io.Discard
 	}
 	return &environment{
-		targets: targets, opener: newOpener(req.BaseDir, req.Handlers), reader: router,
+		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), reader: plan.handlers.Router(),
 		verify: req.Verify, log: log, interval: req.ProgressInterval,
-	}, nil
+	}
 }
 
 // job is one file and its copies.

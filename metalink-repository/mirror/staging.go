@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
@@ -31,24 +32,44 @@ type stagingArea interface {
 // computed, from two renderings of its destination with different hashes.
 func (o *opener) stagingArea(ctx context.Context, first, second string) (stagingArea, error) {
 	for _, raw := range []string{first, second} {
-		if err := o.check(raw); err != nil {
+		if err := checkDestination(raw); err != nil {
 			return nil, err
 		}
 	}
 	if schemeOf(first) != schemeOf(second) {
-		return nil, fmt.Errorf("destination %q: its scheme may not depend on the hashes", first)
+		return nil, fmt.Errorf("destination %q: its scheme may not depend on the hashes", redact.String(first))
 	}
 	if schemeOf(first) == "file" {
-		a, _ := parseFileDestination(first, o.baseDir)
-		b, _ := parseFileDestination(second, o.baseDir)
-		dir, ok := commonDir(filepath.Dir(a), filepath.Dir(b))
-		if !ok {
-			return nil, fmt.Errorf("destination %q: whether it is absolute may not depend on the hashes", first)
-		}
-		return fileStaging{dir: dir}, nil
+		return o.fileStaging(first, second)
 	}
-	a, _ := s3client.ParseURL(first)
-	b, _ := s3client.ParseURL(second)
+	return o.s3Staging(ctx, first, second)
+}
+
+func (o *opener) fileStaging(first, second string) (stagingArea, error) {
+	a, err := parseFileDestination(first, o.baseDir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := parseFileDestination(second, o.baseDir)
+	if err != nil {
+		return nil, err
+	}
+	dir, ok := commonDir(filepath.Dir(a), filepath.Dir(b))
+	if !ok {
+		return nil, fmt.Errorf("destination %q: whether it is absolute may not depend on the hashes", first)
+	}
+	return fileStaging{dir: dir}, nil
+}
+
+func (o *opener) s3Staging(ctx context.Context, first, second string) (stagingArea, error) {
+	a, err := s3client.ParseURL(first)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s3client.ParseURL(second)
+	if err != nil {
+		return nil, err
+	}
 	if a.Host != b.Host || a.Bucket != b.Bucket || a.AccessKey != b.AccessKey || a.SecretKey != b.SecretKey {
 		return nil, fmt.Errorf("destination %s: its endpoint and bucket may not depend on the hashes", a)
 	}

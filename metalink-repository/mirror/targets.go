@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
@@ -59,6 +60,47 @@ type compiledTarget struct {
 	url         *template.Template // nil: record the destination
 }
 
+// Plan is mirror_files compiled: every template parsed and tried on a sample
+// file, and the url_handlers that give each s3:// destination its
+// credentials. Built once, when the source is compiled.
+type Plan struct {
+	targets  []compiledTarget
+	handlers *urlhandlers.Set
+}
+
+// Compile checks every target, naming the key at fault, so that a mistake in
+// mirror_files fails check already, not only the first put.
+func Compile(targets []Target, handlers *urlhandlers.Set) (*Plan, error) {
+	compiled, err := compileTargets(targets)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range compiled {
+		if err := c.try(); err != nil {
+			return nil, err
+		}
+	}
+	return &Plan{targets: compiled, handlers: handlers}, nil
+}
+
+// Targets says how many destinations each file is copied to.
+func (p *Plan) Targets() int { return len(p.targets) }
+
+// try renders the target for a sample file, which surfaces a field that
+// does not exist ({{.Nmae}}) and a destination that is no s3:// or file://
+// URL.
+func (c compiledTarget) try() error {
+	sample := withHashes(metalink.File{Name: "example-1.0.0.tgz", Version: "1.0.0", Size: 1}, "0")
+	r, err := c.render(sample)
+	if err != nil {
+		return err
+	}
+	if err := checkDestination(r.destination); err != nil {
+		return fmt.Errorf("%s: %w", c.name("destination"), err)
+	}
+	return nil
+}
+
 // compileTargets parses every template, naming the one at fault.
 func compileTargets(targets []Target) ([]compiledTarget, error) {
 	compiled := make([]compiledTarget, len(targets))
@@ -79,7 +121,7 @@ func compileTargets(targets []Target) ([]compiledTarget, error) {
 }
 
 func (c compiledTarget) name(field string) string {
-	return fmt.Sprintf("mirror_files[%d].%s", c.index, field)
+	return fmt.Sprintf("source.mirror_files[%d].%s", c.index, field)
 }
 
 func parseTemplate(name, text string) (*template.Template, error) {

@@ -1,12 +1,16 @@
 // Package repository is the database of the metalink-repository resource: a
-// place that holds *.meta4 documents. Backends live in sub-packages.
+// place that holds *.meta4 documents. Backends live in sub-packages; each
+// validates its URI and options first (Configure) and connects only when
+// opened, so that every command refuses a bad source before any work.
 package repository
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 // Entry is one metalink document found in a repository.
@@ -29,4 +33,36 @@ type Repository interface {
 type Env struct {
 	TempDir string    // cache and scratch space ($TMPDIR)
 	Stderr  io.Writer // warnings and progress
+}
+
+// Opener connects to a repository whose URI and options are valid.
+type Opener func(ctx context.Context, env Env) (Repository, error)
+
+// Layer is one map of options as the author wrote it, and its key path.
+type Layer struct {
+	Path string          // "source.options", "params.options"
+	JSON json.RawMessage // nil when not given
+}
+
+// Options are a repository's option layers, later ones over earlier ones
+// (put's params.options over source.options).
+type Options struct {
+	Layers []Layer
+	// Secrets are the secret values Decode found, for redaction.
+	Secrets []string
+}
+
+// Decode decodes every layer into v, a backend's typed options, strictly:
+// unknown keys and wrong types are errors naming the key's path.
+func (o *Options) Decode(v any) error {
+	for _, layer := range o.Layers {
+		if layer.JSON == nil {
+			continue
+		}
+		if err := strictjson.Decode(layer.JSON, layer.Path, v); err != nil {
+			return err
+		}
+	}
+	o.Secrets = append(o.Secrets, strictjson.Secrets(v)...)
+	return nil
 }

@@ -1,16 +1,16 @@
-// Package concourse speaks Concourse's resource protocol: strict JSON requests
-// on stdin, one JSON answer on stdout, logs and one-line fatal errors on stderr.
+// Package concourse is the one command core both resources run on: the
+// Concourse resource protocol's wire types, and a Command that reads a strict
+// JSON request from stdin, compiles the whole configuration once, runs, writes
+// the one JSON answer to stdout and turns any failure into one redacted line
+// on stderr with exit code 1.
 package concourse
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"strconv"
-	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
 // Version is the version object Concourse passes around.
@@ -24,86 +24,39 @@ type MetadataField struct {
 	Value string `json:"value"`
 }
 
-// InResponse is the answer of `in` and `out`.
-type InResponse struct {
+// Response is the answer of `in` and `out`.
+type Response struct {
 	Version  Version         `json:"version"`
 	Metadata []MetadataField `json:"metadata,omitempty"`
 }
 
-// Decode reads exactly one JSON document from r into v. Unknown keys and
-// trailing data are errors; the error names the offending key or field.
-func Decode(r io.Reader, v any) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return fmt.Errorf("read request: %w", err)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return errors.New("empty request: expected a JSON object on stdin")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if path := unknownKeyPath(data, reflect.TypeOf(v), ""); path != "" {
-			return fmt.Errorf("unknown key %q", path)
-		}
-		return describeJSONError(err)
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON request")
-	}
-	return nil
-}
-
-func describeJSONError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return fmt.Errorf("key %q: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-	}
-	var syntaxErr *json.SyntaxError
-	if errors.As(err, &syntaxErr) {
-		return fmt.Errorf("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		return fmt.Errorf("unknown key %s", strings.TrimPrefix(msg, "json: unknown field "))
-	}
-	return fmt.Errorf("malformed request: %v", err)
-}
-
-// Respond writes v as the single JSON answer on stdout.
-func Respond(stdout io.Writer, v any) error {
+// respond writes v as the single JSON answer on stdout.
+func respond(stdout io.Writer, v any) error {
 	if err := json.NewEncoder(stdout).Encode(v); err != nil {
 		return fmt.Errorf("write response: %w", err)
 	}
 	return nil
 }
 
-// Flexible decodes a JSON number or string into a string, for values that a
-// YAML author may write either way (priority: 10 or priority: "10").
-type Flexible string
-
-// UnmarshalJSON accepts a number or a string.
-func (f *Flexible) UnmarshalJSON(data []byte) error {
-	var s string
-	if err := json.Unmarshal(data, &s); err == nil {
-		*f = Flexible(s)
+// Current is the version a check starts from: nil on the first check, which
+// Concourse sends without a version or with an empty one.
+func Current(v *Version) *string {
+	if v == nil || v.Version == "" {
 		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(data, &n); err != nil {
-		return fmt.Errorf("expected a number or a string, got %s", data)
-	}
-	*f = Flexible(n.String())
-	return nil
+	return &v.Version
 }
 
-// Uint parses the value as a non-negative integer; ok is false when it is empty.
-func (f Flexible) Uint() (n uint, ok bool, err error) {
-	if strings.TrimSpace(string(f)) == "" {
-		return 0, false, nil
-	}
-	v, err := strconv.ParseUint(strings.TrimSpace(string(f)), 10, 32)
+// CheckAnswer orders candidates by the check contract (see versions.Check)
+// and turns them into check's answer, never null.
+func CheckAnswer(candidates []versions.Version, current *Version) ([]Version, error) {
+	found, err := versions.Check(candidates, Current(current))
 	if err != nil {
-		return 0, false, fmt.Errorf("%q is not a whole number", string(f))
+		return nil, err
 	}
-	return uint(v), true, nil
+	answer := make([]Version, 0, len(found))
+	for _, v := range found {
+		answer = append(answer, Version{Version: v.Raw})
+	}
+	return answer, nil
 }

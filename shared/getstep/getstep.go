@@ -31,14 +31,7 @@ const (
 	VersionRecord  = "version"
 )
 
-// Params are the params of a get step, the same for both resources.
-type Params struct {
-	SkipDownload bool `json:"skip_download,omitempty"`
-	// IncludeFiles narrows source.include_files further (both must match).
-	IncludeFiles []string `json:"include_files,omitempty"`
-}
-
-// Request is one `in`.
+// Request is one `in`: Files and Download come from compiled Settings.
 type Request struct {
 	Metalink     metalink.Metalink
 	Version      string
@@ -50,9 +43,6 @@ type Request struct {
 // Run performs req into dest and returns the files and bytes metadata.
 func Run(ctx context.Context, dest string, req Request) ([]concourse.MetadataField, error) {
 	if err := checkDocument(req.Metalink); err != nil {
-		return nil, err
-	}
-	if err := req.Files.Validate(); err != nil {
 		return nil, err
 	}
 	record, err := metalink.MarshalXML(req.Metalink)

@@ -55,7 +55,7 @@ func endpointFor(loc Location, opts Options) endpoint {
 	if !isAWS {
 		ep.custom = true
 		ep.baseURL = "https://" + loc.Host
-		if opts.DisableSSL {
+		if bool(opts.DisableSSL) {
 			ep.baseURL = "http://" + loc.Host
 		}
 		if ep.region == "" {
@@ -105,7 +105,7 @@ func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		return o
 	}
-	o.EndpointOptions.DisableHTTPS = opts.DisableSSL
+	o.EndpointOptions.DisableHTTPS = bool(opts.DisableSSL)
 	if ep.dualStack {
 		o.EndpointOptions.UseDualStackEndpoint = aws.DualStackEndpointStateEnabled
 	}

@@ -25,8 +25,8 @@ func (f Filter) Validate() error {
 		key      string
 		patterns []string
 	}{
-		{"include_files", f.Include},
-		{"exclude_files", f.Exclude},
+		{"source.include_files", f.Include},
+		{"source.exclude_files", f.Exclude},
 		{"params.include_files", f.ParamsInclude},
 	}
 	for _, k := range keyed {

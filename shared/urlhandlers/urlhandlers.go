@@ -1,5 +1,6 @@
-// Package urlhandlers builds the download router from source.url_handlers:
-// per-URL credentials for s3:// URLs, chosen by include/exclude regexes.
+// Package urlhandlers compiles source.url_handlers: per-URL credentials for
+// s3:// URLs, chosen by include/exclude regexes. A compiled Set gives the
+// download router and the options with which out writes an s3:// mirror.
 //
 // Unlike the original, a handler with only exclude patterns applies to every
 // s3:// URL that none of them matches (the original never applied it).
@@ -8,88 +9,95 @@ package urlhandlers
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
 // Config is one url_handlers entry as a pipeline author writes it.
 type Config struct {
-	Type    string         `json:"type"`
-	Include []string       `json:"include,omitempty"`
-	Exclude []string       `json:"exclude,omitempty"`
-	Options map[string]any `json:"options,omitempty"`
+	Type    string           `json:"type"`
+	Include []string         `json:"include,omitempty"`
+	Exclude []string         `json:"exclude,omitempty"`
+	Options s3client.Options `json:"options"`
 }
 
-// Validate checks type, regexes and options of every entry, naming the bad one.
-func Validate(configs []Config) error {
-	_, err := handlers(configs)
-	return err
+// Set is the compiled handlers, in the order they are consulted.
+type Set struct {
+	handlers []*filtered
+}
+
+// Compile builds the handlers of the entries at path ("source.url_handlers"),
+// naming the entry and field at fault.
+func Compile(path string, configs []Config) (*Set, error) {
+	set := &Set{}
+	for i, config := range configs {
+		if err := set.Add(strictjson.Index(path, i), config); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// Add appends the handler of the entry named entry ("source.url_handlers[0]").
+func (s *Set) Add(entry string, config Config) error {
+	if config.Type != "s3" {
+		return fmt.Errorf("%s.type: unknown type %q (expected s3)", entry, config.Type)
+	}
+	include, err := compileRegexes(entry+".include", config.Include)
+	if err != nil {
+		return err
+	}
+	exclude, err := compileRegexes(entry+".exclude", config.Exclude)
+	if err != nil {
+		return err
+	}
+	if err := config.Options.Validate(); err != nil {
+		return fmt.Errorf("%s.options: %w", entry, err)
+	}
+	s.handlers = append(s.handlers, &filtered{
+		Handler: s3client.NewHandler(config.Options), opts: config.Options, include: include, exclude: exclude,
+	})
+	return nil
+}
+
+// Clone is a copy that Add can extend without changing s.
+func (s *Set) Clone() *Set {
+	return &Set{handlers: slices.Clone(s.handlers)}
 }
 
 // Router returns the configured handlers followed by the defaults (file,
 // http(s), ftp, anonymous s3).
-func Router(configs []Config) (transfer.Router, error) {
-	router, err := handlers(configs)
-	if err != nil {
-		return nil, err
+func (s *Set) Router() transfer.Router {
+	router := make(transfer.Router, 0, len(s.handlers)+4)
+	for _, h := range s.handlers {
+		router = append(router, h)
 	}
 	router = append(router, transfer.Defaults()...)
-	return append(router, s3client.NewHandler(s3client.Options{Anonymous: true})), nil
+	return append(router, s3client.NewHandler(s3client.Options{Anonymous: true}))
 }
 
-// Secrets lists the credential values in configs, for redaction. Access keys
-// are included: they are not secret, but they say whose key leaked alongside.
-func Secrets(configs []Config) []string {
-	var secrets []string
-	for _, config := range configs {
-		for _, key := range []string{"access_key", "secret_key", "session_token"} {
-			if value, ok := config.Options[key].(string); ok && value != "" {
-				secrets = append(secrets, value)
-			}
+// OptionsFor returns the options of the first handler that selects rawURL:
+// the credentials and endpoint settings with which out writes an s3:// mirror
+// destination. When none selects it, the zero Options apply (the SDK's
+// default credential chain over HTTPS).
+func (s *Set) OptionsFor(rawURL string) s3client.Options {
+	for _, h := range s.handlers {
+		if h.Handles(rawURL) {
+			return h.opts
 		}
 	}
-	return secrets
+	return s3client.Options{}
 }
 
-func handlers(configs []Config) (transfer.Router, error) {
-	router := make(transfer.Router, 0, len(configs))
-	for i, config := range configs {
-		handler, err := build(fmt.Sprintf("url_handlers[%d]", i), config)
-		if err != nil {
-			return nil, err
-		}
-		router = append(router, handler)
-	}
-	return router, nil
-}
-
-// build makes the handler of the entry named entry ("url_handlers[0]").
-func build(entry string, config Config) (*filtered, error) {
-	if config.Type != "s3" {
-		return nil, fmt.Errorf("%s: unknown type %q (expected s3)", entry, config.Type)
-	}
-	include, err := compile(entry+".include", config.Include)
-	if err != nil {
-		return nil, err
-	}
-	exclude, err := compile(entry+".exclude", config.Exclude)
-	if err != nil {
-		return nil, err
-	}
-	opts, err := s3client.ParseOptions(config.Options)
-	if err != nil {
-		return nil, fmt.Errorf("%s.options: %w", entry, err)
-	}
-	return &filtered{Handler: s3client.NewHandler(opts), opts: opts, include: include, exclude: exclude}, nil
-}
-
-func compile(field string, patterns []string) ([]*regexp.Regexp, error) {
+func compileRegexes(field string, patterns []string) ([]*regexp.Regexp, error) {
 	compiled := make([]*regexp.Regexp, len(patterns))
 	for i, pattern := range patterns {
 		re, err := regexp.Compile(pattern)
 		if err != nil {
-			return nil, fmt.Errorf("%s[%d]: bad regex %q: %w", field, i, pattern, err)
+			return nil, fmt.Errorf("%s: bad regex: %w", strictjson.Index(field, i), err)
 		}
 		compiled[i] = re
 	}

@@ -20,16 +20,16 @@ const pgpSignatureType = "application/pgp-signature"
 func ParseTrustStore(armored string) (openpgp.EntityList, error) {
 	blocks, err := armoredBlocks(armored)
 	if err != nil {
-		return nil, fmt.Errorf("signature trust store: %w", err)
+		return nil, fmt.Errorf("not ASCII-armored OpenPGP public keys: %w", err)
 	}
 	var keys openpgp.EntityList
 	for i, block := range blocks {
 		if header, _, _ := strings.Cut(block, "\n"); strings.Contains(header, "PRIVATE KEY") {
-			return nil, fmt.Errorf("signature trust store: block %d is a private key; give public keys only", i+1)
+			return nil, fmt.Errorf("block %d is a private key; give public keys only", i+1)
 		}
 		entities, err := openpgp.ReadArmoredKeyRing(strings.NewReader(block))
 		if err != nil {
-			return nil, fmt.Errorf("signature trust store: block %d: %w", i+1, err)
+			return nil, fmt.Errorf("block %d: %w", i+1, err)
 		}
 		keys = append(keys, entities...)
 	}

@@ -9,5 +9,5 @@ import (
 )
 
 func main() {
-	concourse.Main(dynamicmetalink.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
+	concourse.Main(dynamicmetalink.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args))
 }

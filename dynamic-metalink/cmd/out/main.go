@@ -1,5 +1,4 @@
-// Command out is the /opt/resource/out of the dynamic-metalink resource: it
-// explains that put is not supported.
+// Command out is the /opt/resource/out of the dynamic-metalink resource.
 package main
 
 import (
@@ -10,5 +9,5 @@ import (
 )
 
 func main() {
-	concourse.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args).Execute)
+	concourse.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args))
 }

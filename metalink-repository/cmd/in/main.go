@@ -10,5 +10,5 @@ import (
 
 func main() {
 	metalinkrepository.LimitMemory()
-	concourse.Main(metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args).Run)
+	concourse.Main(metalinkrepository.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args))
 }

@@ -15,11 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -36,17 +34,18 @@ type Repository struct {
 	root string
 }
 
-// Open validates uri and options (file repositories take none) and returns
-// the repository. Nothing is read until List.
-func Open(_ context.Context, uri string, options map[string]any, _ repository.Env) (repository.Repository, error) {
-	if len(options) > 0 {
-		return nil, fmt.Errorf("options: unknown key %q (file repositories take no options)", slices.Min(slices.Collect(maps.Keys(options))))
+// Configure validates uri and options (file repositories take none). Nothing
+// is read until List.
+func Configure(uri string, options *repository.Options) (repository.Opener, error) {
+	if err := options.Decode(&struct{}{}); err != nil {
+		return nil, fmt.Errorf("%w (file repositories take no options)", err)
 	}
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", redact.UnparsedURL(uri), err)
+		return nil, fmt.Errorf("source.uri %q: %w", redact.UnparsedURL(uri), err)
 	}
-	return &Repository{uri: redact.String(uri), root: root}, nil
+	repo := &Repository{uri: redact.String(uri), root: root}
+	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil
 }
 
 func parseURI(uri string) (string, error) {

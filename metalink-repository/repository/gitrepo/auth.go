@@ -45,14 +45,14 @@ func basicAuth(loc location, s settings) transport.AuthMethod {
 
 func sshAuth(loc location, s settings, tempDir string, stderr io.Writer) (transport.AuthMethod, error) {
 	if s.privateKey == "" {
-		return nil, errors.New("git+ssh needs options.private_key")
+		return nil, errors.New("source.options.private_key is required for git+ssh")
 	}
 	keys, err := gitssh.NewPublicKeys(loc.user, []byte(s.privateKey), s.privateKeyPassphrase)
 	if err != nil {
-		return nil, fmt.Errorf("options.private_key: %w", err)
+		return nil, fmt.Errorf("source.options.private_key: %w", err)
 	}
 	if s.knownHosts == "" {
-		fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set options.known_hosts to check it\n", loc.hostPort)
+		fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set source.options.known_hosts to check it\n", loc.hostPort)
 		keys.HostKeyCallback = ssh.InsecureIgnoreHostKey()
 		return keys, nil
 	}
@@ -72,7 +72,7 @@ func sshAuth(loc location, s settings, tempDir string, stderr io.Writer) (transp
 func knownHostsDB(text, tempDir string) (*hostkeydb.HostKeyDB, error) {
 	file, err := os.CreateTemp(tempDir, "known_hosts-*")
 	if err != nil {
-		return nil, fmt.Errorf("options.known_hosts: %w", err)
+		return nil, fmt.Errorf("source.options.known_hosts: %w", err)
 	}
 	defer os.Remove(file.Name())
 	_, writeErr := io.WriteString(file, text+"\n")
@@ -80,11 +80,11 @@ func knownHostsDB(text, tempDir string) (*hostkeydb.HostKeyDB, error) {
 		writeErr = closeErr
 	}
 	if writeErr != nil {
-		return nil, fmt.Errorf("options.known_hosts: %w", writeErr)
+		return nil, fmt.Errorf("source.options.known_hosts: %w", writeErr)
 	}
 	db, err := gitssh.NewKnownHostsDb(file.Name())
 	if err != nil {
-		return nil, fmt.Errorf("options.known_hosts: %w", err)
+		return nil, fmt.Errorf("source.options.known_hosts: %w", err)
 	}
 	return db, nil
 }
@@ -97,7 +97,7 @@ func describeHostKeyError(err error, hostPort string) error {
 		return err
 	}
 	if len(keyErr.Want) == 0 {
-		return fmt.Errorf("ssh host %s is not listed in options.known_hosts: %w", hostPort, err)
+		return fmt.Errorf("ssh host %s is not listed in source.options.known_hosts: %w", hostPort, err)
 	}
-	return fmt.Errorf("ssh host key of %s does not match options.known_hosts: %w", hostPort, err)
+	return fmt.Errorf("ssh host key of %s does not match source.options.known_hosts: %w", hostPort, err)
 }

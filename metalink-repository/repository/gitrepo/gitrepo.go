@@ -38,17 +38,23 @@ type repo struct {
 	backoff func(attempt int) time.Duration
 }
 
-// Open validates uri and options (unknown option keys are errors) and returns
-// the repository. It does not contact the remote.
-func Open(ctx context.Context, uri string, options map[string]any, env repository.Env) (repository.Repository, error) {
+// Configure validates uri and options (unknown option keys are errors); the
+// opener connects nothing either: the remote is contacted by List and Put.
+func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("uri %q: %w", redact.UnparsedURL(uri), err)
+		return nil, fmt.Errorf("source.uri %q: %w", redact.UnparsedURL(uri), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {
 		return nil, err
 	}
+	return func(_ context.Context, env repository.Env) (repository.Repository, error) {
+		return open(loc, s, env)
+	}, nil
+}
+
+func open(loc location, s settings, env repository.Env) (repository.Repository, error) {
 	r := &repo{loc: loc, settings: s, tempDir: env.TempDir, stderr: env.Stderr, backoff: jitteredBackoff}
 	if r.tempDir == "" {
 		r.tempDir = os.TempDir()
@@ -57,6 +63,7 @@ func Open(ctx context.Context, uri string, options map[string]any, env repositor
 		r.stderr = io.Discard
 	}
 	r.stderr = redact.NewWriter(r.stderr, r.secrets()...)
+	var err error
 	if r.auth, err = newAuth(loc, s, r.tempDir, r.stderr); err != nil {
 		return nil, r.redact(err)
 	}
@@ -93,7 +100,7 @@ func (e *redactedError) Unwrap() error { return e.cause }
 func (r *repo) transportError(action string, err error) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired):
-		err = fmt.Errorf("%w: check the credentials (uri userinfo or options.username/password)", err)
+		err = fmt.Errorf("%w: check the credentials (uri userinfo or source.options.username/password)", err)
 	case errors.Is(err, transport.ErrAuthorizationFailed):
 		err = fmt.Errorf("%w: the credentials are not allowed to do this", err)
 	case r.loc.scheme == "ssh":

@@ -1,12 +1,11 @@
 package gitrepo
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
-	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 // Defaults for commits made by Put, as the original resource wrote them.
@@ -17,7 +16,22 @@ const (
 	defaultRebase        = 3
 )
 
-// settings are the validated source.options of a git repository.
+// Options are the source.options of a git repository as the author writes them.
+type Options struct {
+	PrivateKey           string              `json:"private_key" secret:"true"`
+	PrivateKeyPassphrase string              `json:"private_key_passphrase" secret:"true"`
+	KnownHosts           string              `json:"known_hosts"`
+	Username             string              `json:"username"`
+	Password             string              `json:"password" secret:"true"`
+	AuthorName           string              `json:"author_name"`
+	AuthorEmail          string              `json:"author_email"`
+	CommitterName        string              `json:"committer_name"`
+	CommitterEmail       string              `json:"committer_email"`
+	Message              string              `json:"message"`
+	Rebase               strictjson.Flexible `json:"rebase"`
+}
+
+// settings are the validated options, defaults filled in.
 type settings struct {
 	privateKey           string
 	privateKeyPassphrase string
@@ -32,106 +46,41 @@ type settings struct {
 	rebase               int // retries after a rejected push
 }
 
-// stringOptions maps each string-valued option key to its field.
-func (s *settings) stringOptions() map[string]*string {
-	return map[string]*string{
-		"private_key":            &s.privateKey,
-		"private_key_passphrase": &s.privateKeyPassphrase,
-		"known_hosts":            &s.knownHosts,
-		"username":               &s.username,
-		"password":               &s.password,
-		"author_name":            &s.authorName,
-		"author_email":           &s.authorEmail,
-		"committer_name":         &s.committerName,
-		"committer_email":        &s.committerEmail,
-		"message":                &s.message,
+// decodeOptions validates the options strictly; an empty identity or
+// message keeps its default, since an empty committer name would make an
+// invalid commit.
+func decodeOptions(options *repository.Options) (settings, error) {
+	var o Options
+	if err := options.Decode(&o); err != nil {
+		return settings{}, err
 	}
-}
-
-// decodeOptions validates options strictly: an unknown key or a value of the
-// wrong type is an error that names the key.
-func decodeOptions(options map[string]any) (settings, error) {
-	s := settings{
-		authorName: defaultIdentityName, authorEmail: defaultIdentityEmail,
-		committerName: defaultIdentityName, committerEmail: defaultIdentityEmail,
-		message: defaultMessage, rebase: defaultRebase,
-	}
-	fields := s.stringOptions()
-	for _, key := range sortedKeys(options) {
-		value := options[key]
-		if key == "rebase" {
-			rebase, err := decodeRebase(value)
-			if err != nil {
-				return settings{}, fmt.Errorf("options.rebase: %w", err)
-			}
-			s.rebase = rebase
-			continue
-		}
-		field, known := fields[key]
-		if !known {
-			return settings{}, fmt.Errorf("options: unknown key %q (git options are %s)", key, knownKeys(fields))
-		}
-		text, isString := value.(string)
-		if !isString {
-			return settings{}, fmt.Errorf("options.%s: expected a string", key)
-		}
-		if text != "" || !isDefaulted(key) {
-			*field = text
-		}
-	}
-	return s, nil
-}
-
-// isDefaulted tells whether an empty value keeps the default rather than
-// clearing it: an empty committer name would make an invalid commit.
-func isDefaulted(key string) bool {
-	switch key {
-	case "author_name", "author_email", "committer_name", "committer_email", "message":
-		return true
-	}
-	return false
-}
-
-// decodeRebase accepts a whole number written as a JSON number or a string.
-func decodeRebase(value any) (int, error) {
-	var text string
-	switch v := value.(type) {
-	case string:
-		text = strings.TrimSpace(v)
-	case json.Number:
-		text = v.String()
-	case float64:
-		if v != math.Trunc(v) || v < 0 || v > math.MaxInt32 {
-			return 0, fmt.Errorf("%v is not a whole number of retries", v)
-		}
-		return int(v), nil
-	case int:
-		text = strconv.Itoa(v)
-	default:
-		return 0, fmt.Errorf("expected a number or a string, got %T", value)
-	}
-	n, err := strconv.ParseUint(text, 10, 31)
+	rebase, err := parseRebase(o.Rebase)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a whole number of retries", text)
+		return settings{}, err
+	}
+	return settings{
+		privateKey: o.PrivateKey, privateKeyPassphrase: o.PrivateKeyPassphrase, knownHosts: o.KnownHosts,
+		username: o.Username, password: o.Password,
+		authorName: orDefault(o.AuthorName, defaultIdentityName), authorEmail: orDefault(o.AuthorEmail, defaultIdentityEmail),
+		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
+		message: orDefault(o.Message, defaultMessage), rebase: rebase,
+	}, nil
+}
+
+func parseRebase(value strictjson.Flexible) (int, error) {
+	n, ok, err := value.Uint()
+	if err != nil {
+		return 0, fmt.Errorf("source.options.rebase: %w (a number of retries)", err)
+	}
+	if !ok {
+		return defaultRebase, nil
 	}
 	return int(n), nil
 }
 
-func sortedKeys(options map[string]any) []string {
-	keys := make([]string, 0, len(options))
-	for key := range options {
-		keys = append(keys, key)
+func orDefault(value, fallback string) string {
+	if strings.TrimSpace(value) == "" {
+		return fallback
 	}
-	sort.Strings(keys)
-	return keys
-}
-
-func knownKeys(fields map[string]*string) string {
-	keys := make([]string, 0, len(fields)+1)
-	for key := range fields {
-		keys = append(keys, key)
-	}
-	keys = append(keys, "rebase")
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
+	return value
 }

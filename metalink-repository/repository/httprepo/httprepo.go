@@ -16,10 +16,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -45,19 +43,20 @@ type Repository struct {
 	client *http.Client
 }
 
-// Open validates uri and options (http repositories take none) and returns
-// the repository. Nothing is fetched until List.
-func Open(_ context.Context, uri string, options map[string]any, _ repository.Env) (repository.Repository, error) {
-	if len(options) > 0 {
-		return nil, fmt.Errorf("options: unknown key %q (http repositories take no options)", slices.Min(slices.Collect(maps.Keys(options))))
+// Configure validates uri and options (http repositories take none). Nothing
+// is fetched until List.
+func Configure(uri string, options *repository.Options) (repository.Opener, error) {
+	if err := options.Decode(&struct{}{}); err != nil {
+		return nil, fmt.Errorf("%w (http repositories take no options)", err)
 	}
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("uri %q: expected http(s)://HOST/PATH of a repository index", redact.UnparsedURL(uri))
+		return nil, fmt.Errorf("source.uri %q: expected http(s)://HOST/PATH of a repository index", redact.UnparsedURL(uri))
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.ResponseHeaderTimeout = headerTimeout
-	return &Repository{uri: uri, client: &http.Client{Transport: transport}}, nil
+	repo := &Repository{uri: uri, client: &http.Client{Transport: transport}}
+	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil
 }
 
 // List fetches and parses the index. Anything but 200 OK is an error (the

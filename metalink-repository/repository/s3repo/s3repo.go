@@ -44,16 +44,26 @@ type Repository struct {
 	prefix string // "" or ending in "/"
 }
 
-// Open validates uri and options (the s3client options) and builds the client.
-func Open(ctx context.Context, uri string, options map[string]any, _ repository.Env) (repository.Repository, error) {
+// Configure validates uri and options (the s3client options); opening builds
+// the client.
+func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := s3client.ParseURL(uri)
 	if err != nil {
+		return nil, fmt.Errorf("source.uri: %w", err)
+	}
+	var opts s3client.Options
+	if err := options.Decode(&opts); err != nil {
 		return nil, err
 	}
-	opts, err := s3client.ParseOptions(options)
-	if err != nil {
-		return nil, fmt.Errorf("options: %w", err)
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("source.options: %w", err)
 	}
+	return func(ctx context.Context, _ repository.Env) (repository.Repository, error) {
+		return open(ctx, loc, opts)
+	}, nil
+}
+
+func open(ctx context.Context, loc s3client.Location, opts s3client.Options) (repository.Repository, error) {
 	client, err := s3client.NewClient(ctx, loc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", loc, err)

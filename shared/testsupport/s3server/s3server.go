@@ -7,6 +7,7 @@
 package s3server
 
 import (
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"bytes"
 	"context"
 	"errors"
@@ -185,6 +186,11 @@ func (s *Server) URL(bucket, key string) string {
 // server with the root credentials.
 func (s *Server) Options() map[string]any {
 	return map[string]any{"access_key": AccessKey, "secret_key": SecretKey, "disable_ssl": true}
+}
+
+// Credentials are Options as the typed s3client options.
+func (s *Server) Credentials() s3client.Options {
+	return s3client.Options{AccessKey: AccessKey, SecretKey: SecretKey, DisableSSL: true}
 }
 
 // Put stores data at bucket/key.

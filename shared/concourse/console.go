@@ -1,11 +1,11 @@
-package dynamicmetalink
+package concourse
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
-
-	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
 // console is a command's stderr. Everything logged through it is redacted,
@@ -23,11 +23,16 @@ func newConsole(stderr io.Writer) *console {
 	return &console{out: out, log: redact.NewWriter(out)}
 }
 
-// redact sets the secrets to hide; call it before anything is logged, as
-// soon as the request that names them has been decoded.
+// redact adds secrets to hide from everything logged from now on.
 func (c *console) redact(secrets []string) {
-	c.secrets = secrets
-	c.log = redact.NewWriter(c.out, secrets...)
+	if len(secrets) == 0 {
+		return
+	}
+	c.secrets = append(c.secrets, secrets...)
+	// Nothing is logged before the settings are compiled; a partial line
+	// (there is none yet) would only be written early.
+	_ = c.log.Flush()
+	c.log = redact.NewWriter(c.out, c.secrets...)
 }
 
 // Write logs p, redacted.
@@ -35,17 +40,22 @@ func (c *console) Write(p []byte) (int, error) {
 	return c.log.Write(p)
 }
 
-// finish ends the command: it prints err (if any) as the one fatal line and
-// returns the exit code.
+// finish ends the command: it prints err (if any) as the one fatal line,
+// "<command>: <error>", redacted, and returns the exit code.
 func (c *console) finish(command string, err error) int {
-	c.log.Flush()
+	if flushErr := c.log.Flush(); err == nil && flushErr != nil {
+		err = fmt.Errorf("write log: %w", flushErr)
+	}
 	if err == nil {
 		return 0
 	}
 	if c.out.midLine {
-		io.WriteString(c.out, "\n")
+		// stderr is all a failing command has left; nowhere to report to.
+		_, _ = io.WriteString(c.out, "\n")
 	}
-	return concourse.Fail(c.out, command, err, c.secrets...)
+	line := strings.Join(strings.Fields(err.Error()), " ")
+	_, _ = fmt.Fprintf(c.out, "%s: %s\n", command, redact.String(line, c.secrets...))
+	return 1
 }
 
 // lineTracker remembers whether the last byte written was a newline. Only

@@ -1,0 +1,90 @@
+package getstep
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/selection"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
+)
+
+// Source is the part of source both resources take for downloading: which
+// files, with whose credentials, verified how. Each resource's Source embeds
+// it, so its keys sit in source beside the resource's own.
+type Source struct {
+	IncludeFiles              []string             `json:"include_files,omitempty"`
+	ExcludeFiles              []string             `json:"exclude_files,omitempty"`
+	SignatureTrustStore       string               `json:"signature_trust_store,omitempty"`
+	SkipHashVerification      bool                 `json:"skip_hash_verification,omitempty"`
+	SkipSignatureVerification bool                 `json:"skip_signature_verification,omitempty"`
+	URLHandlers               []urlhandlers.Config `json:"url_handlers,omitempty"`
+}
+
+// Params are the params of a get step, the same for both resources.
+type Params struct {
+	SkipDownload bool `json:"skip_download,omitempty"`
+	// IncludeFiles narrows source.include_files further (both must match).
+	IncludeFiles []string `json:"include_files,omitempty"`
+}
+
+// Settings are a compiled Source: everything a download needs, built once.
+type Settings struct {
+	Files    selection.Filter
+	Handlers *urlhandlers.Set
+	Verify   verify.Options
+}
+
+// Compile checks every download key of source, naming the key at fault.
+func (s Source) Compile() (Settings, error) {
+	files := selection.Filter{Include: s.IncludeFiles, Exclude: s.ExcludeFiles}
+	if err := files.Validate(); err != nil {
+		return Settings{}, err
+	}
+	handlers, err := urlhandlers.Compile("source.url_handlers", s.URLHandlers)
+	if err != nil {
+		return Settings{}, err
+	}
+	trustStore, err := parseTrustStore(s.SignatureTrustStore)
+	if err != nil {
+		return Settings{}, err
+	}
+	return Settings{
+		Files:    files,
+		Handlers: handlers,
+		Verify: verify.Options{
+			SkipHash:      s.SkipHashVerification,
+			SkipSignature: s.SkipSignatureVerification,
+			TrustStore:    trustStore,
+		},
+	}, nil
+}
+
+func parseTrustStore(armored string) (openpgp.EntityList, error) {
+	if strings.TrimSpace(armored) == "" {
+		return nil, nil
+	}
+	trustStore, err := verify.ParseTrustStore(armored)
+	if err != nil {
+		return nil, fmt.Errorf("source.signature_trust_store: %w", err)
+	}
+	return trustStore, nil
+}
+
+// WithParams narrows the file selection by the get step's include_files.
+func (s Settings) WithParams(params Params) (Settings, error) {
+	s.Files.ParamsInclude = params.IncludeFiles
+	if err := s.Files.Validate(); err != nil {
+		return Settings{}, err
+	}
+	return s, nil
+}
+
+// Download is how files are read and verified, logging to log.
+func (s Settings) Download(log io.Writer) download.Options {
+	return download.Options{Reader: s.Handlers.Router(), Verify: s.Verify, Progress: log, Report: log}
+}
