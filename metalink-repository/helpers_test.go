@@ -98,13 +98,13 @@ func asJSON(request any) string {
 
 func runCheck(stdin string) result {
 	var stdout, stderr bytes.Buffer
-	code := metalinkrepository.NewCheck(strings.NewReader(stdin), &stdout, &stderr, []string{"check"}).Run(context.Background())
+	code := metalinkrepository.NewCheck(strings.NewReader(stdin), &stdout, &stderr, []string{"check"}).Execute(context.Background())
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 func runIn(stdin string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	argv := append([]string{"in"}, args...)
-	code := metalinkrepository.NewIn(strings.NewReader(stdin), &stdout, &stderr, argv).Run(context.Background())
+	code := metalinkrepository.NewIn(strings.NewReader(stdin), &stdout, &stderr, argv).Execute(context.Background())
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }

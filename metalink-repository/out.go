@@ -1,7 +1,6 @@
 package metalinkrepository
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,9 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/templating"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
@@ -46,8 +45,8 @@ func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.
 // outSettings are the compiled source and params of a put.
 type outSettings struct {
 	settings
-	dir    string             // the build's directory, absolute
-	rename *template.Template // nil: rename_from_file or the default name
+	dir    string               // the build's directory, absolute
+	rename *templating.Template // nil: rename_from_file or the default name
 }
 
 func compileOut(req *OutRequest, dir string) (outSettings, error) {
@@ -193,27 +192,28 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 
 // storedName renders rename, rename_from_file or the default name.
 func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
-	tmpl, field := cfg.rename, "params.rename"
+	tmpl := cfg.rename
 	if tmpl == nil {
 		text, err := p.nameTemplate(cfg.dir)
 		if err != nil {
 			return "", err
 		}
-		if field = "the default name"; p.RenameFromFile != "" {
+		field := "the default name"
+		if p.RenameFromFile != "" {
 			field = "params.rename_from_file"
 		}
 		if tmpl, err = parseName(field, text); err != nil {
 			return "", err
 		}
 	}
-	var name bytes.Buffer
-	if err := tmpl.Execute(&name, map[string]string{"Version": version}); err != nil {
-		return "", fmt.Errorf("%s: %w (the only field is {{.Version}})", field, err)
+	name, err := tmpl.Execute(map[string]string{"Version": version})
+	if err != nil {
+		return "", err
 	}
-	if err := metalink.ValidateName(name.String()); err != nil {
-		return "", fmt.Errorf("%s: %w", field, err)
+	if err := metalink.ValidateName(name); err != nil {
+		return "", fmt.Errorf("%s: %w", tmpl.Key(), err)
 	}
-	return name.String(), nil
+	return name, nil
 }
 
 // nameTemplate is the text of rename_from_file, or the default name.
@@ -228,12 +228,8 @@ func (p OutParams) nameTemplate(dir string) (string, error) {
 	return text, nil
 }
 
-func parseName(field, text string) (*template.Template, error) {
-	tmpl, err := template.New(field).Option("missingkey=error").Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", field, err)
-	}
-	return tmpl, nil
+func parseName(field, text string) (*templating.Template, error) {
+	return templating.Parse(field, text, "{{.Version}}")
 }
 
 // readTrimmed reads a small file named relative to dir, without the white

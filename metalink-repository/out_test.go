@@ -32,7 +32,7 @@ func (b buildDir) write(path, content string) {
 func runOut(stdin string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	argv := append([]string{"out"}, args...)
-	code := metalinkrepository.NewOut(strings.NewReader(stdin), &stdout, &stderr, argv).Run(context.Background())
+	code := metalinkrepository.NewOut(strings.NewReader(stdin), &stdout, &stderr, argv).Execute(context.Background())
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

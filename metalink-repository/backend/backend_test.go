@@ -1,7 +1,7 @@
 package backend_test
 
 import (
-	"context"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -13,7 +13,7 @@ import (
 
 var _ = Describe("Open", func() {
 	open := func(uri string) (repository.Repository, error) {
-		return backend.Open(context.Background(), uri, nil, repository.Env{TempDir: GinkgoT().TempDir()})
+		return repotest.Open(backend.Configure, uri, nil, repository.Env{TempDir: GinkgoT().TempDir()})
 	}
 
 	It("picks the backend by the uri's scheme, in any case", func() {
@@ -28,10 +28,10 @@ var _ = Describe("Open", func() {
 			Expect(err).To(MatchError(want))
 		},
 		Entry("no scheme", "ci:s3cret@github.com/org/x.git",
-			`uri "[redacted]@github.com/org/x.git": expected SCHEME://…`),
+			`source.uri "[redacted]@github.com/org/x.git": expected SCHEME://…`),
 		Entry("an unknown scheme", "ftp://ci:s3cret@host/x",
-			`uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
+			`source.uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
 		Entry("an unknown scheme and a password with an unencoded slash", "ftp://ci:top/s3cret@host/x",
-			`uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
+			`source.uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
 	)
 })

@@ -31,6 +31,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 const bucket = "mirror"
@@ -103,11 +104,34 @@ func fileURL(path string) string {
 
 func priority(p uint) *uint { return &p }
 
-// run mirrors req with a log it returns.
-func run(req mirror.Request) (mirror.Result, string, error) {
+// request is what a test mirrors: a mirror.Request with the targets and
+// url_handlers its plan is compiled from.
+type request struct {
+	Metalink         metalink.Metalink
+	Local            []string
+	Targets          []mirror.Target
+	Handlers         []urlhandlers.Config
+	BaseDir          string
+	Verify           verify.Options
+	Concurrency      int
+	ProgressInterval time.Duration
+}
+
+// run compiles the plan and mirrors req, with a log it returns.
+func run(req request) (mirror.Result, string, error) {
+	handlers, err := urlhandlers.Compile("source.url_handlers", req.Handlers)
+	if err != nil {
+		return mirror.Result{}, "", err
+	}
+	plan, err := mirror.Compile(req.Targets, handlers)
+	if err != nil {
+		return mirror.Result{}, "", err
+	}
 	var log safeBuffer
-	req.Log = &log
-	result, err := mirror.Run(context.Background(), req)
+	result, err := mirror.Run(context.Background(), plan, mirror.Request{
+		Metalink: req.Metalink, Local: req.Local, BaseDir: req.BaseDir, Verify: req.Verify, Log: &log,
+		Concurrency: req.Concurrency, ProgressInterval: req.ProgressInterval,
+	})
 	return result, log.String(), err
 }
 
@@ -138,7 +162,7 @@ func startStore() store {
 }
 
 func (s store) handlers() []urlhandlers.Config {
-	return []urlhandlers.Config{{Type: "s3", Options: s.server.Options()}}
+	return []urlhandlers.Config{{Type: "s3", Options: s.server.Credentials()}}
 }
 
 func (s store) url(key string) string { return s.server.URL(bucket, key) }

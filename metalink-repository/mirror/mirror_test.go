@@ -26,7 +26,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("computes sha-512, sha-256, sha-1 and md5 of every file and copies it to each destination", func() {
-		result, log, err := run(mirror.Request{
+		result, log, err := run(request{
 			Metalink: generated("1.2.3", paths...), Local: paths,
 			Targets: []mirror.Target{
 				{Destination: "file://" + out + "/{{.Version}}/{{.Name}}", Location: "de", Priority: priority(5)},
@@ -54,7 +54,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	It("reads the file only once with several file destinations", SpecTimeout(time.Minute), func(_ SpecContext) {
 		fifo := readableOnce("app.tgz", app)
 		doc := metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "1.2.3", Size: uint64(len(app))}}}
-		result, _, err := run(mirror.Request{
+		result, _, err := run(request{
 			Metalink: doc, Local: []string{fifo},
 			Targets: []mirror.Target{{Destination: "file://" + out + "/a/{{.Name}}"}, {Destination: "file://" + out + "/b/{{.Name}}"}},
 		})
@@ -65,7 +65,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("names copies by a hash when the destination uses one", func() {
-		result, _, err := run(mirror.Request{
+		result, _, err := run(request{
 			Metalink: generated("1.2.3", paths...), Local: paths,
 			Targets: []mirror.Target{{Destination: "file://" + out + "/{{.SHA256}}"}},
 		})
@@ -76,7 +76,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("records the url template's address instead of the destination", func() {
-		result, _, err := run(mirror.Request{
+		result, _, err := run(request{
 			Metalink: generated("1.2.3", paths[0]), Local: paths[:1],
 			Targets: []mirror.Target{{
 				Destination: "file://" + out + "/{{.Name}}",
@@ -91,7 +91,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("copies nothing again when every destination already holds the file", func() {
-		req := mirror.Request{
+		req := request{
 			Metalink: generated("1.2.3", paths...), Local: paths,
 			Targets: []mirror.Target{{Destination: "file://" + out + "/{{.Name}}"}, {Destination: "file://" + out + "/{{.MD5}}"}},
 		}
@@ -115,7 +115,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	It("replaces a copy of the same size whose bytes differ", func() {
 		stale := randomBytes(len(app), 2)
 		Expect(os.WriteFile(filepath.Join(out, "app.tgz"), stale, 0o644)).To(Succeed())
-		result, _, err := run(mirror.Request{
+		result, _, err := run(request{
 			Metalink: generated("1.2.3", paths[0]), Local: paths[:1],
 			Targets: []mirror.Target{{Destination: "file://" + out + "/{{.Name}}"}},
 		})
@@ -125,21 +125,21 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("computes the hashes without any destination", func() {
-		result, _, err := run(mirror.Request{Metalink: generated("1.2.3", paths...), Local: paths})
+		result, _, err := run(request{Metalink: generated("1.2.3", paths...), Local: paths})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(result.Metalink.Files[1].Hashes).To(Equal(allHashes(notes)))
 		Expect(result.Metalink.Files[1].URLs).To(BeEmpty())
 	})
 })
 
-var _ = Describe("Run's checks before any byte moves", func() {
+var _ = Describe("Compile and Run's checks before any byte moves", func() {
 	DescribeTable("rejects a bad mirror_files entry, naming it, and copies nothing",
 		func(target mirror.Target, local bool, want string) {
 			out := GinkgoT().TempDir()
 			content := []byte("content")
 			path := writeLocal("app.tgz", content)
 			good := mirror.Target{Destination: "file://" + out + "/good/{{.Name}}"}
-			req := mirror.Request{Targets: []mirror.Target{good, target}, BaseDir: out}
+			req := request{Targets: []mirror.Target{good, target}, BaseDir: out}
 			if local {
 				req.Metalink, req.Local = generated("1.0.0", path), []string{path}
 			} else {
@@ -150,15 +150,15 @@ var _ = Describe("Run's checks before any byte moves", func() {
 			Expect(filepath.Join(out, "good")).NotTo(BeADirectory())
 		},
 		Entry("an unknown field in a destination", mirror.Target{Destination: "file:///tmp/{{.Nmae}}"}, false,
-			`template: mirror_files[1].destination:1:14: executing "mirror_files[1].destination" at <.Nmae>: can't evaluate field Nmae in type mirror.File`),
+			"source.mirror_files[1].destination: unknown field .Nmae (the fields are {{.Name}}, {{.Version}}, {{.Size}}, {{.MD5}}, {{.SHA1}}, {{.SHA256}}, {{.SHA512}}, {{.Hashes}} and {{.URLs}})"),
 		Entry("an unknown field in a generated file's destination", mirror.Target{Destination: "file:///tmp/{{.SHA1}}/{{.Sha256}}"}, true,
 			`mirror_files[1].destination`),
 		Entry("an unknown field in a url", mirror.Target{Destination: "file:///tmp/x", URL: "https://cdn/{{.Nope}}"}, false,
 			`mirror_files[1].url`),
 		Entry("a template that does not parse", mirror.Target{Destination: "file:///tmp/{{.Name"}, false,
-			`template: mirror_files[1].destination:1: unclosed action`),
+			"source.mirror_files[1].destination: line 1: unclosed action"),
 		Entry("an unsupported scheme", mirror.Target{Destination: "ftp://host/{{.Name}}"}, false,
-			`mirror_files[1].destination: destination "ftp://host/app.tgz": expected an s3:// or file:// URL`),
+			`source.mirror_files[1].destination: destination "ftp://host/example-1.0.0.tgz": expected an s3:// or file:// URL`),
 		Entry("an unsupported scheme that depends on the hashes", mirror.Target{Destination: "https://host/{{.SHA1}}"}, true,
 			`mirror_files[1].destination: destination "https://host/`),
 		Entry("a bucket that depends on the hashes", mirror.Target{Destination: "s3://127.0.0.1:1/b-{{.MD5}}/{{.Name}}"}, true,
@@ -172,20 +172,20 @@ var _ = Describe("Run's checks before any byte moves", func() {
 		Entry("an s3 URL without a key", mirror.Target{Destination: "s3://host/bucket"}, false,
 			`expected s3://HOST[:PORT]/BUCKET/KEY`),
 		Entry("an empty destination", mirror.Target{Destination: "{{if false}}x{{end}}"}, false,
-			`mirror_files[1].destination rendered an empty destination for app.tgz`),
+			`source.mirror_files[1].destination rendered an empty destination for example-1.0.0.tgz`),
 	)
 
 	It("refuses to copy two files to the same destination", func() {
 		paths := []string{writeLocal("a.tgz", []byte("a")), writeLocal("b.tgz", []byte("b"))}
-		_, _, err := run(mirror.Request{
+		_, _, err := run(request{
 			Metalink: generated("1.0.0", paths...), Local: paths,
 			Targets: []mirror.Target{{Destination: "file:///tmp/releases/{{.Version}}.tgz"}},
 		})
-		Expect(err).To(MatchError("mirror_files[0].destination: a.tgz and b.tgz would both be copied to file:///tmp/releases/1.0.0.tgz"))
+		Expect(err).To(MatchError("source.mirror_files[0].destination: a.tgz and b.tgz would both be copied to file:///tmp/releases/1.0.0.tgz"))
 	})
 
 	It("refuses to mirror a file the metalink gives no URL for", func() {
-		_, _, err := run(mirror.Request{
+		_, _, err := run(request{
 			Metalink: metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "1.0.0"}}},
 			Targets:  []mirror.Target{{Destination: "file:///tmp/{{.Name}}"}},
 		})

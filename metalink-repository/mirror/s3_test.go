@@ -11,6 +11,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -44,7 +45,7 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	}
 
 	It("copies every file, large ones in parts, and records s3:// URLs", func() {
-		result, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		result, _, err := run(request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
 		Expect(err).NotTo(HaveOccurred())
 		content, metadata, ok := s3.object("releases/1.0.0/big.tgz")
 		Expect(ok).To(BeTrue())
@@ -62,11 +63,11 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	})
 
 	It("uploads nothing when run again", func() {
-		_, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		_, _, err := run(request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
 		Expect(err).NotTo(HaveOccurred())
 		requests := origin.hits.Load()
 
-		result, log, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
+		result, log, err := run(request{Metalink: releaseFrom("files"), Targets: targets, Handlers: s3.handlers()})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(result.Copied).To(BeZero())
 		Expect(result.Present).To(Equal(4))
@@ -76,7 +77,7 @@ var _ = Describe("Run with S3 and file destinations", func() {
 
 	It("copies a generated file to S3 with its hashes as metadata", func() {
 		path := writeLocal("big.tgz", big)
-		result, _, err := run(mirror.Request{
+		result, _, err := run(request{
 			Metalink: generated("2.0.0", path), Local: []string{path}, Targets: targets, Handlers: s3.handlers(),
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -93,7 +94,7 @@ var _ = Describe("Run with S3 and file destinations", func() {
 			{URL: origin.url("corrupt", "big.tgz"), Priority: priority(1)},
 			{URL: origin.url("files", "big.tgz"), Priority: priority(2)},
 		}
-		result, log, err := run(mirror.Request{Metalink: release, Targets: targets, Handlers: s3.handlers()})
+		result, log, err := run(request{Metalink: release, Targets: targets, Handlers: s3.handlers()})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(log).To(ContainSubstring(origin.url("corrupt", "big.tgz") + " failed: sha-512 mismatch"))
 		content, _, _ := s3.object("releases/1.0.0/big.tgz")
@@ -104,7 +105,7 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	})
 
 	It("aborts every copy when the source serves corrupt bytes: no object, no file, no pending upload", func() {
-		_, _, err := run(mirror.Request{Metalink: releaseFrom("corrupt"), Targets: targets, Handlers: s3.handlers()})
+		_, _, err := run(request{Metalink: releaseFrom("corrupt"), Targets: targets, Handlers: s3.handlers()})
 		Expect(err).To(MatchError(ContainSubstring("sha-512 mismatch")))
 		Expect(s3.keys()).To(BeEmpty())
 		Expect(s3.pendingUploads()).To(BeZero())
@@ -114,10 +115,10 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	It("aborts when S3 refuses a part: no object and no pending multipart upload", func() {
 		proxy := s3server.StartRefusingProxy(GinkgoT(), s3.server, 2)
 		targets[0].Destination = proxy.URL(bucket, "releases/{{.Name}}")
-		_, _, err := run(mirror.Request{
+		_, _, err := run(request{
 			Metalink: metalink.Metalink{Files: releaseFrom("files").Files[:1]},
 			Targets:  targets,
-			Handlers: []urlhandlers.Config{{Type: "s3", Options: s3.server.Options()}},
+			Handlers: []urlhandlers.Config{{Type: "s3", Options: s3.server.Credentials()}},
 		})
 		Expect(err).To(MatchError(ContainSubstring("put " + proxy.URL(bucket, "releases/big.tgz") + ": HTTP 500 (InternalError: disk failure)")))
 		Expect(proxy.Refused()).To(BeNumerically(">=", 1))
@@ -127,8 +128,8 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	})
 
 	It("fails on wrong credentials and stores nothing", func() {
-		wrong := []urlhandlers.Config{{Type: "s3", Options: map[string]any{"access_key": "nobody", "secret_key": "wrong-secret", "disable_ssl": true}}}
-		_, _, err := run(mirror.Request{Metalink: releaseFrom("files"), Targets: targets, Handlers: wrong})
+		wrong := []urlhandlers.Config{{Type: "s3", Options: s3client.Options{AccessKey: "nobody", SecretKey: "wrong-secret", DisableSSL: true}}}
+		_, _, err := run(request{Metalink: releaseFrom("files"), Targets: targets, Handlers: wrong})
 		Expect(err).To(MatchError(ContainSubstring(s3.url("releases/1.0.0/"))))
 		Expect(err).To(MatchError(ContainSubstring("access key")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret"))
@@ -154,9 +155,9 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 		}
 	})
 
-	generatedFrom := func(path string) mirror.Request {
+	generatedFrom := func(path string) request {
 		doc := metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "2.0.0", Size: uint64(len(app))}}}
-		return mirror.Request{Metalink: doc, Local: []string{path}, Targets: targets, Handlers: s3.handlers()}
+		return request{Metalink: doc, Local: []string{path}, Targets: targets, Handlers: s3.handlers()}
 	}
 	finalKey := func() string { return "releases/" + allHashes(app)[1].Hash + "/app.tgz" }
 

@@ -1,12 +1,11 @@
 package mirror
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
-	"text/template"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/templating"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
@@ -52,12 +51,15 @@ func (f File) digest(hashType string) string {
 	return ""
 }
 
+// fileFields are what destination and url templates may use.
+const fileFields = "{{.Name}}, {{.Version}}, {{.Size}}, {{.MD5}}, {{.SHA1}}, {{.SHA256}}, {{.SHA512}}, {{.Hashes}} and {{.URLs}}"
+
 // compiledTarget is a Target whose templates parsed.
 type compiledTarget struct {
 	Target
 	index       int
-	destination *template.Template
-	url         *template.Template // nil: record the destination
+	destination *templating.Template
+	url         *templating.Template // nil: record the destination
 }
 
 // Plan is mirror_files compiled: every template parsed and tried on a sample
@@ -124,12 +126,11 @@ func (c compiledTarget) name(field string) string {
 	return fmt.Sprintf("source.mirror_files[%d].%s", c.index, field)
 }
 
-func parseTemplate(name, text string) (*template.Template, error) {
+func parseTemplate(name, text string) (*templating.Template, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, fmt.Errorf("%s is empty", name)
 	}
-	// text/template's errors start with "template: NAME:LINE:COLUMN".
-	return template.New(name).Option("missingkey=error").Parse(text)
+	return templating.Parse(name, text, fileFields)
 }
 
 // rendered is where one file goes for one target.
@@ -156,12 +157,9 @@ func (c compiledTarget) render(f metalink.File) (rendered, error) {
 	return r, nil
 }
 
-func execute(t *template.Template, f metalink.File) (string, error) {
-	var out bytes.Buffer
-	if err := t.Execute(&out, File{File: f}); err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(out.String()), nil
+func execute(t *templating.Template, f metalink.File) (string, error) {
+	out, err := t.Execute(File{File: f})
+	return strings.TrimSpace(out), err
 }
 
 // samples renders the target for a file whose hashes are not known yet,

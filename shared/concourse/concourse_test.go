@@ -2,129 +2,129 @@ package concourse_test
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
+	"io"
 	"strings"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
 type request struct {
 	Source struct {
-		URI      string             `json:"uri"`
-		Priority concourse.Flexible `json:"priority"`
+		URI    string `json:"uri"`
+		Secret string `json:"secret" secret:"true"`
 	} `json:"source"`
 	Version *concourse.Version `json:"version"`
 }
 
-var _ = Describe("Decode", func() {
-	It("reads a well-formed request", func() {
-		var req request
-		Expect(concourse.Decode(strings.NewReader(`{"source":{"uri":"file:///x"},"version":{"version":"1.2.3"}}`), &req)).To(Succeed())
-		Expect(req.Source.URI).To(Equal("file:///x"))
-		Expect(req.Version.Version).To(Equal("1.2.3"))
-	})
+type compiled struct{ secrets []string }
 
-	DescribeTable("rejects bad requests with an error that says why",
-		func(input, want string) {
-			var req request
-			err := concourse.Decode(strings.NewReader(input), &req)
-			Expect(err).To(MatchError(ContainSubstring(want)))
-			Expect(err.Error()).NotTo(ContainSubstring("\n"))
+func (c compiled) Secrets() []string { return c.secrets }
+
+// result is what one execution printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// execute runs a step built from compile and run over stdin and args.
+func execute(step concourse.Step[request, compiled], stdin string, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	code := concourse.New(step, strings.NewReader(stdin), &stdout, &stderr, append([]string{step.Name}, args...)).Execute(context.Background())
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// echoStep answers the request's uri, with the directory it got.
+func echoStep(takesDir bool) concourse.Step[request, compiled] {
+	return concourse.Step[request, compiled]{
+		Name:     "in",
+		TakesDir: takesDir,
+		Compile:  func(req *request, dir string) (compiled, error) { return compiled{}, nil },
+		Run: func(_ context.Context, req *request, _ compiled, env concourse.Env) (any, error) {
+			return concourse.Response{Version: concourse.Version{Version: req.Source.URI + "@" + env.Dir}}, nil
 		},
-		Entry("empty stdin", "", "empty request"),
-		Entry("only whitespace", " \n", "empty request"),
-		Entry("malformed JSON", `{"source":`, "malformed"),
-		Entry("an unknown top-level key", `{"source":{},"params":{}}`, `unknown key "params"`),
-		Entry("an unknown nested key", `{"source":{"uri":"x","urі":"y"}}`, `unknown key "source.urі"`),
-		Entry("a wrong type", `{"source":{"uri":7}}`, `key "source.uri": expected string, got JSON number`),
-		Entry("a second document", `{"source":{}} {"source":{}}`, "unexpected data after the JSON request"),
-	)
-})
+	}
+}
 
-var _ = Describe("Flexible", func() {
-	DescribeTable("accepts a number or a string",
-		func(input string, want uint, present bool) {
-			var f concourse.Flexible
-			Expect(json.Unmarshal([]byte(input), &f)).To(Succeed())
-			n, ok, err := f.Uint()
-			Expect(err).NotTo(HaveOccurred())
-			Expect(ok).To(Equal(present))
-			Expect(n).To(Equal(want))
+var _ = Describe("Command", func() {
+	It("decodes, compiles, runs and answers one JSON document", func() {
+		got := execute(echoStep(true), `{"source":{"uri":"file:///x"}}`, "/tmp/dest")
+		Expect(got).To(Equal(result{code: 0, stdout: `{"version":{"version":"file:///x@/tmp/dest"}}` + "\n"}))
+	})
+
+	DescribeTable("refuses a bad request with one line naming the culprit, before any work",
+		func(takesDir bool, stdin string, args []string, want string) {
+			ran := false
+			step := echoStep(takesDir)
+			step.Compile = func(*request, string) (compiled, error) { ran = true; return compiled{}, nil }
+			got := execute(step, stdin, args...)
+			Expect(got).To(Equal(result{code: 1, stderr: "in: " + want + "\n"}))
+			Expect(ran).To(BeFalse())
 		},
-		Entry("a number", `10`, uint(10), true),
-		Entry("a string", `"10"`, uint(10), true),
-		Entry("an empty string", `""`, uint(0), false),
+		Entry("empty stdin", true, "", []string{"/d"}, "empty request: expected a JSON object on stdin"),
+		Entry("only white space", true, " \n", []string{"/d"}, "empty request: expected a JSON object on stdin"),
+		Entry("an unknown key", true, `{"source":{},"params":{}}`, []string{"/d"}, `unknown key "params"`),
+		Entry("a key in another case", true, `{"source":{"URI":"x"}}`, []string{"/d"}, `unknown key "source.URI" (did you mean "uri"?)`),
+		Entry("a duplicate key", true, `{"source":{"uri":"a","uri":"b"}}`, []string{"/d"}, `duplicate key "source.uri"`),
+		Entry("a wrong type", true, `{"source":{"uri":7}}`, []string{"/d"}, "source.uri: expected a string, got a number"),
+		Entry("a second document", true, `{"source":{}} {"source":{}}`, []string{"/d"}, "unexpected data after the JSON value"),
+		Entry("no directory", true, `{"source":{}}`, nil, "usage: in DIRECTORY (exactly one directory, got 0 arguments)"),
+		Entry("two directories", true, `{"source":{}}`, []string{"/a", "/b"}, "usage: in DIRECTORY (exactly one directory, got 2 arguments)"),
+		Entry("an empty directory", true, `{"source":{}}`, []string{""}, "usage: in DIRECTORY (exactly one directory, got 1 arguments)"),
+		Entry("an argument to a command that takes none", false, `{"source":{}}`, []string{"/a"}, "usage: in takes no arguments, got 1"),
 	)
 
-	It("rejects values that are neither", func() {
-		var f concourse.Flexible
-		Expect(json.Unmarshal([]byte(`true`), &f)).To(MatchError(ContainSubstring("expected a number or a string")))
+	It("refuses a request larger than 16 MiB without reading all of it", func() {
+		huge := `{"source":{"uri":"` + strings.Repeat("x", 16<<20) + `"}}`
+		got := execute(echoStep(true), huge, "/d")
+		Expect(got).To(Equal(result{code: 1, stderr: "in: request larger than 16 MiB\n"}))
 	})
 
-	It("rejects strings that are not whole numbers", func() {
-		_, _, err := concourse.Flexible("ten").Uint()
-		Expect(err).To(MatchError(`"ten" is not a whole number`))
-		_, _, err = concourse.Flexible("-1").Uint()
-		Expect(err).To(HaveOccurred())
-	})
-})
-
-var _ = Describe("Respond", func() {
-	It("writes one JSON document and a newline", func() {
-		var out bytes.Buffer
-		Expect(concourse.Respond(&out, concourse.InResponse{Version: concourse.Version{Version: "1.0.0"}})).To(Succeed())
-		Expect(out.String()).To(Equal(`{"version":{"version":"1.0.0"}}` + "\n"))
-	})
-})
-
-var _ = Describe("Fail", func() {
-	It("prints one line with the command name, redacted, and returns 1", func() {
-		var stderr bytes.Buffer
-		err := errors.New("open https://bob:hunter22@example.com/x:\n  denied for hunter22")
-		Expect(concourse.Fail(&stderr, "in", err, "hunter22")).To(Equal(1))
-		Expect(stderr.String()).To(Equal("in: open https://[redacted]@example.com/x: denied for [redacted]\n"))
-	})
-})
-
-var _ = Describe("Redact", func() {
-	It("removes every line of a multi-line secret", func() {
-		key := "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----"
-		Expect(redact.String("got AAAABBBBCCCCDDDD in a log", key)).To(Equal("got [redacted] in a log"))
-	})
-
-	It("ignores empty secrets", func() {
-		Expect(redact.String("nothing to hide", "", "  ")).To(Equal("nothing to hide"))
-	})
-})
-
-var _ = Describe("RedactingWriter", func() {
-	It("catches a secret split across writes and flushes the last line", func() {
-		var out bytes.Buffer
-		w := redact.NewWriter(&out, "s3cr3t-value")
-		for _, part := range []string{"token s3cr", "3t-value ok\nlast ", "s3cr3t-value"} {
-			_, err := w.Write([]byte(part))
+	It("redacts the request's secret fields and the compiled secrets from the log and the fatal line", func() {
+		step := echoStep(true)
+		step.Compile = func(*request, string) (compiled, error) { return compiled{secrets: []string{"compiled-secret"}}, nil }
+		step.Run = func(_ context.Context, _ *request, _ compiled, env concourse.Env) (any, error) {
+			_, err := io.WriteString(env.Log, "using tagged-secret and compiled-secret\nunfinished line")
 			Expect(err).NotTo(HaveOccurred())
+			return nil, errors.New("failed with\ntagged-secret")
 		}
-		Expect(out.String()).To(Equal("token [redacted] ok\n"))
-		Expect(w.Flush()).To(Succeed())
-		Expect(out.String()).To(Equal("token [redacted] ok\nlast [redacted]"))
+		got := execute(step, `{"source":{"secret":"tagged-secret"}}`, "/d")
+		Expect(got).To(Equal(result{code: 1, stderr: "using [redacted] and [redacted]\nunfinished line\nin: failed with [redacted]\n"}))
+	})
+
+	It("names the failure of compile with the command", func() {
+		step := echoStep(false)
+		step.Name = "check"
+		step.Compile = func(*request, string) (compiled, error) { return compiled{}, errors.New("source.uri is required") }
+		Expect(execute(step, `{"source":{}}`)).To(Equal(result{code: 1, stderr: "check: source.uri is required\n"}))
 	})
 })
 
-var _ = Describe("RedactUnparsedURL", func() {
-	DescribeTable("hides the userinfo of a URL that did not parse",
-		func(raw, want string) {
-			Expect(redact.UnparsedURL(raw)).To(Equal(want))
-		},
-		Entry("a plain password", "git+https://ci:s3cret@host:bad/x.git", "git+https://[redacted]@host:bad/x.git"),
-		Entry("a password with an unencoded '/'", "https://ci:top/s3cret@host:bad/index.xml", "https://[redacted]@host:bad/index.xml"),
-		Entry("no userinfo", "ftp://host/index.xml", "ftp://host/index.xml"),
-		Entry("a URL without its scheme", "ci:s3cret@host/x.git", "[redacted]@host/x.git"),
-	)
+var _ = Describe("CheckAnswer", func() {
+	candidates := func(raw ...string) []versions.Version {
+		var parsed []versions.Version
+		for _, r := range raw {
+			v, err := versions.Parse(r)
+			Expect(err).NotTo(HaveOccurred())
+			parsed = append(parsed, v)
+		}
+		return parsed
+	}
+
+	It("answers the latest on a first check, also when the version is empty", func() {
+		for _, current := range []*concourse.Version{nil, {Version: ""}} {
+			Expect(concourse.CheckAnswer(candidates("1.0.0", "1.2.0"), current)).To(Equal([]concourse.Version{{Version: "1.2.0"}}))
+		}
+	})
+
+	It("answers every version from the current one and never null", func() {
+		Expect(concourse.CheckAnswer(candidates("1.2.0", "1.0.0", "1.1.0"), &concourse.Version{Version: "1.1.0"})).
+			To(Equal([]concourse.Version{{Version: "1.1.0"}, {Version: "1.2.0"}}))
+		Expect(concourse.CheckAnswer(nil, nil)).To(Equal([]concourse.Version{}))
+	})
 })

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -45,7 +47,7 @@ func listed(repo repository.Repository) map[string]string {
 }
 
 func open(uri string) repository.Repository {
-	repo, err := filerepo.Open(context.Background(), uri, nil, repository.Env{})
+	repo, err := repotest.Open(filerepo.Configure, uri, nil, repository.Env{})
 	Expect(err).NotTo(HaveOccurred())
 	return repo
 }
@@ -115,18 +117,18 @@ var _ = Describe("a file repository", func() {
 
 	Describe("Open", func() {
 		It("refuses options, naming them", func() {
-			_, err := filerepo.Open(context.Background(), "file://"+dir, map[string]any{"private_key": "x"}, repository.Env{})
-			Expect(err).To(MatchError(`options: unknown key "private_key" (file repositories take no options)`))
+			_, err := repotest.Open(filerepo.Configure, "file://"+dir, map[string]any{"private_key": "x"}, repository.Env{})
+			Expect(err).To(MatchError(`unknown key "source.options.private_key" (file repositories take no options)`))
 		})
 
 		It("refuses a URI that is not file://", func() {
-			_, err := filerepo.Open(context.Background(), "https://host/x", nil, repository.Env{})
+			_, err := repotest.Open(filerepo.Configure, "https://host/x", nil, repository.Env{})
 			Expect(err).To(MatchError(ContainSubstring("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")))
 		})
 
 		It("does not print the password of a URI it refuses", func() {
-			_, err := filerepo.Open(context.Background(), "https://ci:s3cret@host/x", nil, repository.Env{})
-			Expect(err).To(MatchError(`uri "https://[redacted]@host/x": expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`))
+			_, err := repotest.Open(filerepo.Configure, "https://ci:s3cret@host/x", nil, repository.Env{})
+			Expect(err).To(MatchError(`source.uri "https://[redacted]@host/x": expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`))
 		})
 
 		It("does not print the userinfo it ignores in later errors", func() {

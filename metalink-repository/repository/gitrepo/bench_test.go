@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
@@ -84,7 +86,7 @@ func benchmarkClone(b *testing.B, uri string, flags ...string) {
 
 func listOnce(b testing.TB, uri, tempDir string, want int) {
 	b.Helper()
-	r, err := gitrepo.Open(context.Background(), uri, nil, repository.Env{TempDir: tempDir, Stderr: io.Discard})
+	r, err := repotest.Open(gitrepo.Configure, uri, nil, repository.Env{TempDir: tempDir, Stderr: io.Discard})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -46,7 +48,7 @@ func newClient() *client {
 
 func (c *client) open(uri string, options map[string]any) repository.Repository {
 	GinkgoHelper()
-	r, err := gitrepo.Open(context.Background(), uri, options, c.env)
+	r, err := repotest.Open(gitrepo.Configure, uri, options, c.env)
 	Expect(err).NotTo(HaveOccurred())
 	return r
 }

@@ -359,7 +359,7 @@ var _ = Describe("List", func() {
 
 			_, err := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options).List(context.Background())
 
-			Expect(err).To(MatchError(ContainSubstring("does not match options.known_hosts")))
+			Expect(err).To(MatchError(ContainSubstring("does not match source.options.known_hosts")))
 		})
 
 		It("rejects a server that known_hosts does not list", func() {
@@ -368,7 +368,7 @@ var _ = Describe("List", func() {
 
 			_, err := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options).List(context.Background())
 
-			Expect(err).To(MatchError(ContainSubstring("is not listed in options.known_hosts")))
+			Expect(err).To(MatchError(ContainSubstring("is not listed in source.options.known_hosts")))
 		})
 
 		It("fails clearly when the server refuses the key, without printing the key", func() {

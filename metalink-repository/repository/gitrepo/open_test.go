@@ -2,7 +2,8 @@ package gitrepo_test
 
 import (
 	"bytes"
-	"context"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -20,12 +21,12 @@ var _ = Describe("Open", func() {
 	})
 
 	open := func(uri string, options map[string]any) error {
-		_, err := gitrepo.Open(context.Background(), uri, options, env)
+		_, err := repotest.Open(gitrepo.Configure, uri, options, env)
 		return err
 	}
 
 	It("names an unknown option", func() {
-		Expect(open("git+file:///srv/x.git", map[string]any{"privatekey": "x"})).To(MatchError(ContainSubstring(`unknown key "privatekey"`)))
+		Expect(open("git+file:///srv/x.git", map[string]any{"privatekey": "x"})).To(MatchError(ContainSubstring(`unknown key "source.options.privatekey"`)))
 	})
 
 	It("does not print the password of a uri it cannot parse", func() {
@@ -43,7 +44,7 @@ var _ = Describe("Open", func() {
 	})
 
 	It("needs a private key for ssh", func() {
-		Expect(open("git+ssh://git@host/x.git", nil)).To(MatchError(ContainSubstring("needs options.private_key")))
+		Expect(open("git+ssh://git@host/x.git", nil)).To(MatchError(ContainSubstring("source.options.private_key is required for git+ssh")))
 	})
 
 	It("rejects a private key it cannot read, without printing it", func() {

@@ -3,13 +3,15 @@ package gitrepo
 import (
 	"encoding/json"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
 
 var _ = Describe("decodeOptions", func() {
 	It("fills the defaults of the original resource", func() {
-		s, err := decodeOptions(nil)
+		s, err := decodeOptions(repotest.Options(nil))
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s).To(Equal(settings{
@@ -20,12 +22,12 @@ var _ = Describe("decodeOptions", func() {
 	})
 
 	It("takes every documented key", func() {
-		s, err := decodeOptions(map[string]any{
+		s, err := decodeOptions(repotest.Options(map[string]any{
 			"private_key": "KEY", "private_key_passphrase": "PASS", "known_hosts": "HOSTS",
 			"username": "u", "password": "p",
 			"author_name": "Ann", "author_email": "ann@x", "committer_name": "Cid", "committer_email": "cid@x",
 			"message": "publish", "rebase": "5",
-		})
+		}))
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s).To(Equal(settings{
@@ -36,7 +38,7 @@ var _ = Describe("decodeOptions", func() {
 	})
 
 	It("keeps the default identity when a value is empty", func() {
-		s, err := decodeOptions(map[string]any{"author_name": "", "message": ""})
+		s, err := decodeOptions(repotest.Options(map[string]any{"author_name": "", "message": ""}))
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.authorName).To(Equal("metalink-repository"))
@@ -45,7 +47,7 @@ var _ = Describe("decodeOptions", func() {
 
 	DescribeTable("reads rebase written as a number or a string",
 		func(value any, want int) {
-			s, err := decodeOptions(map[string]any{"rebase": value})
+			s, err := decodeOptions(repotest.Options(map[string]any{"rebase": value}))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(s.rebase).To(Equal(want))
 		},
@@ -59,15 +61,15 @@ var _ = Describe("decodeOptions", func() {
 
 	DescribeTable("rejects bad options, naming the key",
 		func(options map[string]any, message string) {
-			_, err := decodeOptions(options)
+			_, err := decodeOptions(repotest.Options(options))
 			Expect(err).To(MatchError(ContainSubstring(message)))
 		},
-		Entry("an unknown key", map[string]any{"branch": "main"}, `unknown key "branch"`),
-		Entry("a number where a string belongs", map[string]any{"username": 5.0}, "options.username: expected a string"),
-		Entry("a bool where a string belongs", map[string]any{"private_key": true}, "options.private_key: expected a string"),
+		Entry("an unknown key", map[string]any{"branch": "main"}, `unknown key "source.options.branch"`),
+		Entry("a number where a string belongs", map[string]any{"username": 5.0}, "source.options.username: expected a string, got a number"),
+		Entry("a bool where a string belongs", map[string]any{"private_key": true}, "source.options.private_key: expected a string, got a boolean"),
 		Entry("a negative rebase", map[string]any{"rebase": -1.0}, "options.rebase"),
 		Entry("a fractional rebase", map[string]any{"rebase": 1.5}, "options.rebase"),
 		Entry("a word for rebase", map[string]any{"rebase": "true"}, "options.rebase"),
-		Entry("a bool for rebase", map[string]any{"rebase": true}, "options.rebase: expected a number or a string"),
+		Entry("a bool for rebase", map[string]any{"rebase": true}, "source.options.rebase: expected a number or a string, got a boolean"),
 	)
 })

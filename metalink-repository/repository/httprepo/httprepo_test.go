@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -65,7 +67,7 @@ var _ = Describe("an http repository", func() {
 	})
 
 	open := func(uri string) repository.Repository {
-		repo, err := httprepo.Open(ctx, uri, nil, repository.Env{})
+		repo, err := repotest.Open(httprepo.Configure, uri, nil, repository.Env{})
 		Expect(err).NotTo(HaveOccurred())
 		return repo
 	}
@@ -157,20 +159,20 @@ var _ = Describe("an http repository", func() {
 	})
 
 	It("does not print a password with an unencoded slash from a uri it cannot parse", func() {
-		_, err := httprepo.Open(ctx, "https://ci:hunter2/s3cret@example.com/index.xml", nil, repository.Env{})
-		Expect(err).To(MatchError(`uri "https://[redacted]@example.com/index.xml": expected http(s)://HOST/PATH of a repository index`))
+		_, err := repotest.Open(httprepo.Configure, "https://ci:hunter2/s3cret@example.com/index.xml", nil, repository.Env{})
+		Expect(err).To(MatchError(`source.uri "https://[redacted]@example.com/index.xml": expected http(s)://HOST/PATH of a repository index`))
 	})
 
 	DescribeTable("refuses bad configuration",
 		func(uri string, options map[string]any, want string) {
-			_, err := httprepo.Open(ctx, uri, options, repository.Env{})
+			_, err := repotest.Open(httprepo.Configure, uri, options, repository.Env{})
 			Expect(err).To(MatchError(want))
 		},
 		Entry("an option", "https://example.com/index.xml", map[string]any{"username": "u"},
-			`options: unknown key "username" (http repositories take no options)`),
+			`unknown key "source.options.username" (http repositories take no options)`),
 		Entry("another scheme", "ftp://example.com/index.xml", nil,
-			`uri "ftp://example.com/index.xml": expected http(s)://HOST/PATH of a repository index`),
+			`source.uri "ftp://example.com/index.xml": expected http(s)://HOST/PATH of a repository index`),
 		Entry("no host", "https:///index.xml", nil,
-			`uri "https:///index.xml": expected http(s)://HOST/PATH of a repository index`),
+			`source.uri "https:///index.xml": expected http(s)://HOST/PATH of a repository index`),
 	)
 })

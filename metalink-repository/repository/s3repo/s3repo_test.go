@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	. "github.com/onsi/ginkgo/v2"
@@ -37,7 +39,7 @@ var _ = Describe("an s3 repository", func() {
 		Expect(server.Put(ctx, "bucket", key, data)).To(Succeed())
 	}
 	open := func(prefix string) repository.Repository {
-		repo, err := s3repo.Open(ctx, server.URL("bucket", prefix), server.Options(), repository.Env{})
+		repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", prefix), server.Options(), repository.Env{})
 		Expect(err).NotTo(HaveOccurred())
 		return repo
 	}
@@ -97,7 +99,7 @@ var _ = Describe("an s3 repository", func() {
 		})
 
 		It("says a missing bucket is missing", func() {
-			repo, err := s3repo.Open(ctx, server.URL("nobucket", "repo/"), server.Options(), repository.Env{})
+			repo, err := repotest.Open(s3repo.Configure, server.URL("nobucket", "repo/"), server.Options(), repository.Env{})
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("nobucket", "repo/") + ": not found (NoSuchBucket")))
@@ -105,7 +107,7 @@ var _ = Describe("an s3 repository", func() {
 
 		It("refuses wrong credentials with a one-line error that never shows the secret", func() {
 			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
-			repo, err := s3repo.Open(ctx, server.URL("bucket", "repo"), options, repository.Env{})
+			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("bucket", "repo/") + ": access denied (SignatureDoesNotMatch")))
@@ -148,7 +150,7 @@ var _ = Describe("an s3 repository", func() {
 
 		It("reports a refused upload with the object's URL", func() {
 			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
-			repo, err := s3repo.Open(ctx, server.URL("bucket", "repo"), options, repository.Env{})
+			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
 			Expect(err).NotTo(HaveOccurred())
 			err = repo.Put(ctx, "v1.meta4", doc("1.0.0"))
 			Expect(err).To(MatchError(HavePrefix("put " + server.URL("bucket", "repo/v1.meta4") + ": access denied (SignatureDoesNotMatch")))
@@ -157,14 +159,14 @@ var _ = Describe("an s3 repository", func() {
 
 	DescribeTable("Open refuses bad configuration",
 		func(uri string, options map[string]any, want string) {
-			_, err := s3repo.Open(ctx, uri, options, repository.Env{})
+			_, err := repotest.Open(s3repo.Configure, uri, options, repository.Env{})
 			Expect(err).To(MatchError(ContainSubstring(want)))
 		},
 		Entry("a bucket without a prefix or trailing slash", "s3://127.0.0.1:9000/bucket", nil,
-			`s3 url "s3://127.0.0.1:9000/bucket": expected s3://HOST[:PORT]/BUCKET/KEY (a bucket followed by /)`),
+			`source.uri: s3 url "s3://127.0.0.1:9000/bucket": expected s3://HOST[:PORT]/BUCKET/KEY (a bucket followed by /)`),
 		Entry("an unknown option", "s3://127.0.0.1:9000/bucket/", map[string]any{"secret": "x"},
-			`options: unknown key "secret"`),
+			`unknown key "source.options.secret"`),
 		Entry("a secret key without an access key", "s3://127.0.0.1:9000/bucket/", map[string]any{"secret_key": "x"},
-			"options: secret_key is set but access_key is not"),
+			"source.options: secret_key is set but access_key is not"),
 	)
 })
