@@ -28,12 +28,12 @@ func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.E
 }
 
 func compileIn(req *InRequest, _ string) (settings, error) {
-	if req.Version.Version == "" {
-		return settings{}, errNoVersion
-	}
 	cfg, err := req.Source.compile(nil)
 	if err != nil {
-		return settings{}, err
+		return cfg, err
+	}
+	if req.Version.Version == "" {
+		return cfg, errNoVersion
 	}
 	cfg.get, err = cfg.get.WithParams(req.Params)
 	return cfg, err

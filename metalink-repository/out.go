@@ -58,7 +58,7 @@ func compileOut(req *OutRequest, dir string) (outSettings, error) {
 	src.URI = resolveRelativeURI(src.URI, dir)
 	cfg, err := src.compile(req.Params.Options)
 	if err != nil {
-		return outSettings{}, err
+		return outSettings{settings: cfg}, err
 	}
 	if err := req.Params.check(); err != nil {
 		return outSettings{}, err

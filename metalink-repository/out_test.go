@@ -149,7 +149,7 @@ var _ = Describe("out", func() {
 			"params": map[string]any{"metalink": "m.meta4", "options": map[string]any{"colour": "blue"}},
 		}), string(build))
 		Expect(got.code).To(Equal(1))
-		Expect(got.lines()).To(HaveExactElements(ContainSubstring(`options: unknown key "colour"`)), "the options reached the backend")
+		Expect(got.lines()).To(HaveExactElements(Equal(`out: unknown key "params.options.colour" (file repositories take no options)`)), "the options reached the backend")
 	})
 
 	It("publishes nothing when a mirror copy fails", func() {
@@ -204,21 +204,21 @@ var _ = Describe("out with a bad request", func() {
 		Entry("files globs matching nothing", `{"files":["build/*"],"version":"version"}`, `params.files: no file matches ["build/*"]`),
 		Entry("a files glob matching a directory", `{"files":["*"],"version":"version"}`, `is not a regular file`),
 		Entry("a rename with an unknown field", `{"metalink":"m.meta4","rename":"{{.Name}}.meta4"}`,
-			`params.rename: template: params.rename:1:2: executing "params.rename" at <.Name>: map has no entry for key "Name" (the only field is {{.Version}})`),
+			`params.rename: unknown field .Name (the fields are {{.Version}})`),
 		Entry("a rename that leaves the repository", `{"metalink":"m.meta4","rename":"../v{{.Version}}.meta4"}`, `params.rename: `),
 		Entry("an empty rename_from_file", `{"metalink":"m.meta4","rename_from_file":"empty"}`, "params.rename_from_file: empty is empty"),
-		Entry("a destination with an unknown field", `{"metalink":"with-url.json"}`, `executing "mirror_files[0].destination" at <.Nmae>: can't evaluate field Nmae`,
+		Entry("a destination with an unknown field", `{"metalink":"with-url.json"}`, "source.mirror_files[0].destination: unknown field .Nmae (the fields are {{.Name}}, {{.Version}}, {{.Size}}, {{.MD5}}, {{.SHA1}}, {{.SHA256}}, {{.SHA512}}, {{.Hashes}} and {{.URLs}})",
 			`"mirror_files":[{"destination":"file:///tmp/{{.Nmae}}"}]`),
-		Entry("an unknown mirror_files env key", `{"metalink":"m.meta4"}`, `source.mirror_files[0].env: unknown key "AWS_REGION"`,
+		Entry("an unknown mirror_files env key", `{"metalink":"m.meta4"}`, `unknown key "source.mirror_files[0].env.AWS_REGION"`,
 			`"mirror_files":[{"destination":"s3://h/b/{{.Name}}","env":{"AWS_REGION":"x"}}]`),
-		Entry("a mirror priority that is not a number", `{"metalink":"m.meta4"}`, `source.mirror_files[0]: priority: "high" is not a whole number`,
+		Entry("a mirror priority that is not a number", `{"metalink":"m.meta4"}`, `source.mirror_files[0].priority: "high" is not a whole number`,
 			`"mirror_files":[{"destination":"file:///tmp/x","priority":"high"}]`),
 	)
 
 	It("needs the build directory as its argument", func() {
 		got := runOut(`{}`)
 		Expect(got.code).To(Equal(1))
-		Expect(got.lines()).To(HaveExactElements("out: bad invocation: expected the build's directory as the only argument"))
+		Expect(got.lines()).To(HaveExactElements("out: usage: out DIRECTORY (exactly one directory, got 0 arguments)"))
 	})
 
 	It("never prints a legacy env secret", func() {

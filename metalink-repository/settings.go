@@ -37,23 +37,19 @@ func (s Source) compile(paramsOptions json.RawMessage) (settings, error) {
 		{Path: "source.options", JSON: s.Options},
 		{Path: "params.options", JSON: paramsOptions},
 	}}
-	opener, err := backend.Configure(s.URI, options)
-	if err != nil {
-		return settings{}, err
+	cfg := settings{secrets: backend.Secrets(options)}
+	var err error
+	if cfg.repository, err = backend.Configure(s.URI, options); err != nil {
+		return cfg, err
 	}
-	entries, err := newEntryFilter(s.Version, s.Filters)
-	if err != nil {
-		return settings{}, err
+	if cfg.entries, err = newEntryFilter(s.Version, s.Filters); err != nil {
+		return cfg, err
 	}
-	get, err := s.Source.Compile()
-	if err != nil {
-		return settings{}, err
+	if cfg.get, err = s.Source.Compile(); err != nil {
+		return cfg, err
 	}
-	plan, err := s.mirrorPlan(get.Handlers)
-	if err != nil {
-		return settings{}, err
-	}
-	return settings{repository: opener, entries: entries, get: get, mirror: plan, secrets: options.Secrets}, nil
+	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)
+	return cfg, err
 }
 
 // mirrorPlan compiles mirror_files. The credentials of the legacy

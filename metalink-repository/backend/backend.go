@@ -11,6 +11,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/httprepo"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/s3repo"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 type configure func(uri string, options *repository.Options) (repository.Opener, error)
@@ -25,6 +26,11 @@ var backends = map[string]configure{
 	"s3":        s3repo.Configure,
 	"http":      httprepo.Configure,
 	"https":     httprepo.Configure,
+}
+
+// Secrets are the secret values in options for every backend's options.
+func Secrets(options *repository.Options) []string {
+	return options.Secrets(func() any { return &gitrepo.Options{} }, func() any { return &s3client.Options{} })
 }
 
 // Configure validates uri and options with the backend of uri's scheme,

@@ -48,8 +48,23 @@ type Layer struct {
 // (put's params.options over source.options).
 type Options struct {
 	Layers []Layer
-	// Secrets are the secret values Decode found, for redaction.
-	Secrets []string
+}
+
+// Secrets lists the values of the fields tagged secret in any of types (the
+// typed options of every backend) found in any layer. It reads leniently,
+// so that the values are hidden even when the uri or the options are wrong
+// and an error comes before the backend is known.
+func (o *Options) Secrets(types ...func() any) []string {
+	var secrets []string
+	for _, layer := range o.Layers {
+		for _, newOptions := range types {
+			v := newOptions()
+			// Values of the wrong type are skipped; the others are filled in.
+			_ = json.Unmarshal(layer.JSON, v)
+			secrets = append(secrets, strictjson.Secrets(v)...)
+		}
+	}
+	return secrets
 }
 
 // Decode decodes every layer into v, a backend's typed options, strictly:
@@ -63,6 +78,5 @@ func (o *Options) Decode(v any) error {
 			return err
 		}
 	}
-	o.Secrets = append(o.Secrets, strictjson.Secrets(v)...)
 	return nil
 }

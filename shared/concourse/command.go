@@ -16,7 +16,8 @@ const maxRequestBytes = 16 << 20
 
 // Settings are what a step compiles its request into. Secrets lists the
 // values found while compiling (inside option maps) that must never be
-// printed; the request's own secret fields are found by their tags.
+// printed, also when compiling failed; the request's own secret fields are
+// found by their tags.
 type Settings interface {
 	Secrets() []string
 }
@@ -77,10 +78,11 @@ func (c *Command[R, S]) run(ctx context.Context, console *console) error {
 	}
 	console.redact(strictjson.Secrets(&req))
 	settings, err := c.step.Compile(&req, dir)
+	// Even a failed compile may have found secrets its error could echo.
+	console.redact(settings.Secrets())
 	if err != nil {
 		return err
 	}
-	console.redact(settings.Secrets())
 	answer, err := c.step.Run(ctx, &req, settings, Env{Dir: dir, Log: console})
 	if err != nil {
 		return err
