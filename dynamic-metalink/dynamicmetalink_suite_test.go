@@ -71,7 +71,7 @@ func in(args ...string) builder {
 }
 
 func out(stdin io.Reader, stdout, stderr io.Writer) executor {
-	return dynamicmetalink.NewOut(stdin, stdout, stderr, []string{"out"})
+	return dynamicmetalink.NewOut(stdin, stdout, stderr, []string{"out", GinkgoT().TempDir()})
 }
 
 // source is a minimal valid source block to extend per test.

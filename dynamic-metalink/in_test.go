@@ -113,7 +113,7 @@ var _ = Describe("in", func() {
 		r := run(in(), request(nil, nil))
 
 		Expect(r.code).To(Equal(1))
-		Expect(r.stderr).To(Equal("in: usage: in DESTINATION\n"))
+		Expect(r.stderr).To(Equal("in: usage: in DIRECTORY (exactly one directory, got 0 arguments)\n"))
 	})
 
 	It("quotes what the script printed when it is no metalink at all", func() {

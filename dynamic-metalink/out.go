@@ -12,12 +12,14 @@ import (
 // resource come from scripts, so there is nowhere to publish to.
 var errPutUnsupported = errors.New("put is not supported by dynamic-metalink; use a metalink-repository resource to publish")
 
-// outStep refuses every put, once source is known to be right, so that a
-// mistake in source is what the author fixes first.
+// outStep refuses every put. The request is still decoded strictly, but
+// source is not compiled: whatever it holds, there is nowhere to put to.
 var outStep = concourse.Step[OutRequest, settings]{
 	Name:     "out",
 	TakesDir: true,
-	Compile:  func(req *OutRequest, _ string) (settings, error) { return req.Source.compile() },
+	Compile: func(*OutRequest, string) (settings, error) {
+		return settings{}, errPutUnsupported
+	},
 	Run: func(context.Context, *OutRequest, settings, concourse.Env) (any, error) {
 		return nil, errPutUnsupported
 	},

@@ -109,7 +109,7 @@ var _ = Describe("a bad request", func() {
 			want:  `source.mirror_files[0].destination: line 1: unclosed action`}),
 		Entry("a trust store that is not armored OpenPGP keys", badInput{command: "check",
 			stdin: `{"source":{"uri":"REPO","signature_trust_store":"/etc/keyring.gpg"}}`,
-			want:  `source.signature_trust_store: not ASCII-armored OpenPGP public keys: no ASCII-armored public key block`}),
+			want:  `source.signature_trust_store: no ASCII-armored public key block`}),
 		Entry("a current version that is not a version", badInput{command: "check",
 			stdin: `{"source":{"uri":"REPO"},"version":{"version":"foo"}}`, want: `invalid version "foo"`}),
 		Entry("a get without a version", badInput{command: "in",

@@ -212,7 +212,7 @@ var _ = Describe("bad input", func() {
 
 		Expect(r.code).To(Equal(1))
 		Expect(r.stdout).To(BeEmpty())
-		Expect(r.stderr).To(Equal("in: usage: in DESTINATION\n"))
+		Expect(r.stderr).To(Equal("in: usage: in DIRECTORY (exactly one directory, got 0 arguments)\n"))
 	})
 
 	It("never prints url_handlers secrets or URL credentials, even in the fatal line", func() {

@@ -161,16 +161,6 @@ var _ = Describe("Run", func() {
 		Entry("a name that another needs as a directory", "good.txt/inner", "directory"),
 	)
 
-	It("rejects a malformed glob pattern before writing anything", func() {
-		req := request(servedFile("a.txt", "alpha"))
-		req.Files = selection.Filter{Include: []string{"["}}
-
-		_, err := getstep.Run(context.Background(), dest, req)
-
-		Expect(err).To(MatchError(ContainSubstring(`"["`)))
-		Expect(dest).NotTo(BeADirectory())
-	})
-
 	DescribeTable("leaves no file under a final name when a later file fails",
 		func(spoil func(*metalink.File)) {
 			second := servedFile("second.txt", "second")

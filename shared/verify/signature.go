@@ -20,7 +20,7 @@ const pgpSignatureType = "application/pgp-signature"
 func ParseTrustStore(armored string) (openpgp.EntityList, error) {
 	blocks, err := armoredBlocks(armored)
 	if err != nil {
-		return nil, fmt.Errorf("not ASCII-armored OpenPGP public keys: %w", err)
+		return nil, err
 	}
 	var keys openpgp.EntityList
 	for i, block := range blocks {
