@@ -9,6 +9,8 @@ import (
 	"net/http"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
 // Error is a failed S3 request, described in one line for a pipeline author.
@@ -43,9 +45,14 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Transient reports whether trying again may succeed: the server failed or
-// throttled, or the connection broke.
+// throttled, or the connection broke. A host that refuses connections or does
+// not resolve is a dead mirror, as for http and ftp: trying it again only
+// delays the next URL.
 func (e *Error) Transient() bool {
 	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
+		return false
+	}
+	if transfer.IsDeadHost(e.Err) {
 		return false
 	}
 	if e.Status >= 500 || e.Status == http.StatusTooManyRequests {

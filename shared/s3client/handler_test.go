@@ -2,17 +2,29 @@ package s3client_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
 
+	"github.com/aws/smithy-go"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
@@ -116,11 +128,34 @@ var _ = Describe("Handler", func() {
 		Expect(err).To(MatchError(ContainSubstring("names a bucket, not an object")))
 	})
 
-	It("marks a server that does not answer as worth a retry", func() {
+	It("reports a server that refuses connections as a dead mirror, not worth a retry", func() {
 		server.Stop()
 		_, _, err := handler.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") + ": ")))
 		Expect(err).To(MatchError(ContainSubstring("connection refused")))
+		Expect(transfer.IsTransient(err)).To(BeFalse())
+	})
+
+	It("marks a server that takes the connection and drops it as worth a retry, after one attempt", func() {
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(listener.Close)
+		var accepted atomic.Int32
+		go func() {
+			for {
+				conn, err := listener.Accept()
+				if err != nil {
+					return // the listener is closed: the test is over
+				}
+				accepted.Add(1)
+				_ = conn.Close() // dropping it unanswered is the point
+			}
+		}()
+		url := "s3://" + listener.Addr().String() + "/bucket/key"
+		_, _, err = handler.Open(ctx, url, 0)
+		Expect(err).To(MatchError(HavePrefix("get " + url + ": ")))
 		Expect(transfer.IsTransient(err)).To(BeTrue())
+		Expect(accepted.Load()).To(Equal(int32(1)), "retrying is the downloader's business")
 	})
 
 	It("marks a server error answer as worth a retry", func() {
@@ -182,5 +217,57 @@ var _ = Describe("Handler", func() {
 			_, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 			Expect(err).To(MatchError(ContainSubstring("access denied (AccessDenied")))
 		})
+	})
+})
+
+var _ = Describe("classifying S3 errors", func() {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	noSuchHost := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "s3.nowhere.invalid", IsNotFound: true}}
+	dnsTrouble := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "s3.example.com", IsTemporary: true}}
+	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+
+	DescribeTable("calls a dead host final and passing network trouble transient",
+		func(cause error, transient bool) {
+			// As the SDK hands it over: inside its operation error.
+			err := s3client.WrapError("get", "s3://127.0.0.1:1/bucket/key", &smithy.OperationError{
+				ServiceID: "S3", OperationName: "GetObject", Err: fmt.Errorf("send request: %w", cause)})
+			var s3Err *s3client.Error
+			Expect(errors.As(err, &s3Err)).To(BeTrue())
+			Expect(s3Err.Transient()).To(Equal(transient))
+			Expect(err.Error()).To(HavePrefix("get s3://127.0.0.1:1/bucket/key: "))
+		},
+		Entry("a refused connection", refused, false),
+		Entry("a host that does not resolve", noSuchHost, false),
+		Entry("a name server in trouble", dnsTrouble, true),
+		Entry("a read timeout", timeout, true),
+	)
+
+	It("lets a download fall through a refused s3:// URL to the next one at once, without a retry", func(ctx SpecContext) {
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		dead := "s3://" + listener.Addr().String() + "/bucket/go.tgz"
+		Expect(listener.Close()).To(Succeed())
+		content := []byte(strings.Repeat("metalink ", 1000))
+		good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(content) }))
+		DeferCleanup(good.Close)
+		sum := sha256.Sum256(content)
+		first, second := uint(1), uint(2)
+		f := metalink.File{
+			Name:   "go.tgz",
+			Size:   uint64(len(content)),
+			Hashes: []metalink.Hash{{Type: "sha-256", Hash: hex.EncodeToString(sum[:])}},
+			URLs:   []metalink.URL{{URL: dead, Priority: &first}, {URL: good.URL + "/go.tgz", Priority: &second}},
+		}
+		report := gbytes.NewBuffer()
+		reader := transfer.Router{
+			s3client.NewHandler(s3client.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true}),
+			transfer.NewHTTP(),
+		}
+		started := time.Now()
+		// The default backoff: a retry would cost 1s, 2s and 4s.
+		Expect(download.File(ctx, f, GinkgoT().TempDir(), download.Options{Reader: reader, Report: report})).To(Succeed())
+		Expect(string(report.Contents())).NotTo(ContainSubstring("retry"))
+		Expect(report).To(gbytes.Say(`go.tgz: ` + regexp.QuoteMeta(dead) + ` failed: get ` + regexp.QuoteMeta(dead) + `: .*connection refused`))
+		Expect(time.Since(started)).To(BeNumerically("<", 5*time.Second), "not even one backoff of 1s was waited")
 	})
 })

@@ -14,16 +14,24 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
-// DefaultStallTimeout ends an HTTP transfer that received no byte for this
-// long. Large files may legitimately take hours, so there is no limit on the
-// whole body, only on silence.
+// DefaultStallTimeout ends an HTTP or file transfer that received no byte for
+// this long. Large files may legitimately take hours, so there is no limit on
+// the whole body, only on silence.
 const DefaultStallTimeout = 2 * time.Minute
+
+// maxRedirects is how many redirects one request follows, as net/http does.
+const maxRedirects = 10
 
 // HTTP reads http:// and https:// URLs with GET and resumes with Range.
 type HTTP struct {
-	Client *http.Client // nil: http.DefaultClient; NewHTTP sets a better one
+	// Client sends the requests: nil means http.DefaultClient; NewHTTP sets
+	// a better one. Its CheckRedirect is replaced: only http(s) redirects
+	// are followed, and a loop ends at once.
+	Client *http.Client
 	// StallTimeout ends a body that delivered no byte for this long, as a
 	// transient error; zero means DefaultStallTimeout.
 	StallTimeout time.Duration
@@ -61,7 +69,7 @@ func (h *HTTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCl
 		cancel(nil)
 		return nil, 0, err
 	}
-	body := h.watch(reqCtx, cancel, resp.Body)
+	body := watch(reqCtx, cancel, resp.Body, h.StallTimeout, Transient)
 	size, err := h.position(resp, body, offset)
 	if err != nil {
 		_ = body.Close()
@@ -81,11 +89,14 @@ func (h *HTTP) get(ctx context.Context, rawURL string, offset int64) (*http.Resp
 	if offset > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
 	}
-	client := h.Client
-	if client == nil {
-		client = http.DefaultClient
+	client := http.DefaultClient
+	if h.Client != nil {
+		client = h.Client
 	}
-	resp, err := client.Do(req)
+	// A copy, so that the redirect policy holds whatever client was given.
+	withPolicy := *client
+	withPolicy.CheckRedirect = checkRedirect
+	resp, err := withPolicy.Do(req)
 	if err != nil {
 		return nil, requestError(ctx, err)
 	}
@@ -157,10 +168,38 @@ func requestError(ctx context.Context, err error) error {
 	if errors.As(inner, &certErr) || errors.Is(inner, http.ErrSchemeMismatch) {
 		return inner // the same certificate or scheme will fail again
 	}
-	if isDeadHost(inner) {
-		return inner // a mirror that is not there: try the next one at once
+	var redirect *redirectError
+	if errors.As(inner, &redirect) || isDeadHost(inner) {
+		return inner // the same answer again, or a mirror that is not there: try the next one at once
 	}
 	return Transient(inner)
+}
+
+// redirectError is a redirect that is not followed: to a scheme other than
+// http(s), back to a URL already asked, or one too many. The server will
+// answer the same way next time, so it is final for that URL.
+type redirectError struct {
+	reason string
+}
+
+func (e *redirectError) Error() string { return e.reason }
+
+// checkRedirect follows http and https redirects only, and stops at a loop
+// or after maxRedirects. Its errors name the target without userinfo.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	target := redact.String(req.URL.String())
+	if scheme := strings.ToLower(req.URL.Scheme); scheme != "http" && scheme != "https" {
+		return &redirectError{reason: fmt.Sprintf("refused a redirect to %s: only http and https redirects are followed", target)}
+	}
+	for _, earlier := range via {
+		if earlier.URL.String() == req.URL.String() {
+			return &redirectError{reason: fmt.Sprintf("redirect loop: %s redirects back to itself", target)}
+		}
+	}
+	if len(via) >= maxRedirects {
+		return &redirectError{reason: fmt.Sprintf("stopped after %d redirects, the last to %s", maxRedirects, target)}
+	}
+	return nil
 }
 
 func unwrapURLError(err error) error {
@@ -173,13 +212,16 @@ func unwrapURLError(err error) error {
 
 var errStalled = errors.New("stalled")
 
-// watch returns body with a stall watchdog and transient read errors.
-func (h *HTTP) watch(ctx context.Context, cancel context.CancelCauseFunc, body io.ReadCloser) io.ReadCloser {
-	stall := h.StallTimeout
+// watch returns body under a stall watchdog: a body that delivers no byte
+// for stall (zero: DefaultStallTimeout) has ctx cancelled with errStalled,
+// which must end its blocked Read, and then fails as transient. cancel
+// cancels ctx; Close calls it. A Read error while ctx is still live goes
+// through classify (nil: as it is). HTTP and file bodies share it.
+func watch(ctx context.Context, cancel context.CancelCauseFunc, body io.ReadCloser, stall time.Duration, classify func(error) error) *watchedBody {
 	if stall <= 0 {
 		stall = DefaultStallTimeout
 	}
-	w := &watchedBody{ctx: ctx, cancel: cancel, body: body, stall: stall}
+	w := &watchedBody{ctx: ctx, cancel: cancel, body: body, stall: stall, classify: classify}
 	w.timer = time.AfterFunc(stall, func() { cancel(errStalled) })
 	return w
 }
@@ -189,6 +231,7 @@ type watchedBody struct {
 	cancel    context.CancelCauseFunc
 	body      io.ReadCloser
 	stall     time.Duration
+	classify  func(error) error
 	timer     *time.Timer
 	closeOnce sync.Once
 	closeErr  error
@@ -202,13 +245,22 @@ func (w *watchedBody) Read(p []byte) (int, error) {
 	if err == nil || err == io.EOF {
 		return n, err
 	}
+	return n, w.failure(err)
+}
+
+// failure explains err from work done under the watch: a stall, the reason
+// ctx ended, or err as classified.
+func (w *watchedBody) failure(err error) error {
 	if errors.Is(context.Cause(w.ctx), errStalled) {
-		return n, Transient(fmt.Errorf("no data received for %s", w.stall))
+		return Transient(fmt.Errorf("no data received for %s", w.stall))
 	}
 	if w.ctx.Err() != nil {
-		return n, context.Cause(w.ctx)
+		return context.Cause(w.ctx)
 	}
-	return n, Transient(err)
+	if w.classify == nil {
+		return err
+	}
+	return w.classify(err)
 }
 
 func (w *watchedBody) Close() error {
@@ -220,8 +272,12 @@ func (w *watchedBody) Close() error {
 	return w.closeErr
 }
 
-// isDeadHost reports a host that refuses connections or has no address: a
+// IsDeadHost reports a host that refuses connections or has no address: a
 // dead mirror, not a passing fault, so retrying it only delays the fallback.
+// Every handler that dials (http, ftp, s3) leaves such errors unmarked by
+// Transient.
+func IsDeadHost(err error) bool { return isDeadHost(err) }
+
 func isDeadHost(err error) bool {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {

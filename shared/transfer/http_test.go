@@ -3,6 +3,8 @@ package transfer_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,11 +13,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -51,6 +57,19 @@ func closedPortURL() string {
 	addr := listener.Addr().String()
 	Expect(listener.Close()).To(Succeed())
 	return "http://user:s3cret@" + addr + "/go.tgz"
+}
+
+func priority(p uint) *uint { return &p }
+
+// fileWithSHA256 describes content as a metalink file with size and sha-256.
+func fileWithSHA256(name string, content []byte, urls ...metalink.URL) metalink.File {
+	sum := sha256.Sum256(content)
+	return metalink.File{
+		Name:   name,
+		Size:   uint64(len(content)),
+		Hashes: []metalink.Hash{{Type: "sha-256", Hash: hex.EncodeToString(sum[:])}},
+		URLs:   urls,
+	}
 }
 
 func readAll(body io.ReadCloser) ([]byte, error) {
@@ -215,6 +234,87 @@ var _ = Describe("the HTTP handler", func() {
 		body, _, err := handler.Open(ctx, server.URL+"/go.tgz", 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(readAll(body)).To(Equal([]byte("raw bytes")))
+	})
+
+	Describe("redirects", func() {
+		It("follows a redirect to another http URL", func(ctx SpecContext) {
+			server := startServer(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/old.tgz" {
+					http.Redirect(w, r, "/go.tgz", http.StatusFound)
+					return
+				}
+				_, _ = w.Write(content)
+			})
+			body, _, err := handler.Open(ctx, server.URL+"/old.tgz", 0)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(readAll(body)).To(Equal(content))
+		})
+
+		It("calls a redirect back to the same URL a loop, final for that URL", func(ctx SpecContext) {
+			var requests atomic.Int32
+			server := startServer(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				http.Redirect(w, r, r.URL.Path, http.StatusFound)
+			})
+			rawURL := strings.Replace(server.URL, "http://", "http://user:s3cret@", 1) + "/go.tgz"
+			_, _, err := handler.Open(ctx, rawURL, 0)
+			shown := strings.Replace(server.URL, "http://", "http://[redacted]@", 1) + "/go.tgz"
+			Expect(err).To(MatchError("redirect loop: " + shown + " redirects back to itself"))
+			Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
+			Expect(transfer.IsTransient(err)).To(BeFalse())
+			Expect(requests.Load()).To(Equal(int32(1)), "the loop is seen before the next request")
+		})
+
+		It("stops after 10 redirects, final for that URL", func(ctx SpecContext) {
+			var requests atomic.Int32
+			server := startServer(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, fmt.Sprintf("/hop%d", requests.Add(1)), http.StatusFound)
+			})
+			_, _, err := handler.Open(ctx, server.URL+"/go.tgz", 0)
+			Expect(err).To(MatchError("stopped after 10 redirects, the last to " + server.URL + "/hop10"))
+			Expect(transfer.IsTransient(err)).To(BeFalse())
+			Expect(requests.Load()).To(Equal(int32(10)))
+		})
+
+		DescribeTable("refuses a redirect to another scheme, naming it without userinfo, final for that URL",
+			func(ctx SpecContext, target, shown string) {
+				server := startServer(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Location", target)
+					w.WriteHeader(http.StatusMovedPermanently)
+				})
+				body, _, err := handler.Open(ctx, server.URL+"/go.tgz", 0)
+				Expect(body).To(BeNil())
+				Expect(err).To(MatchError("refused a redirect to " + shown + ": only http and https redirects are followed"))
+				Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
+				Expect(transfer.IsTransient(err)).To(BeFalse())
+			},
+			Entry("ftp", "ftp://user:s3cret@127.0.0.1:21/go.tgz", "ftp://[redacted]@127.0.0.1:21/go.tgz"),
+			Entry("a local file", "file:///etc/passwd", "file:///etc/passwd"),
+			Entry("a scheme in upper case", "FILE:///etc/passwd", "file:///etc/passwd"),
+		)
+
+		It("lets a download move on from a redirect loop at once, without retrying it", func(ctx SpecContext) {
+			var loops atomic.Int32
+			looping := startServer(func(w http.ResponseWriter, r *http.Request) {
+				loops.Add(1)
+				http.Redirect(w, r, r.URL.Path, http.StatusFound)
+			})
+			good := startServer(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(content) })
+			var retries atomic.Int32
+			report := gbytes.NewBuffer()
+			f := fileWithSHA256("go.tgz", content,
+				metalink.URL{URL: looping.URL + "/go.tgz", Priority: priority(1)},
+				metalink.URL{URL: good.URL + "/go.tgz", Priority: priority(2)})
+			err := download.File(ctx, f, GinkgoT().TempDir(), download.Options{
+				Reader:  transfer.Defaults(),
+				Report:  report,
+				Backoff: func(int) time.Duration { retries.Add(1); return time.Millisecond },
+			})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(retries.Load()).To(BeZero())
+			Expect(loops.Load()).To(Equal(int32(1)))
+			Expect(report).To(gbytes.Say("go.tgz: " + looping.URL + "/go.tgz failed: redirect loop: "))
+		})
 	})
 
 	It("rejects a malformed URL without echoing its userinfo", func(ctx SpecContext) {

@@ -4,9 +4,12 @@
 //
 //	file:///abs/path      an absolute path
 //	file://./rel/path     relative to the working directory
+//	file://./             the working directory itself (file://. too)
 //	file:///abs/*/path    a glob; each match is walked
 //
-// As in the original, any other host is ignored (file://~/x means /x).
+// As in the original, any other host is ignored (file://~/x means /x). A uri
+// without a path (file://) or one naming the root directory (file:///) is
+// refused: walking the whole file system is never what was meant.
 package filerepo
 
 import (
@@ -52,15 +55,26 @@ func parseURI(uri string) (string, error) {
 	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
 		return "", errors.New("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")
 	}
-	host, path, _ := strings.Cut(uri[len(scheme):], "/")
+	host, path, hasPath := strings.Cut(uri[len(scheme):], "/")
 	path, err := url.PathUnescape(path)
 	if err != nil {
 		return "", fmt.Errorf("bad percent-encoding: %w", err)
 	}
-	if host == "." {
-		return filepath.Abs(filepath.FromSlash(path))
+	var root string
+	switch {
+	case host == ".":
+		if root, err = filepath.Abs(filepath.FromSlash(path)); err != nil {
+			return "", err
+		}
+	case !hasPath:
+		return "", errors.New("the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")
+	default:
+		root = filepath.Clean("/" + filepath.FromSlash(path))
 	}
-	return filepath.Clean("/" + filepath.FromSlash(path)), nil
+	if filepath.Dir(root) == root {
+		return "", fmt.Errorf("the path is the root directory %s: name the directory that holds the metalinks", root)
+	}
+	return root, nil
 }
 
 // List walks every match of the root glob. A root that does not exist is an

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
@@ -102,6 +103,13 @@ var _ = Describe("a file repository", func() {
 			Expect(listed(open("file://./repo"))).To(Equal(map[string]string{"v1.meta4": "1.0.0"}))
 		})
 
+		It("takes file://./ and file://. for the working directory itself", func() {
+			write(filepath.Join(dir, "v1.meta4"), meta4("1.0.0"))
+			GinkgoT().Chdir(dir)
+			Expect(listed(open("file://./"))).To(Equal(map[string]string{"v1.meta4": "1.0.0"}))
+			Expect(listed(open("file://."))).To(Equal(map[string]string{"v1.meta4": "1.0.0"}))
+		})
+
 		It("decodes a percent-encoded path", func() {
 			write(filepath.Join(dir, "my repo", "v1.meta4"), meta4("1.0.0"))
 			Expect(listed(open("file://" + dir + "/my%20repo"))).To(HaveKey("v1.meta4"))
@@ -129,6 +137,32 @@ var _ = Describe("a file repository", func() {
 		It("does not print the password of a URI it refuses", func() {
 			_, err := repotest.Open(filerepo.Configure, "https://ci:s3cret@host/x", nil, repository.Env{})
 			Expect(err).To(MatchError(`source.uri "https://[redacted]@host/x": expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`))
+		})
+
+		DescribeTable("refuses a uri that would walk the whole file system, naming it",
+			func(uri, message string) {
+				_, err := filerepo.Open(context.Background(), uri, nil, repository.Env{})
+				Expect(err).To(MatchError(message))
+			},
+			Entry("no path at all", "file://",
+				`uri "file://": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
+			Entry("a host and no path", "file://ci:s3cret@host",
+				`uri "file://[redacted]@host": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
+			Entry("the root", "file:///",
+				`uri "file:///": the path is the root directory /: name the directory that holds the metalinks`),
+			Entry("the root, spelt longer", "file:///srv/..//.",
+				`uri "file:///srv/..//.": the path is the root directory /: name the directory that holds the metalinks`),
+			Entry("the root, percent-encoded", "file:///%2F",
+				`uri "file:///%2F": the path is the root directory /: name the directory that holds the metalinks`),
+			Entry("the root behind an ignored host", "file://~/",
+				`uri "file://~/": the path is the root directory /: name the directory that holds the metalinks`),
+		)
+
+		It("refuses a relative path that leads to the root directory", func() {
+			GinkgoT().Chdir(dir)
+			up := strings.Repeat("../", strings.Count(dir, "/")+1)
+			_, err := filerepo.Open(context.Background(), "file://./"+up, nil, repository.Env{})
+			Expect(err).To(MatchError(`uri "file://./` + up + `": the path is the root directory /: name the directory that holds the metalinks`))
 		})
 
 		It("does not print the userinfo it ignores in later errors", func() {

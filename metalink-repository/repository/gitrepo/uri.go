@@ -36,7 +36,8 @@ type location struct {
 //	git+http(s)://[user[:password]@]host[:port]/org/repo.git
 //	git://host[:port]/org/repo.git
 //	git+ssh://[user@]host[:port]/org/repo.git     (path absolute on the server)
-//	git+ssh://[user@]host:org/repo.git            (clone form, path relative to the login)
+//	git+ssh://[user@]host:org/repo.git            (clone form, path relative to the login;
+//	                                               digits alone after the colon are a port)
 //
 // each optionally followed by //sub/path (a glob is allowed) and #branch.
 func parseURI(raw string) (location, error) {
@@ -156,11 +157,16 @@ func sshLocation(user, password, hostPort, pathPart string) (location, error) {
 	port := "22"
 	cloneForm := false
 	switch {
-	case hasColon && isPort(afterColon):
+	case hasColon && isDigits(afterColon):
+		// user@host:NNN/path — digits after the colon are a port, never a
+		// path: one out of range is a mistake, not a directory named 99999.
+		if !isPort(afterColon) {
+			return location{}, fmt.Errorf("git+ssh uri has an invalid port %q (expected 1 to 65535)", afterColon)
+		}
 		port = afterColon
 	case hasColon:
 		// user@host:org/repo.git — what follows the colon is the first path
-		// segment, relative to the login's home; a number would be a port.
+		// segment, relative to the login's home.
 		cloneForm = true
 		pathPart = afterColon + pathPart
 	}
@@ -196,6 +202,11 @@ func cutHostColon(hostPort string) (host, afterColon string, hasColon bool) {
 		return host, after, found
 	}
 	return strings.Cut(hostPort, ":")
+}
+
+// isDigits reports a non-empty string of ASCII digits only.
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func isPort(s string) bool {

@@ -3,6 +3,8 @@ package gitrepo
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 )
 
 var _ = Describe("parseURI", func() {
@@ -81,5 +83,21 @@ var _ = Describe("parseURI", func() {
 		Entry("an invalid branch", "git+file:///srv/x.git#bad..branch", "not a valid git branch name"),
 		Entry("bad percent-encoding", "git+file:///srv/x%zz.git", "not valid percent-encoding"),
 		Entry("a clone form with an IPv6 host", "git+ssh://git@[::1]:repo.git", "IPv6"),
+		Entry("an ssh port above 65535", "git+ssh://git@host:99999/x.git", `git+ssh uri has an invalid port "99999" (expected 1 to 65535)`),
+		Entry("ssh port 0", "git+ssh://git@host:0/x.git", `invalid port "0"`),
+		Entry("an ssh port beyond any integer", "git+ssh://git@host:184467440737095516160/x.git", `invalid port "184467440737095516160"`),
+		Entry("an out-of-range ssh port without a path", "git+ssh://git@host:70000", `invalid port "70000"`),
+		Entry("an out-of-range ssh port with a sub-path and branch", "git+ssh://git@host:65536/x.git//sub#main", `invalid port "65536"`),
+		Entry("an out-of-range ssh port on an IPv6 host", "git+ssh://git@[::1]:99999/x.git", `invalid port "99999"`),
 	)
+
+	It("names the uri, without its userinfo, when it refuses a port", func(ctx SpecContext) {
+		_, err := Open(ctx, "git+ssh://deploy@host:99999/org/repo.git", nil, repository.Env{})
+		Expect(err).To(MatchError(`uri "git+ssh://[redacted]@host:99999/org/repo.git": git+ssh uri has an invalid port "99999" (expected 1 to 65535)`))
+	})
+
+	It("still reads a clone-form path that starts with digits and more", func() {
+		Expect(parseURI("git+ssh://git@host:2024-releases/repo.git")).To(Equal(
+			location{remote: "git@host:2024-releases/repo.git", scheme: "ssh", user: "git", hostPort: "host:22"}))
+	})
 })
