@@ -141,28 +141,28 @@ var _ = Describe("a file repository", func() {
 
 		DescribeTable("refuses a uri that would walk the whole file system, naming it",
 			func(uri, message string) {
-				_, err := filerepo.Open(context.Background(), uri, nil, repository.Env{})
+				_, err := repotest.Open(filerepo.Configure, uri, nil, repository.Env{})
 				Expect(err).To(MatchError(message))
 			},
 			Entry("no path at all", "file://",
-				`uri "file://": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
+				`source.uri "file://": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
 			Entry("a host and no path", "file://ci:s3cret@host",
-				`uri "file://[redacted]@host": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
+				`source.uri "file://[redacted]@host": the path is empty: expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`),
 			Entry("the root", "file:///",
-				`uri "file:///": the path is the root directory /: name the directory that holds the metalinks`),
+				`source.uri "file:///": the path is the root directory /: name the directory that holds the metalinks`),
 			Entry("the root, spelt longer", "file:///srv/..//.",
-				`uri "file:///srv/..//.": the path is the root directory /: name the directory that holds the metalinks`),
+				`source.uri "file:///srv/..//.": the path is the root directory /: name the directory that holds the metalinks`),
 			Entry("the root, percent-encoded", "file:///%2F",
-				`uri "file:///%2F": the path is the root directory /: name the directory that holds the metalinks`),
+				`source.uri "file:///%2F": the path is the root directory /: name the directory that holds the metalinks`),
 			Entry("the root behind an ignored host", "file://~/",
-				`uri "file://~/": the path is the root directory /: name the directory that holds the metalinks`),
+				`source.uri "file://~/": the path is the root directory /: name the directory that holds the metalinks`),
 		)
 
 		It("refuses a relative path that leads to the root directory", func() {
 			GinkgoT().Chdir(dir)
 			up := strings.Repeat("../", strings.Count(dir, "/")+1)
-			_, err := filerepo.Open(context.Background(), "file://./"+up, nil, repository.Env{})
-			Expect(err).To(MatchError(`uri "file://./` + up + `": the path is the root directory /: name the directory that holds the metalinks`))
+			_, err := repotest.Open(filerepo.Configure, "file://./"+up, nil, repository.Env{})
+			Expect(err).To(MatchError(`source.uri "file://./` + up + `": the path is the root directory /: name the directory that holds the metalinks`))
 		})
 
 		It("does not print the userinfo it ignores in later errors", func() {

@@ -1,10 +1,9 @@
 package gitrepo
 
 import (
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-
-	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 )
 
 var _ = Describe("parseURI", func() {
@@ -91,9 +90,9 @@ var _ = Describe("parseURI", func() {
 		Entry("an out-of-range ssh port on an IPv6 host", "git+ssh://git@[::1]:99999/x.git", `invalid port "99999"`),
 	)
 
-	It("names the uri, without its userinfo, when it refuses a port", func(ctx SpecContext) {
-		_, err := Open(ctx, "git+ssh://deploy@host:99999/org/repo.git", nil, repository.Env{})
-		Expect(err).To(MatchError(`uri "git+ssh://[redacted]@host:99999/org/repo.git": git+ssh uri has an invalid port "99999" (expected 1 to 65535)`))
+	It("names the uri, without its userinfo, when it refuses a port", func() {
+		_, err := Configure("git+ssh://deploy@host:99999/org/repo.git", repotest.Options(nil))
+		Expect(err).To(MatchError(`source.uri "git+ssh://[redacted]@host:99999/org/repo.git": git+ssh uri has an invalid port "99999" (expected 1 to 65535)`))
 	})
 
 	It("still reads a clone-form path that starts with digits and more", func() {
