@@ -14,7 +14,9 @@ import (
 	"github.com/metalink-resources/metalink-resources/images"
 )
 
-// repositoryRoot is the module root: go test runs in the package directory.
+// repositoryRoot holds the Dockerfiles and the product's root module, whose main packages they
+// build. go test runs in the package directory, images/, which is a module of its own so that
+// buildkit stays out of the product's go.mod.
 const repositoryRoot = ".."
 
 func parseString(content string) *images.Dockerfile {
@@ -32,8 +34,9 @@ func ruleNames(warnings []images.Warning) []string {
 	return names
 }
 
-// modulePackageDirs lists, relative to the module root, the directory of every package of this
-// module that the pattern's packages need, themselves included.
+// modulePackageDirs lists, relative to repositoryRoot, the directory of every package of the root
+// module that the pattern's packages need, themselves included. go list runs in repositoryRoot,
+// so the pattern resolves against the root module, not this one.
 func modulePackageDirs(pattern string) []string {
 	GinkgoHelper()
 	root, err := filepath.Abs(repositoryRoot)
@@ -178,7 +181,7 @@ var _ = Describe("The resource Dockerfiles", func() {
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("copy into the build stage every package of this module that the binaries import",
+	DescribeTable("copy into the build stage every package of the root module that the binaries import",
 		func(i image) {
 			stage, ok := load(i).Stage("build")
 			Expect(ok).To(BeTrue())

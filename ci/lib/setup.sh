@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Installs what the tests, the demo and the benchmarks need on a fresh Debian
-# machine. Sourced by the ci/ scripts; safe to run again (skips what is there).
+# machine. Sourced by the ci/ scripts; safe to run again (skips what is there at the pinned version).
 
 VERSITYGW_VERSION=v1.8.0
+# The newest v2 release when pinned; it builds with the Go toolchain the project uses.
+GOLANGCI_LINT_VERSION=v2.15.0
 
 PATH="$(go env GOPATH)/bin:$PATH"
 export PATH
@@ -21,15 +23,35 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# go_tool_version BIN: the module version the Go binary BIN on PATH was built from, read from the
+# build info go install records in it; empty when BIN is missing or carries none.
+go_tool_version() {
+  local path
+  path=$(command -v "$1" 2>/dev/null) || return 0
+  go version -m "$path" 2>/dev/null | awk '$1 == "mod" { print $3; exit }' || true
+}
+
+# install_go_tool BIN PACKAGE@VERSION: go install unless BIN on PATH was built from VERSION, so that
+# a machine with an older (or newer) build of a tool gets the pinned one.
 install_go_tool() {
-  local bin=$1 module=$2
-  command -v "$bin" >/dev/null 2>&1 && return 0
-  echo "installing $module"
-  (cd / && GOFLAGS='' go install "$module")
+  local bin=$1 package=$2 want=${2##*@} have
+  have=$(go_tool_version "$bin")
+  [ "$have" = "$want" ] && return 0
+  echo "installing $package${have:+ (found $bin $have)}"
+  (cd / && GOFLAGS='' go install "$package")
+  hash -r
+  have=$(go_tool_version "$bin")
+  if [ "$have" != "$want" ]; then
+    echo "after go install $package, $bin on PATH is $(command -v "$bin" || echo missing) ${have:-(no Go build info)};" \
+      "$(go env GOPATH)/bin must come first on PATH and GOBIN be unset" >&2
+    return 1
+  fi
 }
 
 install_test_dependencies() {
   # gcc and libc6-dev: go test -race needs cgo, which Go turns off when no C compiler is found.
   apt_install gcc libc6-dev git openssh-client openssh-server curl jq gnupg ca-certificates bash coreutils
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
+  # Built from source, once per machine (about a minute and a half on two cores).
+  install_go_tool golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@${GOLANGCI_LINT_VERSION}"
 }
