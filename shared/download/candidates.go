@@ -3,21 +3,18 @@ package download
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
 // orderURLs sorts the candidate URLs: lower priority numbers first, URLs
-// without a priority after every numbered one, the preferred location first
-// within a priority, and document order otherwise.
-func orderURLs(urls []metalink.URL, location string) []string {
+// without a priority after every numbered one, and document order otherwise.
+func orderURLs(urls []metalink.URL) []string {
 	ordered := slices.Clone(urls)
 	slices.SortStableFunc(ordered, func(a, b metalink.URL) int {
 		return cmp.Or(
 			cmp.Compare(unnumbered(a), unnumbered(b)),
 			cmp.Compare(priority(a), priority(b)),
-			cmp.Compare(elsewhere(a, location), elsewhere(b, location)),
 		)
 	})
 	out := make([]string, len(ordered))
@@ -41,12 +38,4 @@ func priority(u metalink.URL) uint {
 		return 0
 	}
 	return *u.Priority
-}
-
-func elsewhere(u metalink.URL, location string) int {
-	location = strings.TrimSpace(location)
-	if location != "" && strings.EqualFold(strings.TrimSpace(u.Location), location) {
-		return 0
-	}
-	return 1
 }

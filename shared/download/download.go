@@ -30,7 +30,6 @@ type Options struct {
 	Reader   transfer.Handler // usually a transfer.Router; nil: transfer.Defaults()
 	Verify   verify.Options
 	Progress io.Writer // stderr: one progress line per file every few seconds
-	Location string    // preferred location, first within a priority
 
 	// Report receives verification results and notes (skipped metaurls,
 	// retries, failed mirrors): stderr. Nil discards them.
@@ -156,7 +155,7 @@ func (d *downloader) prepare() ([]string, error) {
 	for _, meta := range d.file.MetaURLs {
 		d.note("skipping metaurl %s (%s): metaurls are not supported", meta.URL, meta.MediaType)
 	}
-	urls := orderURLs(d.file.URLs, d.opts.Location)
+	urls := orderURLs(d.file.URLs)
 	if len(urls) == 0 {
 		return nil, errors.New("no usable URL")
 	}

@@ -129,22 +129,6 @@ var _ = Describe("downloading a file", func() {
 			Expect(hits.all()).To(Equal([]string{"a", "b", "c"}))
 		})
 
-		It("prefers the configured location within a priority, never over a better priority", func(ctx SpecContext) {
-			hits := &hitLog{}
-			best := startMirror(hits, "priority 1 us", failing(http.StatusNotFound))
-			us := startMirror(hits, "priority 2 us", failing(http.StatusNotFound))
-			de := startMirror(hits, "priority 2 de", failing(http.StatusNotFound))
-			fallback := startMirror(hits, "no priority de", serving(content))
-			f := fileFor("go.tgz", content,
-				metalink.URL{URL: fallback.url("/go.tgz"), Location: "de"},
-				metalink.URL{URL: us.url("/go.tgz"), Priority: priority(2), Location: "us"},
-				metalink.URL{URL: de.url("/go.tgz"), Priority: priority(2), Location: "de"},
-				metalink.URL{URL: best.url("/go.tgz"), Priority: priority(1), Location: "us"})
-			opts.Location = "DE"
-			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
-			Expect(hits.all()).To(Equal([]string{"priority 1 us", "priority 2 de", "priority 2 us", "no priority de"}))
-		})
-
 		It("skips metaurls with a note", func(ctx SpecContext) {
 			good := startMirror(nil, "good", serving(content))
 			f := fileFor("go.tgz", content, metalink.URL{URL: good.url("/go.tgz")})

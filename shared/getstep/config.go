@@ -77,10 +77,11 @@ func parseTrustStore(armored string) (openpgp.EntityList, error) {
 
 // WithParams narrows the file selection by the get step's include_files.
 func (s Settings) WithParams(params Params) (Settings, error) {
-	s.Files.ParamsInclude = params.IncludeFiles
-	if err := s.Files.Validate(); err != nil {
+	// source's own globs were validated by Compile.
+	if err := (selection.Filter{ParamsInclude: params.IncludeFiles}).Validate(); err != nil {
 		return Settings{}, err
 	}
+	s.Files.ParamsInclude = params.IncludeFiles
 	return s, nil
 }
 

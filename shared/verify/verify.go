@@ -134,16 +134,6 @@ func (c *Checker) Writers() []io.Writer {
 	return writers
 }
 
-// Write feeds p to every check in turn, for callers that need no concurrency.
-func (c *Checker) Write(p []byte) (int, error) {
-	for _, chk := range c.checks {
-		if _, err := chk.Write(p); err != nil {
-			return 0, err
-		}
-	}
-	return len(p), nil
-}
-
 // Finish gives the verdict once no writer is writing any more: report lines
 // such as "go.tgz: sha-512 ok" when every check passed, else the first failure.
 func (c *Checker) Finish() ([]string, error) {
