@@ -78,8 +78,12 @@ var _ = Describe("Decode", func() {
 
 		It("leaves a value already set as it was", func() {
 			limit := 3
-			r := request{Source: source{Limit: &limit, ExcludeFiles: []string{"a"}, Extra: "x"}}
-			Expect(strictjson.Decode([]byte(`{"source": {"limit": null, "exclude_files": null, "extra": null}}`), "", &r)).To(Succeed())
+			r := request{
+				Source: source{Limit: &limit, ExcludeFiles: []string{"a"}, Extra: "x"},
+				Params: params{Options: options{Mode: "m"}},
+			}
+			Expect(strictjson.Decode([]byte(`{"source": {"limit": null, "exclude_files": null, "extra": null}, "params": null}`), "", &r)).To(Succeed())
+			Expect(r.Params.Options.Mode).To(Equal("m"))
 			Expect(r.Source.Limit).To(HaveValue(Equal(3)))
 			Expect(r.Source.ExcludeFiles).To(Equal([]string{"a"}))
 			Expect(r.Source.Extra).To(Equal("x"))
