@@ -13,26 +13,13 @@ var (
 	boolType       = reflect.TypeFor[Bool]()
 )
 
-// document is a parsed input, ready to be assigned into Go values.
-type document struct {
-	*parser
-	root *node
-}
-
-func parseDoc(data []byte, path string) (*document, error) {
-	root, p, err := parse(data, path)
-	if err != nil {
-		return nil, err
-	}
-	return &document{parser: p, root: root}, nil
-}
-
-// assign stores n into the settable rv, whose key path is path.
-func (d *document) assign(n *node, rv reflect.Value, path string) error {
+// assign stores n, a node p parsed, into the settable rv, whose key path is
+// path. The parser is needed for the raw bytes some targets take.
+func (p *parser) assign(n *node, rv reflect.Value, path string) error {
 	switch rv.Type() {
 	case rawMessageType:
 		if n.kind != kindNull {
-			rv.SetBytes(d.raw(n))
+			rv.SetBytes(p.raw(n))
 		}
 		return nil
 	case flexibleType:
@@ -41,15 +28,15 @@ func (d *document) assign(n *node, rv reflect.Value, path string) error {
 		return assignBool(n, rv, path)
 	}
 	if rv.Kind() == reflect.Pointer {
-		return d.assignPointer(n, rv, path)
+		return p.assignPointer(n, rv, path)
 	}
 	if u, ok := unmarshaler(rv); ok {
-		if err := u.UnmarshalJSON(d.raw(n)); err != nil {
+		if err := u.UnmarshalJSON(p.raw(n)); err != nil {
 			return failCause(path, err)
 		}
 		return nil
 	}
-	return d.assignKind(n, rv, path)
+	return p.assignKind(n, rv, path)
 }
 
 // unmarshaler returns rv as a json.Unmarshaler when its type decodes itself.
@@ -62,14 +49,14 @@ func unmarshaler(rv reflect.Value) (json.Unmarshaler, bool) {
 }
 
 // assignKind stores n into a value of a plain Go kind.
-func (d *document) assignKind(n *node, rv reflect.Value, path string) error {
+func (p *parser) assignKind(n *node, rv reflect.Value, path string) error {
 	switch rv.Kind() {
 	case reflect.Struct:
-		return d.assignStruct(n, rv, path)
+		return p.assignStruct(n, rv, path)
 	case reflect.Map:
-		return d.assignMap(n, rv, path)
+		return p.assignMap(n, rv, path)
 	case reflect.Slice:
-		return d.assignSlice(n, rv, path)
+		return p.assignSlice(n, rv, path)
 	case reflect.Interface:
 		return assignInterface(n, rv, path)
 	case reflect.String:
@@ -99,18 +86,18 @@ func mismatch(path, expected string, n *node) error {
 
 // assignPointer allocates a nil pointer and fills what it points to; an
 // existing pointee is filled in place, so overlays reach through pointers.
-func (d *document) assignPointer(n *node, rv reflect.Value, path string) error {
+func (p *parser) assignPointer(n *node, rv reflect.Value, path string) error {
 	if n.kind == kindNull {
 		return nil
 	}
 	if rv.IsNil() {
 		rv.Set(reflect.New(rv.Type().Elem()))
 	}
-	return d.assign(n, rv.Elem(), path)
+	return p.assign(n, rv.Elem(), path)
 }
 
 // assignStruct sets the fields named by the keys of n, and no others.
-func (d *document) assignStruct(n *node, rv reflect.Value, path string) error {
+func (p *parser) assignStruct(n *node, rv reflect.Value, path string) error {
 	if n.kind == kindNull {
 		return nil
 	}
@@ -126,7 +113,7 @@ func (d *document) assignStruct(n *node, rv reflect.Value, path string) error {
 			}
 			return failKey("unknown key", Join(path, key), hint)
 		}
-		if err := d.assign(n.values[i], fieldByIndex(rv, f.index), Join(path, key)); err != nil {
+		if err := p.assign(n.values[i], fieldByIndex(rv, f.index), Join(path, key)); err != nil {
 			return err
 		}
 	}
@@ -150,7 +137,7 @@ func fieldByIndex(rv reflect.Value, index []int) reflect.Value {
 
 // assignMap adds the members of n to a map with string keys; existing
 // entries stay, so overlays merge maps.
-func (d *document) assignMap(n *node, rv reflect.Value, path string) error {
+func (p *parser) assignMap(n *node, rv reflect.Value, path string) error {
 	t := rv.Type()
 	if t.Key().Kind() != reflect.String {
 		return unsupported(rv, path)
@@ -166,7 +153,7 @@ func (d *document) assignMap(n *node, rv reflect.Value, path string) error {
 	}
 	for i, key := range n.keys {
 		elem := reflect.New(t.Elem()).Elem()
-		if err := d.assign(n.values[i], elem, Join(path, key)); err != nil {
+		if err := p.assign(n.values[i], elem, Join(path, key)); err != nil {
 			return err
 		}
 		rv.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
@@ -175,7 +162,7 @@ func (d *document) assignMap(n *node, rv reflect.Value, path string) error {
 }
 
 // assignSlice replaces a slice with the items of n.
-func (d *document) assignSlice(n *node, rv reflect.Value, path string) error {
+func (p *parser) assignSlice(n *node, rv reflect.Value, path string) error {
 	if n.kind == kindNull {
 		return nil
 	}
@@ -184,7 +171,7 @@ func (d *document) assignSlice(n *node, rv reflect.Value, path string) error {
 	}
 	s := reflect.MakeSlice(rv.Type(), len(n.values), len(n.values))
 	for i, item := range n.values {
-		if err := d.assign(item, s.Index(i), Index(path, i)); err != nil {
+		if err := p.assign(item, s.Index(i), Index(path, i)); err != nil {
 			return err
 		}
 	}

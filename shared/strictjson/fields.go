@@ -2,6 +2,7 @@ package strictjson
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -30,41 +31,48 @@ func fieldsOf(t reflect.Type) []field {
 // struct hides a same-named one promoted from an embedded struct, as in Go.
 // Between two fields at one depth the first declared wins.
 func collectFields(t reflect.Type) []field {
-	var out []field
-	taken := map[string]bool{}
-	level := []field{{index: nil}}
-	types := []reflect.Type{t}
-	visited := map[reflect.Type]bool{t: true}
-	for len(level) > 0 {
-		var nextLevel []field
-		var nextTypes []reflect.Type
-		var found []field
-		for i, parent := range level {
-			for j := 0; j < types[i].NumField(); j++ {
-				sf := types[i].Field(j)
-				index := append(append([]int(nil), parent.index...), j)
-				if inner, ok := inlined(sf); ok {
-					if !visited[inner] {
-						visited[inner] = true
-						nextLevel = append(nextLevel, field{index: index})
-						nextTypes = append(nextTypes, inner)
-					}
-					continue
-				}
-				if name, ok := jsonName(sf); ok && !taken[name] {
-					found = append(found, field{name: name, index: index})
-				}
-			}
-		}
-		for _, f := range found {
-			if !taken[f.name] {
-				taken[f.name] = true
-				out = append(out, f)
-			}
-		}
-		level, types = nextLevel, nextTypes
+	w := &fieldWalk{taken: map[string]bool{}, visited: map[reflect.Type]bool{t: true}}
+	for level := []embedded{{t: t}}; len(level) > 0; {
+		level = w.level(level)
 	}
-	return out
+	return w.fields
+}
+
+// embedded is a struct whose fields count as the outer struct's, reached by
+// index from it.
+type embedded struct {
+	t     reflect.Type
+	index []int
+}
+
+// fieldWalk collects fields level by level. visited stops a struct that
+// embeds a pointer to itself from being walked for ever.
+type fieldWalk struct {
+	fields  []field
+	taken   map[string]bool
+	visited map[reflect.Type]bool
+}
+
+// level adds the fields declared by the structs at one depth and returns the
+// structs they embed, one level deeper.
+func (w *fieldWalk) level(structs []embedded) []embedded {
+	var next []embedded
+	for _, s := range structs {
+		for j := 0; j < s.t.NumField(); j++ {
+			sf := s.t.Field(j)
+			index := slices.Concat(s.index, []int{j})
+			if inner, ok := inlined(sf); ok {
+				if !w.visited[inner] {
+					w.visited[inner] = true
+					next = append(next, embedded{t: inner, index: index})
+				}
+			} else if name, ok := jsonName(sf); ok && !w.taken[name] {
+				w.taken[name] = true
+				w.fields = append(w.fields, field{name: name, index: index})
+			}
+		}
+	}
+	return next
 }
 
 // inlined reports whether sf is an embedded struct (or pointer to one)

@@ -34,9 +34,9 @@ func Decode(data []byte, path string, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return errors.New("strictjson: Decode needs a non-nil pointer")
 	}
-	p, err := parseDoc(data, path)
+	root, p, err := parse(data, path)
 	if err != nil {
 		return err
 	}
-	return p.assign(p.root, rv.Elem(), path)
+	return p.assign(root, rv.Elem(), path)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 )
 
@@ -161,18 +160,17 @@ func (p *parser) nextStart() int64 {
 	return i
 }
 
-// syntax turns a Decoder error into one line with the byte offset. The
-// Decoder reports input that stops early as io.EOF or io.ErrUnexpectedEOF.
+// syntax turns a Decoder error into one line naming the offending byte,
+// counting from 1 (json.SyntaxError.Offset). The Decoder's own offsets point
+// near the error rather than at it, and it reports input that stops early as
+// a bare io.EOF, so the whole input is scanned again for the exact error; the
+// path is where the Decoder was.
 func (p *parser) syntax(path string, err error) error {
 	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return failAt(path, "malformed JSON at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return failAt(path, "malformed JSON at byte "+strconv.Itoa(len(p.data))+": unexpected end of JSON input")
-	default:
+	if !errors.As(json.Unmarshal(p.data, new(json.RawMessage)), &se) && !errors.As(err, &se) {
 		return failAt(path, "malformed JSON: "+err.Error())
 	}
+	return failAt(path, "malformed JSON at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
 }
 
 // raw returns the compact text of n, as json.RawMessage and json.Unmarshaler
