@@ -111,6 +111,6 @@ var _ = Describe("check", func() {
 		r := run(check, `{"source": {`)
 
 		Expect(r.code).To(Equal(1))
-		Expect(r.stderr).To(Equal("check: malformed JSON at byte 12: unexpected end of JSON input\n"))
+		Expect(r.stderr).To(Equal("check: source: malformed JSON at byte 12: unexpected end of JSON input\n"))
 	})
 })

@@ -51,7 +51,7 @@ var _ = Describe("a bad request", func() {
 			}
 		},
 		Entry("empty stdin", badInput{command: "check", stdin: ``, want: "empty request: expected a JSON object on stdin"}),
-		Entry("stdin that is not JSON", badInput{command: "check", stdin: `{"source":nope}`, want: "malformed JSON at byte 10"}),
+		Entry("stdin that is not JSON", badInput{command: "check", stdin: `{"source":nope}`, want: "source: malformed JSON at byte 12: invalid character 'o' in literal null"}),
 		Entry("an unknown source key", badInput{command: "check",
 			stdin: `{"source":{"uri":"REPO","colour":"blue"}}`, want: `unknown key "source.colour"`}),
 		Entry("an unknown params key", badInput{command: "in",
