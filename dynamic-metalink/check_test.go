@@ -23,6 +23,13 @@ var _ = Describe("check", func() {
 		Expect(r.stdout).To(MatchJSON(`[{"version":"1.10.0"}]`))
 	})
 
+	It("takes an empty current version for a first check, as metalink-repository does", func() {
+		r := checkWith(map[string]any{"version_check": printsVersions}, "")
+
+		Expect(r.code).To(Equal(0), r.output)
+		Expect(r.stdout).To(MatchJSON(`[{"version":"1.10.0"}]`))
+	})
+
 	It("answers every version from the current one on, oldest first, without duplicates", func() {
 		r := checkWith(map[string]any{"version_check": printsVersions}, "1.0.2k")
 

@@ -28,6 +28,12 @@ var _ = Describe("check", func() {
 		Expect(got.versions()).To(Equal([]string{"1.10.0"}))
 	})
 
+	It("takes an empty current version for a first check, as dynamic-metalink does", func() {
+		got := check(map[string]any{}, map[string]string{"version": ""})
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(got.versions()).To(Equal([]string{"1.10.0"}))
+	})
+
 	It("prints every version from the current one on, oldest first", func() {
 		got := check(map[string]any{}, map[string]string{"version": "1.2.0"})
 		Expect(got.code).To(Equal(0), got.stderr)

@@ -85,7 +85,11 @@ var _ = Describe("bad input", func() {
 
 	DescribeTable("fails with exactly one line, last on stderr, and leaves no file in the destination",
 		func(command string, request func(corpus) any, message string) {
-			r := execute(binaryFor(command), request(c), dest)
+			var args []string
+			if command != "check" {
+				args = []string{dest}
+			}
+			r := execute(binaryFor(command), request(c), args...)
 
 			Expect(r.code).To(Equal(1), r.output)
 			Expect(r.stdout).To(BeEmpty())
@@ -104,8 +108,8 @@ var _ = Describe("bad input", func() {
 			Expect(regularFiles(dest)).To(BeEmpty())
 		},
 
-		Entry("check: malformed JSON", "check", text(`{"source": {"version_check": "echo 1"`), "request: "),
-		Entry("check: an empty request", "check", text(""), "request: "),
+		Entry("check: malformed JSON", "check", text(`{"source": {"version_check": "echo 1"`), "check: source: malformed JSON at byte 37: unexpected end of JSON input"),
+		Entry("check: an empty request", "check", text(""), "check: empty request: expected a JSON object on stdin"),
 		Entry("check: an unknown top-level key", "check", func(c corpus) any {
 			r := c.check(nil)
 			r["sauce"] = map[string]any{}
@@ -135,7 +139,7 @@ var _ = Describe("bad input", func() {
 			return c.check(map[string]any{"url_handlers": []any{map[string]any{"type": "carrier-pigeon"}}})
 		}, "url_handlers"),
 
-		Entry("in: malformed JSON", "in", text(`{"source": [`), "request: "),
+		Entry("in: malformed JSON", "in", text(`{"source": [`), "in: source: malformed JSON at byte 12: unexpected end of JSON input"),
 		Entry("in: an unknown source key", "in", func(c corpus) any {
 			return c.in(map[string]any{"skip_hash_verificaton": true}, nil)
 		}, `"source.skip_hash_verificaton"`),

@@ -69,7 +69,7 @@ var _ = Describe("out when something fails", func() {
 
 	It("fails on a destination template with an unknown field before reading anything", func() {
 		put(mirroredTo(bucket.url("{{.Version}}/{{.Filename}}")), "good.meta4",
-			`executing "mirror_files[0].destination" at <.Filename>: can't evaluate field Filename in type mirror.File`)
+			"source.mirror_files[0].destination: unknown field .Filename (the fields are {{.Name}}, {{.Version}}, {{.Size}}, {{.MD5}}, {{.SHA1}}, {{.SHA256}}, {{.SHA512}}, {{.Hashes}} and {{.URLs}})")
 		Expect(bucket.isEmpty()).To(BeTrue())
 	})
 
