@@ -41,7 +41,7 @@ type Request struct {
 }
 
 // Run performs req into dest and returns the files and bytes metadata.
-func Run(ctx context.Context, dest string, req Request) ([]concourse.MetadataField, error) {
+func Run(ctx context.Context, dest string, req Request) (metadata []concourse.MetadataField, err error) {
 	if err := checkDocument(req.Metalink); err != nil {
 		return nil, err
 	}
@@ -50,32 +50,19 @@ func Run(ctx context.Context, dest string, req Request) ([]concourse.MetadataFie
 		return nil, fmt.Errorf("record the metalink: %w", err)
 	}
 	selected := selectFiles(req.Metalink.Files, req.Files)
-	stage, err := newStage(dest)
+	stage, err := newStage(dest, req.Download.Report)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(stage)
-	names, err := fill(ctx, stage, selected, record, req)
+	defer func() { err = stage.close(err) }()
+	names, err := fill(ctx, stage.dir, selected, record, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := publish(stage, dest, names); err != nil {
+	if err := stage.publish(names); err != nil {
 		return nil, err
 	}
-	return metadata(selected), nil
-}
-
-// newStage creates the destination and a staging directory inside it, on
-// the same file system, so that publishing is a series of renames.
-func newStage(dest string) (string, error) {
-	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return "", fmt.Errorf("create destination: %w", err)
-	}
-	stage, err := os.MkdirTemp(dest, ".in-staging-")
-	if err != nil {
-		return "", fmt.Errorf("create staging directory in destination: %w", err)
-	}
-	return stage, nil
+	return describe(selected), nil
 }
 
 // fill downloads the selected files (unless skipped) and writes the records
@@ -157,34 +144,9 @@ func writeRecords(stage string, record []byte, version string) ([]string, error)
 	return names, nil
 }
 
-// publish moves every staged name to its final place. Should one move fail,
-// the ones already moved are removed again so that no partial result stays.
-func publish(stage, dest string, names []string) error {
-	for i, name := range names {
-		if err := move(stage, dest, name); err != nil {
-			for _, done := range names[:i] {
-				os.Remove(filepath.Join(dest, filepath.FromSlash(done)))
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-func move(stage, dest, name string) error {
-	target := filepath.Join(dest, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return fmt.Errorf("move %s into the destination: %w", name, err)
-	}
-	if err := os.Rename(filepath.Join(stage, filepath.FromSlash(name)), target); err != nil {
-		return fmt.Errorf("move %s into the destination: %w", name, err)
-	}
-	return nil
-}
-
-// metadata reports the selected files and their sizes as the metalink states
+// describe reports the selected files and their sizes as the metalink states
 // them, so skip_download gives the same numbers as a real download.
-func metadata(selected []metalink.File) []concourse.MetadataField {
+func describe(selected []metalink.File) []concourse.MetadataField {
 	var total uint64
 	for _, f := range selected {
 		total += f.Size

@@ -179,6 +179,41 @@ var _ = Describe("Run", func() {
 		}),
 	)
 
+	It("takes back every file and directory it moved when a later move fails", func() {
+		Expect(os.MkdirAll(dest, 0o755)).To(Succeed())
+		// A file where the second file needs a directory fails its move.
+		Expect(os.WriteFile(filepath.Join(dest, "blocked"), []byte("mine"), 0o644)).To(Succeed())
+		req := request(servedFile("new/deeper/first.txt", "first"), servedFile("blocked/second.txt", "second"))
+
+		_, err := getstep.Run(context.Background(), dest, req)
+
+		Expect(err).To(MatchError(ContainSubstring("move blocked/second.txt into the destination")))
+		Expect(entries()).To(Equal([]string{"blocked"}))
+		Expect(readDest("blocked")).To(Equal("mine"))
+	})
+
+	It("removes the destination it created when it fails", func() {
+		second := servedFile("second.txt", "second")
+		second.Hashes[0].Hash = strings.Repeat("0", 64)
+
+		_, err := getstep.Run(context.Background(), dest, request(servedFile("first.txt", "first"), second))
+
+		Expect(err).To(MatchError(ContainSubstring("second.txt")))
+		Expect(dest).NotTo(BeAnExistingFile())
+	})
+
+	It("removes the staging directory an earlier, killed run left, saying so", func() {
+		stale := filepath.Join(dest, ".in-staging-123456")
+		Expect(os.MkdirAll(filepath.Join(stale, "sub"), 0o755)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(stale, "sub", "half.bin"), []byte("half"), 0o644)).To(Succeed())
+
+		_, err := getstep.Run(context.Background(), dest, request(servedFile("a.txt", "alpha")))
+
+		Expect(err).NotTo(HaveOccurred())
+		Expect(entries()).To(ConsistOf("a.txt", ".resource", ".resource/metalink.meta4", ".resource/version"))
+		Expect(log.String()).To(ContainSubstring("removed .in-staging-123456, left by an earlier run that did not finish\n"))
+	})
+
 	It("stops and leaves nothing behind when the context is cancelled mid-download", func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
