@@ -100,9 +100,15 @@ var _ = Describe("a meter", func() {
 		meter.Stop()
 	})
 
-	It("prints nothing without a writer but still stops", func() {
+	It("prints nothing without a writer and still stops at once, also when stopped twice", func() {
 		meter := progress.Start(nil, "go.tgz", progress.Options{Interval: time.Millisecond})
 		meter.Add(10)
-		meter.Stop()
+		stopped := make(chan struct{})
+		go func() {
+			meter.Stop()
+			meter.Stop()
+			close(stopped)
+		}()
+		Eventually(stopped).WithTimeout(time.Second).Should(BeClosed())
 	})
 })
