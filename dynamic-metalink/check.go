@@ -33,13 +33,13 @@ func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.E
 	if err != nil {
 		return nil, fmt.Errorf("version_check: %w", err)
 	}
-	return concourse.CheckAnswer(parseVersions(script.Lines(out), cfg, env.Log), req.Version)
+	return concourse.CheckAnswer(parseVersions(script.Lines(out), cfg, env), req.Version)
 }
 
 // parseVersions keeps the lines that are versions allowed by source.version.
 // A line that is not a version is most likely a script's stray output, so it
 // is skipped with a warning rather than failing the whole check.
-func parseVersions(lines []string, cfg settings, log io.Writer) []versions.Version {
+func parseVersions(lines []string, cfg settings, env concourse.Env) []versions.Version {
 	candidates := make([]versions.Version, 0, len(lines))
 	var skipped []string
 	for _, line := range lines {
@@ -53,7 +53,7 @@ func parseVersions(lines []string, cfg settings, log io.Writer) []versions.Versi
 		}
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(log, "warning: version_check printed %d line(s) that are not versions, skipped: %s\n",
+		env.Printf("warning: version_check printed %d line(s) that are not versions, skipped: %s\n",
 			len(skipped), quoteSome(skipped, maxNamedSkips))
 	}
 	return candidates

@@ -43,7 +43,7 @@ func (s Source) compile() (settings, error) {
 	if cfg.timeout, err = parseTimeout(s.ScriptTimeout); err != nil {
 		return settings{}, err
 	}
-	if cfg.get, err = s.Source.Compile(); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source); err != nil {
 		return settings{}, err
 	}
 	return cfg, nil

@@ -29,7 +29,7 @@ func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.E
 	if err != nil {
 		return nil, err
 	}
-	return concourse.CheckAnswer(entryVersions(entries, env.Log), req.Version)
+	return concourse.CheckAnswer(entryVersions(entries, env), req.Version)
 }
 
 // listEntries opens the repository and returns the entries that pass
@@ -55,16 +55,16 @@ func listEntries(ctx context.Context, cfg settings, log io.Writer) ([]repository
 
 // entryVersions returns the version each entry is known by, that of its first
 // file. Entries without a usable one are skipped with a warning naming them.
-func entryVersions(entries []repository.Entry, log io.Writer) []versions.Version {
+func entryVersions(entries []repository.Entry, env concourse.Env) []versions.Version {
 	var found []versions.Version
 	for _, entry := range entries {
 		if len(entry.Metalink.Files) == 0 || entry.Metalink.Files[0].Version == "" {
-			fmt.Fprintf(log, "warning: skipping %s: its first file has no version\n", entry.Path)
+			env.Printf("warning: skipping %s: its first file has no version\n", entry.Path)
 			continue
 		}
 		v, err := versions.Parse(entry.Metalink.Files[0].Version)
 		if err != nil {
-			fmt.Fprintf(log, "warning: skipping %s: %v\n", entry.Path, err)
+			env.Printf("warning: skipping %s: %v\n", entry.Path, err)
 			continue
 		}
 		found = append(found, v)

@@ -48,7 +48,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(env.Log, "metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
+	env.Printf("metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
 	metadata, err := getstep.Run(ctx, env.Dir, getstep.Request{
 		Metalink:     entry.Metalink,
 		Version:      req.Version.Version,

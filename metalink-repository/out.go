@@ -100,7 +100,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
-	reportMirrors(env.Log, mirrored, cfg.mirror.Targets())
+	reportMirrors(env, mirrored, cfg.mirror.Targets())
 	data, err := metalink.MarshalXML(mirrored.Metalink)
 	if err != nil {
 		return nil, err
@@ -108,7 +108,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err := repo.Put(ctx, name, data); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
-	fmt.Fprintf(env.Log, "published %s\n", name)
+	env.Printf("published %s\n", name)
 	return outResponse(mirrored, name), nil
 }
 
@@ -277,11 +277,11 @@ func escapeGlob(path string) string {
 	return escaped.String()
 }
 
-func reportMirrors(log io.Writer, result mirror.Result, targets int) {
+func reportMirrors(env concourse.Env, result mirror.Result, targets int) {
 	if targets == 0 {
 		return
 	}
-	fmt.Fprintf(log, "mirrored %d file(s) to %d destination(s): %d copied (%s), %d already there\n",
+	env.Printf("mirrored %d file(s) to %d destination(s): %d copied (%s), %d already there\n",
 		len(result.Metalink.Files), targets, result.Copied, progress.Bytes(result.Bytes), result.Present)
 }
 

@@ -45,7 +45,7 @@ func (s Source) compile(paramsOptions json.RawMessage) (settings, error) {
 	if cfg.entries, err = newEntryFilter(s.Version, s.Filters); err != nil {
 		return cfg, err
 	}
-	if cfg.get, err = s.Source.Compile(); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source); err != nil {
 		return cfg, err
 	}
 	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)

@@ -45,6 +45,12 @@ type Env struct {
 	Log io.Writer // stderr, every secret redacted
 }
 
+// Printf logs one line. A failed write is not lost: the console keeps the
+// first one, and the command fails with it at the end.
+func (e Env) Printf(format string, args ...any) {
+	_, _ = fmt.Fprintf(e.Log, format, args...)
+}
+
 // Command is a step bound to its streams: what a main executes and what a
 // test drives in-process.
 type Command[R any, S Settings] struct {

@@ -13,9 +13,10 @@ import (
 // end without a newline) so that the fatal line always starts a line of its
 // own and a pipeline author sees it as the last line.
 type console struct {
-	out     *lineTracker
-	log     *redact.Writer
-	secrets []string
+	out      *lineTracker
+	log      *redact.Writer
+	secrets  []string
+	writeErr error // the first failed write, reported by finish
 }
 
 func newConsole(stderr io.Writer) *console {
@@ -37,14 +38,21 @@ func (c *console) redact(secrets []string) {
 
 // Write logs p, redacted.
 func (c *console) Write(p []byte) (int, error) {
-	return c.log.Write(p)
+	n, err := c.log.Write(p)
+	if err != nil && c.writeErr == nil {
+		c.writeErr = err
+	}
+	return n, err
 }
 
 // finish ends the command: it prints err (if any) as the one fatal line,
 // "<command>: <error>", redacted, and returns the exit code.
 func (c *console) finish(command string, err error) int {
-	if flushErr := c.log.Flush(); err == nil && flushErr != nil {
-		err = fmt.Errorf("write log: %w", flushErr)
+	if flushErr := c.log.Flush(); c.writeErr == nil {
+		c.writeErr = flushErr
+	}
+	if err == nil && c.writeErr != nil {
+		err = fmt.Errorf("write log: %w", c.writeErr)
 	}
 	if err == nil {
 		return 0
