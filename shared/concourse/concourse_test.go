@@ -6,8 +6,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/redact"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -90,41 +88,4 @@ var _ = Describe("Fail", func() {
 		Expect(concourse.Fail(&stderr, "in", err, "hunter22")).To(Equal(1))
 		Expect(stderr.String()).To(Equal("in: open https://[redacted]@example.com/x: denied for [redacted]\n"))
 	})
-})
-
-var _ = Describe("Redact", func() {
-	It("removes every line of a multi-line secret", func() {
-		key := "-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\n-----END KEY-----"
-		Expect(redact.String("got AAAABBBBCCCCDDDD in a log", key)).To(Equal("got [redacted] in a log"))
-	})
-
-	It("ignores empty secrets", func() {
-		Expect(redact.String("nothing to hide", "", "  ")).To(Equal("nothing to hide"))
-	})
-})
-
-var _ = Describe("RedactingWriter", func() {
-	It("catches a secret split across writes and flushes the last line", func() {
-		var out bytes.Buffer
-		w := redact.NewWriter(&out, "s3cr3t-value")
-		for _, part := range []string{"token s3cr", "3t-value ok\nlast ", "s3cr3t-value"} {
-			_, err := w.Write([]byte(part))
-			Expect(err).NotTo(HaveOccurred())
-		}
-		Expect(out.String()).To(Equal("token [redacted] ok\n"))
-		Expect(w.Flush()).To(Succeed())
-		Expect(out.String()).To(Equal("token [redacted] ok\nlast [redacted]"))
-	})
-})
-
-var _ = Describe("RedactUnparsedURL", func() {
-	DescribeTable("hides the userinfo of a URL that did not parse",
-		func(raw, want string) {
-			Expect(redact.UnparsedURL(raw)).To(Equal(want))
-		},
-		Entry("a plain password", "git+https://ci:s3cret@host:bad/x.git", "git+https://[redacted]@host:bad/x.git"),
-		Entry("a password with an unencoded '/'", "https://ci:top/s3cret@host:bad/index.xml", "https://[redacted]@host:bad/index.xml"),
-		Entry("no userinfo", "ftp://host/index.xml", "ftp://host/index.xml"),
-		Entry("a URL without its scheme", "ci:s3cret@host/x.git", "[redacted]@host/x.git"),
-	)
 })
