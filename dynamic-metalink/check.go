@@ -8,6 +8,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -63,7 +64,7 @@ func parseVersions(lines []string, cfg settings, env concourse.Env) []versions.V
 func quoteSome(items []string, max int) string {
 	quoted := make([]string, 0, min(len(items), max)+1)
 	for _, item := range items[:min(len(items), max)] {
-		quoted = append(quoted, fmt.Sprintf("%q", item))
+		quoted = append(quoted, redact.Quote(item))
 	}
 	if len(items) > max {
 		quoted = append(quoted, fmt.Sprintf("and %d more", len(items)-max))

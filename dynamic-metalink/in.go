@@ -10,10 +10,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
-
-// quotedOutputBytes is how much of a script's output an error quotes.
-const quotedOutputBytes = 200
 
 // inStep runs metalink_get for the requested version and downloads its files.
 var inStep = concourse.Step[InRequest, settings]{
@@ -65,7 +63,7 @@ func getMetalink(ctx context.Context, cfg settings, version string, log io.Write
 		return metalink.Metalink{}, fmt.Errorf("metalink_get: %w", err)
 	}
 	if len(bytes.TrimSpace(out)) == 0 {
-		return metalink.Metalink{}, fmt.Errorf("metalink_get printed nothing for version %q; expected a metalink (JSON or meta4 XML)", version)
+		return metalink.Metalink{}, fmt.Errorf("metalink_get printed nothing for version %s; expected a metalink (JSON or meta4 XML)", redact.Quote(version))
 	}
 	doc, err := metalink.Parse(out)
 	if err != nil {
@@ -85,8 +83,5 @@ func quoteStructured(out []byte) string {
 	if len(text) == 0 || (text[0] != '{' && text[0] != '<') {
 		return ""
 	}
-	if len(out) <= quotedOutputBytes {
-		return fmt.Sprintf("; output began: %q", out)
-	}
-	return fmt.Sprintf("; output began: %q…", out[:quotedOutputBytes])
+	return "; output began: " + redact.Quote(string(out))
 }

@@ -23,12 +23,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
-)
 
-// quotedOutputLimit is how much of stdout an error quotes: enough to see what
-// went wrong, short enough to stay one readable line.
-const quotedOutputLimit = 200
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+)
 
 // stderrDrainGrace bounds the wait for the script's stderr once its process
 // group is gone; only a process that left the group can still hold it open.
@@ -197,7 +194,7 @@ func (r Runner) explain(ctx context.Context, run prepared, err error) error {
 	case len(output) == 0:
 		return fmt.Errorf("script %s and printed nothing on stdout", how)
 	default:
-		return fmt.Errorf("script %s; stdout began: %q", how, excerpt(output))
+		return fmt.Errorf("script %s; stdout began: %s", how, redact.Quote(string(output)))
 	}
 }
 
@@ -231,18 +228,6 @@ func readAll(stdout *os.File) ([]byte, error) {
 		return nil, fmt.Errorf("read script output: %w", err)
 	}
 	return output, nil
-}
-
-// excerpt is the start of output, cut at a character boundary.
-func excerpt(output []byte) []byte {
-	if len(output) <= quotedOutputLimit {
-		return output
-	}
-	cut := quotedOutputLimit
-	for cut > 0 && !utf8.RuneStart(output[cut]) {
-		cut--
-	}
-	return output[:cut]
 }
 
 // Lines splits check output into one entry per line, each trimmed of

@@ -132,12 +132,12 @@ var _ = Describe("Runner", func() {
 
 		It("quotes no more than the first 200 bytes", func() {
 			_, err := run("printf 'a%.0s' {1..1000}; exit 2", nil)
-			Expect(err).To(MatchError(`script exited with status 2; stdout began: "` + strings.Repeat("a", 200) + `"`))
+			Expect(err).To(MatchError(`script exited with status 2; stdout began: "` + strings.Repeat("a", 200) + `"…`))
 		})
 
 		It("does not cut a character in half", func() {
 			_, err := run("printf 'a'; printf 'é%.0s' {1..150}; exit 2", nil)
-			Expect(err).To(MatchError(`script exited with status 2; stdout began: "a` + strings.Repeat("é", 99) + `"`))
+			Expect(err).To(MatchError(`script exited with status 2; stdout began: "a` + strings.Repeat("é", 99) + `"…`))
 		})
 
 		It("reports a signal that killed it", func() {

@@ -6,7 +6,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 const (
@@ -30,27 +31,12 @@ func Parse(data []byte) (Metalink, error) {
 	case body[0] == '<':
 		m, err = parseXML(body)
 	default:
-		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", quoteStart(body))
+		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", redact.Quote(string(body)))
 	}
 	if err != nil {
 		return Metalink{}, err
 	}
 	return normalised(m), nil
-}
-
-// quoteStart quotes the first 60 characters of text for an error message.
-func quoteStart(text []byte) string {
-	const limit = 60
-	end, runes := 0, 0
-	for end < len(text) && runes < limit {
-		_, width := utf8.DecodeRune(text[end:])
-		end += width
-		runes++
-	}
-	if end < len(text) {
-		return fmt.Sprintf("%q", string(text[:end])+"…")
-	}
-	return fmt.Sprintf("%q", text)
 }
 
 // normalised turns empty lists into nil lists, so that a document means the

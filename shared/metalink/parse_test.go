@@ -39,9 +39,9 @@ var _ = Describe("Parse", func() {
 			Expect(fromJSON).To(Equal(fullDocument()))
 		})
 
-		It("quotes only the first 60 characters of something that is not a metalink", func() {
-			_, err := metalink.Parse([]byte(strings.Repeat("x", 100)))
-			Expect(err).To(MatchError(`not a metalink (expected JSON or XML): "` + strings.Repeat("x", 60) + `…"`))
+		It("quotes only the first 200 bytes of something that is not a metalink", func() {
+			_, err := metalink.Parse([]byte(strings.Repeat("x", 1000)))
+			Expect(err).To(MatchError(`not a metalink (expected JSON or XML): "` + strings.Repeat("x", 200) + `"…`))
 		})
 	})
 
