@@ -21,8 +21,8 @@ var _ = Describe("in", func() {
 
 	BeforeEach(func() {
 		mux := http.NewServeMux()
-		mux.HandleFunc("/app-1.0.0.tgz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("app one")) })
-		mux.HandleFunc("/notes-1.0.0.txt", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("notes one")) })
+		mux.HandleFunc("/app-1.0.0.tgz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("app one")) })
+		mux.HandleFunc("/notes-1.0.0.txt", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("notes one")) })
 		blobs = httptest.NewServer(mux)
 		DeferCleanup(blobs.Close)
 

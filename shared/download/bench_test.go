@@ -76,7 +76,7 @@ func referenceDownload(src *benchSource, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read to its end or failed already
 	path := filepath.Join(dir, "bench.bin")
 	file, err := os.Create(path)
 	if err != nil {

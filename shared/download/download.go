@@ -243,7 +243,8 @@ func (d *downloader) transferOnce(fan *fanout.Fanout, rawURL string) error {
 	if err != nil {
 		return err
 	}
-	defer body.Close()
+	// Closing a body that was read cannot undo the bytes it gave.
+	defer func() { _ = body.Close() }()
 	if err := d.plan.CheckAnnouncedSize(size); err != nil {
 		return err
 	}

@@ -221,7 +221,7 @@ var _ = Describe("Run", func() {
 		var once sync.Once
 		server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "1000")
-			w.Write(make([]byte, 10))
+			_, _ = w.Write(make([]byte, 10)) // the client may be gone already
 			w.(http.Flusher).Flush()
 			once.Do(func() { close(started) })
 			<-r.Context().Done()

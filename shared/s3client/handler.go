@@ -67,7 +67,7 @@ func (h *Handler) Open(ctx context.Context, rawURL string, offset int64) (io.Rea
 	}
 	size, err := totalSize(out, offset)
 	if err != nil {
-		out.Body.Close()
+		_ = out.Body.Close() // unread: the size it announced is already wrong
 		return nil, 0, fmt.Errorf("get %s: %w", loc, err)
 	}
 	return &body{ReadCloser: out.Body, url: loc.String()}, size, nil

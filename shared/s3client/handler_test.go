@@ -47,7 +47,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	read := func(body io.ReadCloser) string {
-		defer body.Close()
+		DeferCleanup(body.Close)
 		data, err := io.ReadAll(body)
 		Expect(err).NotTo(HaveOccurred())
 		return string(data)
@@ -180,7 +180,7 @@ var _ = Describe("Handler", func() {
 		Expect(os.Truncate(big, 256<<20)).To(Succeed())
 		body, size, err := handler.Open(ctx, server.URL("bucket", "big.bin"), 0)
 		Expect(err).NotTo(HaveOccurred())
-		defer body.Close()
+		DeferCleanup(body.Close)
 		Expect(size).To(Equal(int64(256 << 20)))
 		_, err = io.ReadFull(body, make([]byte, 1024))
 		Expect(err).NotTo(HaveOccurred())

@@ -144,6 +144,12 @@ var _ = Describe("Decode", func() {
 			Expect(strictjson.Decode([]byte(`{"source": {"exclude_files": ["c"]}}`), "", &r)).To(Succeed())
 			Expect(r.Source.ExcludeFiles).To(Equal([]string{"c"}))
 		})
+
+		It("leaves an unexported field alone", func() {
+			r := request{Source: source{hidden: "kept"}}
+			Expect(strictjson.Decode([]byte(`{"source": {"name": "n"}}`), "", &r)).To(Succeed())
+			Expect(r.Source.hidden).To(Equal("kept"))
+		})
 	})
 
 	Describe("json.RawMessage", func() {

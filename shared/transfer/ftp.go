@@ -84,12 +84,12 @@ type boundedConn struct {
 }
 
 func (c *boundedConn) Read(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.limit))
+	_ = c.SetDeadline(time.Now().Add(c.limit))
 	return c.Conn.Read(p)
 }
 
 func (c *boundedConn) Write(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.limit))
+	_ = c.SetDeadline(time.Now().Add(c.limit))
 	return c.Conn.Write(p)
 }
 

@@ -101,7 +101,7 @@ func (s *ftpServer) session(conn net.Conn) {
 	defer s.waitGroup.Done()
 	defer s.track(conn, false)
 	session := &ftpSession{server: s, control: textproto.NewConn(conn)}
-	defer session.control.Close()
+	defer func() { _ = session.control.Close() }() // the client may have closed it
 	defer session.closePassive()
 	_ = session.control.PrintfLine("220 test server ready")
 	for {

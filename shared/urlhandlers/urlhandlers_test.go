@@ -81,7 +81,7 @@ var _ = Describe("Router", func() {
 		router := compile(urlhandlers.Config{Type: "s3"}).Router()
 		body, _, err := router.Open(context.Background(), "file://"+path, 0)
 		Expect(err).NotTo(HaveOccurred())
-		defer body.Close()
+		DeferCleanup(body.Close)
 		Expect(io.ReadAll(body)).To(Equal([]byte("local bytes")))
 	})
 
@@ -107,7 +107,7 @@ var _ = Describe("Router", func() {
 			if err != nil {
 				return "", err
 			}
-			defer body.Close()
+			DeferCleanup(body.Close)
 			data, err := io.ReadAll(body)
 			return string(data), err
 		}
