@@ -8,7 +8,6 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -42,17 +41,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 	if err != nil {
 		return nil, err
 	}
-	metadata, err := getstep.Run(ctx, env.Dir, getstep.Request{
-		Metalink:     doc,
-		Version:      req.Version.Version,
-		Files:        cfg.get.Files,
-		SkipDownload: req.Params.SkipDownload,
-		Download:     cfg.get.Download(env.Log),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return concourse.Response{Version: req.Version, Metadata: metadata}, nil
+	return cfg.get.Get(ctx, env, doc, req.Version, req.Params)
 }
 
 // getMetalink runs metalink_get with $version set and parses what it printed.

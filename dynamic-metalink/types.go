@@ -21,22 +21,13 @@ type Source struct {
 	getstep.Source
 }
 
-// CheckRequest is what Concourse sends to check; Version is nil (or empty)
-// on the first check.
-type CheckRequest struct {
-	Source  Source             `json:"source"`
-	Version *concourse.Version `json:"version"`
-}
+// CheckRequest is what Concourse sends to check.
+type CheckRequest = concourse.CheckRequest[Source]
 
 // InRequest is what Concourse sends to in.
-type InRequest struct {
-	Source  Source            `json:"source"`
-	Version concourse.Version `json:"version"`
-	Params  getstep.Params    `json:"params"`
-}
+type InRequest = getstep.InRequest[Source]
 
-// OutRequest is what Concourse sends to out, which refuses every put after
-// checking source like the other commands do.
+// OutRequest is what Concourse sends to out, which refuses every put.
 type OutRequest struct {
 	Source Source          `json:"source"`
 	Params json.RawMessage `json:"params"`

@@ -8,7 +8,6 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
@@ -49,17 +48,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 		return nil, err
 	}
 	env.Printf("metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
-	metadata, err := getstep.Run(ctx, env.Dir, getstep.Request{
-		Metalink:     entry.Metalink,
-		Version:      req.Version.Version,
-		Files:        cfg.get.Files,
-		SkipDownload: req.Params.SkipDownload,
-		Download:     cfg.get.Download(env.Log),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return concourse.Response{Version: req.Version, Metadata: metadata}, nil
+	return cfg.get.Get(ctx, env, entry.Metalink, req.Version, req.Params)
 }
 
 // pickVersion returns the one entry whose first file has the requested

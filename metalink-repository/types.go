@@ -51,19 +51,11 @@ type LegacyEnv struct {
 	RoleARN         string `json:"AWS_ROLE_ARN"`
 }
 
-// CheckRequest is what Concourse sends to check; Version is nil (or empty)
-// on the first check.
-type CheckRequest struct {
-	Source  Source             `json:"source"`
-	Version *concourse.Version `json:"version"`
-}
+// CheckRequest is what Concourse sends to check.
+type CheckRequest = concourse.CheckRequest[Source]
 
 // InRequest is what Concourse sends to in.
-type InRequest struct {
-	Source  Source            `json:"source"`
-	Version concourse.Version `json:"version"`
-	Params  getstep.Params    `json:"params"`
-}
+type InRequest = getstep.InRequest[Source]
 
 // OutRequest is what Concourse sends to out.
 type OutRequest struct {

@@ -24,6 +24,13 @@ type MetadataField struct {
 	Value string `json:"value"`
 }
 
+// CheckRequest is what Concourse sends to check, for a resource whose
+// source is S; Version is nil (or empty) on the first check.
+type CheckRequest[S any] struct {
+	Source  S        `json:"source"`
+	Version *Version `json:"version"`
+}
+
 // Response is the answer of `in` and `out`.
 type Response struct {
 	Version  Version         `json:"version"`

@@ -1,13 +1,16 @@
 package getstep
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
@@ -30,6 +33,13 @@ type Params struct {
 	SkipDownload bool `json:"skip_download,omitempty"`
 	// IncludeFiles narrows source.include_files further (both must match).
 	IncludeFiles []string `json:"include_files,omitempty"`
+}
+
+// InRequest is what Concourse sends to in, for a resource whose source is S.
+type InRequest[S any] struct {
+	Source  S                 `json:"source"`
+	Version concourse.Version `json:"version"`
+	Params  Params            `json:"params"`
 }
 
 // Settings are a compiled Source: everything a download needs, built once.
@@ -83,6 +93,22 @@ func (s Settings) WithParams(params Params) (Settings, error) {
 	}
 	s.Files.ParamsInclude = params.IncludeFiles
 	return s, nil
+}
+
+// Get downloads what the settings select of doc, the metalink of version,
+// into the step's directory and answers as in does.
+func (s Settings) Get(ctx context.Context, env concourse.Env, doc metalink.Metalink, version concourse.Version, params Params) (concourse.Response, error) {
+	metadata, err := Run(ctx, env.Dir, Request{
+		Metalink:     doc,
+		Version:      version.Version,
+		Files:        s.Files,
+		SkipDownload: params.SkipDownload,
+		Download:     s.Download(env.Log),
+	})
+	if err != nil {
+		return concourse.Response{}, err
+	}
+	return concourse.Response{Version: version, Metadata: metadata}, nil
 }
 
 // Download is how files are read and verified, logging to log.
