@@ -12,17 +12,10 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
-// inStep runs metalink_get for the requested version and downloads its files.
-var inStep = concourse.Step[InRequest, settings]{
-	Name:     "in",
-	TakesDir: true,
-	Compile:  compileIn,
-	Run:      in,
-}
-
-// NewIn builds in from its streams and arguments (the destination directory).
+// NewIn builds in, which runs metalink_get for the requested version and
+// downloads its files, from its streams and arguments (the destination).
 func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
-	return concourse.New(inStep, stdin, stdout, stderr, args)
+	return concourse.New(concourse.Step[InRequest, settings]{Name: "in", TakesDir: true, Compile: compileIn, Run: in}, stdin, stdout, stderr, args)
 }
 
 func compileIn(req *InRequest, _ string) (settings, error) {

@@ -12,18 +12,11 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
-// inStep finds the metalink of the requested version and downloads its
-// files, verified, into the destination directory.
-var inStep = concourse.Step[InRequest, settings]{
-	Name:     "in",
-	TakesDir: true,
-	Compile:  compileIn,
-	Run:      in,
-}
-
-// NewIn builds in from its streams and arguments (the destination directory).
+// NewIn builds in, which finds the metalink of the requested version and
+// downloads its files, verified, from its streams and arguments (the
+// destination directory).
 func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
-	return concourse.New(inStep, stdin, stdout, stderr, args)
+	return concourse.New(concourse.Step[InRequest, settings]{Name: "in", TakesDir: true, Compile: compileIn, Run: in}, stdin, stdout, stderr, args)
 }
 
 func compileIn(req *InRequest, _ string) (settings, error) {

@@ -27,19 +27,12 @@ const (
 	generator = "metalink-repository-resource"
 )
 
-// outStep publishes a metalink, given or generated from local files, after
-// copying its files to the mirror_files destinations.
-var outStep = concourse.Step[OutRequest, outSettings]{
-	Name:     "out",
-	TakesDir: true,
-	Compile:  compileOut,
-	Run:      out,
-}
-
-// NewOut builds out from its streams and arguments (the build's directory,
-// which every path of params is relative to).
+// NewOut builds out, which publishes a metalink (given, or generated from
+// local files) after copying its files to the mirror_files destinations,
+// from its streams and arguments (the build's directory, which every path of
+// params is relative to).
 func NewOut(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.Executor {
-	return concourse.New(outStep, stdin, stdout, stderr, args)
+	return concourse.New(concourse.Step[OutRequest, outSettings]{Name: "out", TakesDir: true, Compile: compileOut, Run: out}, stdin, stdout, stderr, args)
 }
 
 // outSettings are the compiled source and params of a put.
