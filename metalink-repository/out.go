@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 
@@ -58,7 +59,11 @@ func compileOut(req *OutRequest, dir string) (outSettings, error) {
 	}
 	compiled := outSettings{settings: cfg, dir: dir}
 	if req.Params.Rename != "" {
-		compiled.rename, err = parseName("params.rename", req.Params.Rename)
+		if compiled.rename, err = parseName("params.rename", req.Params.Rename); err != nil {
+			return compiled, err
+		}
+		// A sample version surfaces an unknown field or an unsafe name now.
+		_, err = compiled.storedName(req.Params, "1.0.0")
 	}
 	return compiled, err
 }
@@ -162,6 +167,10 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 		if err != nil {
 			return metalink.Metalink{}, nil, fmt.Errorf("params.files[%d]: %w", i, err)
 		}
+		if len(matches) == 0 {
+			// An author who lists a file expects it mirrored.
+			return metalink.Metalink{}, nil, fmt.Errorf("params.files[%d]: no file matches %s", i, redact.Quote(pattern))
+		}
 		for _, path := range matches {
 			info, err := os.Stat(path)
 			if err != nil {
@@ -173,9 +182,6 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 			doc.Files = append(doc.Files, metalink.File{Name: filepath.Base(path), Version: version, Size: uint64(info.Size())})
 			local = append(local, path)
 		}
-	}
-	if len(doc.Files) == 0 {
-		return metalink.Metalink{}, nil, fmt.Errorf("params.files: no file matches %q", p.Files)
 	}
 	if err := doc.Validate(); err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.files: %w", err)
@@ -203,10 +209,22 @@ func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := metalink.ValidateName(name); err != nil {
+	if err := checkStoredName(name); err != nil {
 		return "", fmt.Errorf("%s: %w", tmpl.Key(), err)
 	}
 	return name, nil
+}
+
+// checkStoredName applies the rules of file names to the names documents
+// are stored under.
+func checkStoredName(name string) error {
+	if err := metalink.ValidateName(name); err != nil {
+		return err
+	}
+	if err := getstep.CheckReserved(name); err != nil {
+		return fmt.Errorf("%s: %w", redact.Quote(name), err)
+	}
+	return nil
 }
 
 // nameTemplate is the text of rename_from_file, or the default name.

@@ -18,6 +18,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 )
 
@@ -92,9 +93,18 @@ func checkDocument(m metalink.Metalink) error {
 		return err
 	}
 	for _, f := range m.Files {
-		if first, _, _ := strings.Cut(f.Name, "/"); first == RecordDir {
-			return fmt.Errorf("file name %q: %s/ is reserved for the resource's own records", f.Name, RecordDir)
+		if err := CheckReserved(f.Name); err != nil {
+			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
 		}
+	}
+	return nil
+}
+
+// CheckReserved refuses a name inside the resource's own records directory,
+// which holds what in records beside the files.
+func CheckReserved(name string) error {
+	if first, _, _ := strings.Cut(name, "/"); first == RecordDir {
+		return fmt.Errorf("%s/ is reserved for the resource's own records", RecordDir)
 	}
 	return nil
 }
