@@ -91,7 +91,33 @@ var _ = Describe("verifying hashes", func() {
 		}, "go.tgz: sha-256 ok"),
 	)
 
-	It("fails on a wrong strongest hash even when a weaker one matches", func() {
+	DescribeTable("of sha-256 and sha-512, checks the one faster on this CPU and says so",
+		func(sha256Faster bool, report string) {
+			DeferCleanup(verify.PreferSHA256(sha256Faster))
+			f := metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "sha-512", Hash: sha512hex}, {Type: "sha-256", Hash: sha256hex}}}
+			Expect(verifyAll(f, verify.Options{}, data)).To(Equal([]string{report}))
+		},
+		Entry("sha-256 faster", true, "go.tgz: sha-256 ok (chosen over sha-512, which is slower on this CPU)"),
+		Entry("sha-512 faster", false, "go.tgz: sha-512 ok (chosen over sha-256, which is slower on this CPU)"),
+	)
+
+	It("prefers the faster of sha-256 and sha-512 for pieces too", func() {
+		DeferCleanup(verify.PreferSHA256(true))
+		f := metalink.File{Name: "go.tgz", Pieces: []metalink.Pieces{
+			{Type: "sha-512", Length: 1000, Hashes: pieces(sha512.New, data, 1000)},
+			{Type: "sha-256", Length: 1000, Hashes: pieces(sha256.New, data, 1000)},
+		}}
+		Expect(verifyAll(f, verify.Options{}, data)).To(Equal([]string{"go.tgz: 5 sha-256 pieces ok"}))
+	})
+
+	It("keeps md5 and sha-1 as last resorts whatever the CPU", func() {
+		DeferCleanup(verify.PreferSHA256(true))
+		f := metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "md5", Hash: md5hex}, {Type: "sha-1", Hash: sha1hex}, {Type: "sha-512", Hash: sha512hex}}}
+		Expect(verifyAll(f, verify.Options{}, data)).To(Equal([]string{"go.tgz: sha-512 ok"}))
+	})
+
+	It("fails on a wrong chosen hash even when another one matches", func() {
+		DeferCleanup(verify.PreferSHA256(false))
 		wrong := strings.Repeat("0", 128)
 		f := metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "sha-256", Hash: sha256hex}, {Type: "sha-512", Hash: wrong}}}
 		_, err := verifyAll(f, verify.Options{}, data)
@@ -337,3 +363,37 @@ var _ = Describe("a checker's writers", func() {
 func edSignedFile(b []byte) metalink.File {
 	return metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: detachedSignature(edKey, b)}}
 }
+
+var _ = Describe("pieces the caller checks", func() {
+	const length = 1000
+	piecesFile := func() metalink.File {
+		return metalink.File{Name: "go.tgz", Size: uint64(len(data)),
+			Hashes: []metalink.Hash{{Type: "sha-256", Hash: digest(sha256.New, data)}},
+			Pieces: []metalink.Pieces{{Type: "sha-1", Length: length, Hashes: pieces(sha1.New, data, length)}}}
+	}
+
+	It("checks each piece in any order, leaves pieces out of the writers and reports them", func() {
+		plan, err := verify.NewPlan(piecesFile(), verify.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(plan.PieceLength()).To(Equal(int64(length)))
+		checker, own := plan.StartOwnPieces()
+		Expect(checker.Writers()).To(HaveLen(2), "size and sha-256")
+		for _, i := range []int{4, 0, 2, 1, 3} {
+			piece := data[i*length : min((i+1)*length, len(data))]
+			Expect(own.Check(i, piece[:10], piece[10:])).To(Succeed())
+		}
+		_, _ = write(checker, data)
+		Expect(checker.Finish()).To(Equal([]string{"go.tgz: size 4400 bytes ok", "go.tgz: sha-256 ok", "go.tgz: 5 sha-1 pieces ok"}))
+	})
+
+	It("names a bad piece, and fails the file while a piece was not verified", func() {
+		plan, err := verify.NewPlan(piecesFile(), verify.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		checker, own := plan.StartOwnPieces()
+		Expect(own.Check(1, data[:length])).To(MatchError(HavePrefix("sha-1 piece 1 mismatch: expected ")))
+		Expect(own.Check(9, data[:length])).To(MatchError("no sha-1 piece 9: the file has 5"))
+		_, _ = write(checker, data)
+		_, err = checker.Finish()
+		Expect(err).To(MatchError("0 of 5 sha-1 pieces verified"))
+	})
+})

@@ -90,9 +90,41 @@ func (p *Plan) CheckAnnouncedSize(announced int64) error {
 	return fmt.Errorf("size mismatch: expected %d bytes, the server announced %d", p.size, announced)
 }
 
+// PieceLength is the length of the file's pieces, 0 when none are checked.
+func (p *Plan) PieceLength() int64 {
+	if p.pieces == nil {
+		return 0
+	}
+	return int64(p.pieces.length)
+}
+
 // Start returns a fresh Checker for one pass over the file's bytes. Finish
 // must be called on it, even when the pass is abandoned.
 func (p *Plan) Start() *Checker {
+	c := p.startWhole()
+	if p.pieces != nil {
+		c.checks = append(c.checks, p.pieces.start())
+	}
+	c.addSignature(p)
+	return c
+}
+
+// StartOwnPieces is Start for a caller that checks the pieces itself through
+// the returned Pieces (nil when the file has none); the Checker's Writers
+// then leave pieces out, and Finish fails unless every piece passed.
+func (p *Plan) StartOwnPieces() (*Checker, *Pieces) {
+	c := p.startWhole()
+	var own *Pieces
+	if p.pieces != nil {
+		own = &Pieces{spec: p.pieces}
+		c.checks = append(c.checks, own)
+	}
+	c.addSignature(p)
+	return c, own
+}
+
+// startWhole is a Checker with the size and whole-file hash checks.
+func (p *Plan) startWhole() *Checker {
 	c := &Checker{name: p.name}
 	if p.size > 0 {
 		c.checks = append(c.checks, &sizeCheck{expected: p.size})
@@ -100,13 +132,13 @@ func (p *Plan) Start() *Checker {
 	if p.hash != nil {
 		c.checks = append(c.checks, p.hash.start())
 	}
-	if p.pieces != nil {
-		c.checks = append(c.checks, p.pieces.start())
-	}
+	return c
+}
+
+func (c *Checker) addSignature(p *Plan) {
 	if p.signature != nil {
 		c.checks = append(c.checks, p.signature.start())
 	}
-	return c
 }
 
 // check receives every byte of the file in order through Write, which fails
@@ -127,9 +159,11 @@ type Checker struct {
 // byte of the file in order; different writers may run in different
 // goroutines. A write error means the bytes are wrong: stop the transfer.
 func (c *Checker) Writers() []io.Writer {
-	writers := make([]io.Writer, len(c.checks))
-	for i, chk := range c.checks {
-		writers[i] = chk
+	var writers []io.Writer
+	for _, chk := range c.checks {
+		if _, own := chk.(*Pieces); !own {
+			writers = append(writers, chk)
+		}
 	}
 	return writers
 }
