@@ -1,14 +1,21 @@
 // Package progress prints how a download advances: one plain line per file
 // every few seconds and a final line, such as
 //
-//	go1.2.tgz: 512.0 MiB / 1.0 GiB (50%) 210.3 MiB/s
+//	go1.2.tgz: 512.0 MiB / 1.0 GiB (50%) 210.3 MiB/s from 4 mirrors
 //
-// Lines, never carriage returns or a spinner: a Concourse log keeps every byte.
+// and a last line that says who served the file:
+//
+//	go1.2.tgz: 1.0 GiB / 1.0 GiB (100%) 205.1 MiB/s, served by https://a/go1.2.tgz (700.0 MiB), https://b/go1.2.tgz (324.0 MiB)
+//
+// Lines, never carriage returns or a spinner: a Concourse log keeps every
+// byte. Nothing is printed for a transfer that has not started: a mirror
+// that is retried before its first byte has no progress to show.
 package progress
 
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,8 +37,9 @@ type Meter struct {
 	out   io.Writer
 	name  string
 	now   func() time.Time
-	bytes atomic.Int64
-	total atomic.Int64
+	bytes   atomic.Int64
+	total   atomic.Int64
+	mirrors atomic.Int32
 
 	mu        sync.Mutex // guards the fields below
 	start     time.Time
@@ -79,13 +87,19 @@ func (m *Meter) tick(ticks <-chan time.Time, release func()) {
 		case <-m.stop:
 			return
 		case <-ticks:
-			m.print(m.recentLine())
+			if m.bytes.Load() > 0 {
+				m.print(m.recentLine())
+			}
 		}
 	}
 }
 
 // SetTotal records the file's size once known (-1: unknown).
 func (m *Meter) SetTotal(total int64) { m.total.Store(total) }
+
+// SetMirrors records how many mirrors send the file at the same time; the
+// lines name them when there are several.
+func (m *Meter) SetMirrors(n int) { m.mirrors.Store(int32(n)) }
 
 // Add counts n more bytes; safe from any goroutine.
 func (m *Meter) Add(n int64) { m.bytes.Add(n) }
@@ -99,27 +113,69 @@ func (m *Meter) Restart() {
 	m.lastAt, m.lastBytes = m.start, 0
 }
 
-// Stop ends the periodic lines and prints the final one, with the average
-// rate since the start. Later calls do nothing.
+// Served is how many bytes of a file one URL (already redacted) delivered.
+type Served struct {
+	URL   string
+	Bytes int64
+}
+
+// Done ends the periodic lines and prints the final one, with the average
+// rate since the start and who served the file. Later calls, and Stop, do
+// nothing.
+func (m *Meter) Done(served []Served) {
+	m.end(func(line string) string { return line + ", served by " + servedBy(served) })
+}
+
+// Stop ends the periodic lines, and prints a final one unless the transfer
+// never started. Later calls, and Done, do nothing.
 func (m *Meter) Stop() {
+	m.end(func(line string) string {
+		if m.bytes.Load() == 0 {
+			return ""
+		}
+		return line
+	})
+}
+
+// end stops the ticks once and prints the final line as finish makes it
+// ("" prints nothing).
+func (m *Meter) end(finish func(line string) string) {
 	m.stopOnce.Do(func() {
 		close(m.stop)
 		<-m.stopped
 		m.mu.Lock()
 		bytes, elapsed := m.bytes.Load(), m.now().Sub(m.start)
 		m.mu.Unlock()
-		m.print(Format(m.name, bytes, m.total.Load(), rate(bytes, elapsed)))
+		if line := finish(Format(m.name, bytes, m.total.Load(), rate(bytes, elapsed))); line != "" {
+			m.print(line)
+		}
 	})
 }
 
-// recentLine describes the progress with the rate since the previous line.
+func servedBy(served []Served) string {
+	if len(served) == 1 {
+		return served[0].URL
+	}
+	parts := make([]string, len(served))
+	for i, s := range served {
+		parts[i] = fmt.Sprintf("%s (%s)", s.URL, Bytes(s.Bytes))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// recentLine describes the progress with the rate since the previous line
+// and, when several send at once, the number of mirrors.
 func (m *Meter) recentLine() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now, bytes := m.now(), m.bytes.Load()
 	recent := rate(bytes-m.lastBytes, now.Sub(m.lastAt))
 	m.lastAt, m.lastBytes = now, bytes
-	return Format(m.name, bytes, m.total.Load(), recent)
+	line := Format(m.name, bytes, m.total.Load(), recent)
+	if n := m.mirrors.Load(); n > 1 {
+		line += fmt.Sprintf(" from %d mirrors", n)
+	}
+	return line
 }
 
 func (m *Meter) print(line string) {

@@ -92,6 +92,44 @@ var _ = Describe("a meter", func() {
 		Expect(string(out.Contents())).To(Equal("go.tgz: 2.0 MiB 1.0 MiB/s\n"))
 	})
 
+	It("prints nothing for a transfer that has not started, not even a final line", func() {
+		out := gbytes.NewBuffer()
+		ticks := make(chan time.Time)
+		meter := progress.Start(out, "go.tgz", progress.Options{Ticks: ticks})
+		meter.SetTotal(24 * mib)
+		ticks <- time.Now()
+		ticks <- time.Now() // the first tick was handled once the second is taken
+		meter.Stop()
+		Expect(out.Contents()).To(BeEmpty())
+	})
+
+	It("names the mirrors in use, and who served how much in the final line", func() {
+		out := gbytes.NewBuffer()
+		clock := &fakeClock{now: time.Unix(1000, 0)}
+		ticks := make(chan time.Time)
+		meter := progress.Start(out, "go.tgz", progress.Options{Ticks: ticks, Now: clock.Now})
+		meter.SetTotal(4 * mib)
+		meter.SetMirrors(3)
+		meter.Add(2 * mib)
+		clock.Advance(time.Second)
+		ticks <- clock.Now()
+		Eventually(out).Should(gbytes.Say(`^go.tgz: 2.0 MiB / 4.0 MiB \(50%\) 2.0 MiB/s from 3 mirrors\n`))
+		meter.Add(2 * mib)
+		clock.Advance(time.Second)
+		meter.Done([]progress.Served{{URL: "http://a/go.tgz", Bytes: 3 * mib}, {URL: "http://b/go.tgz", Bytes: mib}, {URL: "http://c/go.tgz"}})
+		Expect(out).To(gbytes.Say(`go.tgz: 4.0 MiB / 4.0 MiB \(100%\) 2.0 MiB/s, served by http://a/go.tgz \(3.0 MiB\), http://b/go.tgz \(1.0 MiB\), http://c/go.tgz \(0 B\)\n$`))
+		meter.Stop()
+		Expect(strings.Count(string(out.Contents()), "served by")).To(Equal(1), "Stop after Done prints nothing")
+	})
+
+	It("names the one URL that served a file", func() {
+		out := gbytes.NewBuffer()
+		meter := progress.Start(out, "go.tgz", progress.Options{Interval: time.Hour})
+		meter.Add(100)
+		meter.Done([]progress.Served{{URL: "http://a/go.tgz", Bytes: 100}})
+		Expect(string(out.Contents())).To(MatchRegexp(`^go.tgz: 100 B [0-9.]+ (B|KiB|MiB)/s, served by http://a/go.tgz\n$`))
+	})
+
 	It("ticks by itself every interval", func() {
 		out := gbytes.NewBuffer()
 		meter := progress.Start(out, "go.tgz", progress.Options{Interval: 10 * time.Millisecond})
