@@ -2,26 +2,35 @@ package download
 
 import (
 	"cmp"
+	"net"
+	"net/url"
 	"slices"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
-// orderURLs sorts the candidate URLs: lower priority numbers first, URLs
-// without a priority after every numbered one, and document order otherwise.
-func orderURLs(urls []metalink.URL) []string {
+// priorityClasses groups the URLs of equal priority: lower priority numbers
+// first, URLs without a priority after every numbered one, each class in
+// document order.
+func priorityClasses(urls []metalink.URL) [][]string {
 	ordered := slices.Clone(urls)
-	slices.SortStableFunc(ordered, func(a, b metalink.URL) int {
-		return cmp.Or(
-			cmp.Compare(unnumbered(a), unnumbered(b)),
-			cmp.Compare(priority(a), priority(b)),
-		)
-	})
-	out := make([]string, len(ordered))
+	slices.SortStableFunc(ordered, comparePriority)
+	var classes [][]string
 	for i, u := range ordered {
-		out[i] = u.URL
+		if i == 0 || comparePriority(ordered[i-1], u) != 0 {
+			classes = append(classes, nil)
+		}
+		classes[len(classes)-1] = append(classes[len(classes)-1], u.URL)
 	}
-	return out
+	return classes
+}
+
+func comparePriority(a, b metalink.URL) int {
+	return cmp.Or(
+		cmp.Compare(unnumbered(a), unnumbered(b)),
+		cmp.Compare(priority(a), priority(b)),
+	)
 }
 
 // The sort keys below are numbers, lower first.
@@ -38,4 +47,42 @@ func priority(u metalink.URL) uint {
 		return 0
 	}
 	return *u.Priority
+}
+
+// connections spreads up to split connections over urls, one URL after the
+// other, with at most perServer to one host:port. Each entry is the URL of
+// one connection.
+func connections(urls []string, split, perServer int) []string {
+	var out []string
+	perHost := map[string]int{}
+	for added := true; added && len(out) < split; {
+		added = false
+		for _, u := range urls {
+			host := serverOf(u)
+			if len(out) == split || perHost[host] >= perServer {
+				continue
+			}
+			perHost[host]++
+			out = append(out, u)
+			added = true
+		}
+	}
+	return out
+}
+
+// defaultPorts complete a host without a port, so that http://h and
+// http://h:80 count as one server.
+var defaultPorts = map[string]string{"http": "80", "https": "443", "ftp": "21", "s3": "443"}
+
+// serverOf is the host:port that rawURL connects to.
+func serverOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	port := u.Port()
+	if port == "" {
+		port = defaultPorts[transfer.Scheme(rawURL)]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }

@@ -41,6 +41,8 @@ type Options struct {
 	Backoff func(retry int) time.Duration
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
 	ProgressInterval time.Duration
+	// Segments say when a file is fetched from several URLs at once.
+	Segments Segments
 }
 
 func (o Options) withDefaults() Options {
@@ -59,6 +61,7 @@ func (o Options) withDefaults() Options {
 	if o.Backoff == nil {
 		o.Backoff = func(retry int) time.Duration { return time.Second << (retry - 1) }
 	}
+	o.Segments = o.Segments.withDefaults()
 	return o
 }
 
@@ -74,14 +77,15 @@ func File(ctx context.Context, f metalink.File, dir string, opts Options) error 
 }
 
 type downloader struct {
-	file  metalink.File
-	opts  Options
-	plan  *verify.Plan
-	meter *progress.Meter
+	file   metalink.File
+	opts   Options
+	plan   *verify.Plan
+	meter  *progress.Meter
+	served []progress.Served // who delivered the verified bytes
 }
 
 func (d *downloader) run(ctx context.Context, dir string) error {
-	urls, err := d.prepare()
+	classes, err := d.prepare()
 	if err != nil {
 		return err
 	}
@@ -94,7 +98,7 @@ func (d *downloader) run(ctx context.Context, dir string) error {
 		return err
 	}
 	defer temp.discard()
-	report, err := d.fetch(ctx, urls, temp)
+	report, err := d.fetch(ctx, classes, temp)
 	if err != nil {
 		return err
 	}
@@ -119,31 +123,56 @@ type Sink interface {
 	Writers() []io.Writer
 }
 
-// Stream reads f from its URLs in priority order into sink, verified while
-// the bytes stream, exactly as File does, and returns the verification
-// report. It leaves the sink as it is: on success the caller makes the bytes
+// Stream reads f from its URLs into sink, verified while the bytes stream,
+// exactly as File does, and returns the verification report. The sink's
+// writers receive the bytes in order, also when several mirrors send them at
+// once. It leaves the sink as it is: on success the caller makes the bytes
 // visible, on failure it discards them.
 func Stream(ctx context.Context, f metalink.File, sink Sink, opts Options) ([]string, error) {
 	d := &downloader{file: f, opts: opts.withDefaults()}
-	urls, err := d.prepare()
+	classes, err := d.prepare()
 	if err != nil {
 		return nil, err
 	}
-	return d.fetch(ctx, urls, sink)
+	return d.fetch(ctx, classes, sink)
 }
 
-// fetch meters the transfer of the first URL that delivers verified bytes.
-func (d *downloader) fetch(ctx context.Context, urls []string, sink Sink) ([]string, error) {
+// fetch meters the transfer; its last line names who served the file.
+func (d *downloader) fetch(ctx context.Context, classes [][]string, sink Sink) ([]string, error) {
 	d.meter = progress.Start(d.opts.Progress, d.file.Name, progress.Options{Interval: d.opts.ProgressInterval})
 	d.meter.SetTotal(d.plan.Size())
-	defer d.meter.Stop()
+	report, err := d.fetchAll(ctx, classes, sink)
+	if err != nil {
+		d.meter.Stop()
+		return nil, err
+	}
+	d.meter.Done(d.served)
+	return report, nil
+}
+
+// fetchAll fetches a large file from the URLs of its best priority class at
+// once, and otherwise, or when the whole-file check of such a pass fails
+// with no mirror to blame, from one URL after the other in priority order.
+func (d *downloader) fetchAll(ctx context.Context, classes [][]string, sink Sink) ([]string, error) {
+	if segmented := d.segmentedClasses(classes); segmented != nil {
+		report, err := d.fetchSegmented(ctx, segmented, sink)
+		var whole errWholeFile
+		if !errors.As(err, &whole) {
+			return report, err
+		}
+		d.note("%v after a download from several mirrors at once; fetching it again from one URL at a time", whole.err)
+	}
+	var urls []string
+	for _, class := range classes {
+		urls = append(urls, class...)
+	}
 	return d.fetchAny(ctx, urls, sink)
 }
 
 // prepare decides what to verify and from where, failing before any
 // transfer when that cannot be done, and notes what will not be used or
-// checked. It returns the URLs to try, in order.
-func (d *downloader) prepare() ([]string, error) {
+// checked. It returns the URLs to try, by priority class.
+func (d *downloader) prepare() ([][]string, error) {
 	plan, err := verify.NewPlan(d.file, d.opts.Verify)
 	if err != nil {
 		return nil, err
@@ -155,11 +184,11 @@ func (d *downloader) prepare() ([]string, error) {
 	for _, meta := range d.file.MetaURLs {
 		d.note("skipping metaurl %s (%s): metaurls are not supported", meta.URL, meta.MediaType)
 	}
-	urls := orderURLs(d.file.URLs)
-	if len(urls) == 0 {
+	classes := priorityClasses(d.file.URLs)
+	if len(classes) == 0 {
 		return nil, errors.New("no usable URL")
 	}
-	return urls, nil
+	return classes, nil
 }
 
 // fetchAny tries each URL in turn until one delivers verified bytes.
@@ -203,6 +232,7 @@ func (d *downloader) fetchFrom(ctx context.Context, rawURL string, sink Sink) ([
 	case verifyErr != nil:
 		return nil, verifyErr
 	}
+	d.served = []progress.Served{{URL: redact.String(rawURL), Bytes: fan.Fed()}}
 	return report, nil
 }
 
