@@ -27,7 +27,7 @@ import (
 
 // Windowing limits.
 const (
-	windowBytes = 24 << 20
+	windowBytes = 32 << 20
 	maxRaces    = 2
 	// raceMargin: a race starts only when the racer would finish the whole
 	// block well before the owner finishes its rest.
@@ -37,7 +37,7 @@ const (
 	judgeAfter = 100 * time.Millisecond
 	// tick re-examines the races while nothing else happens: a stalled
 	// connection changes nothing by itself.
-	tick = 50 * time.Millisecond
+	tick = 20 * time.Millisecond
 )
 
 type span struct{ start, end int } // blocks [start, end)
@@ -126,6 +126,9 @@ func (l *ledger) next(w *worker, idle func()) *filler {
 		if l.closed || l.err != nil || l.cursor == l.count || w.src.ctx.Err() != nil {
 			return nil
 		}
+		if f := l.race(w, true); f != nil {
+			return f
+		}
 		if f := l.startFromRun(w); f != nil {
 			return f
 		}
@@ -135,7 +138,7 @@ func (l *ledger) next(w *worker, idle func()) *filler {
 				continue
 			}
 		}
-		if f := l.race(w); f != nil {
+		if f := l.race(w, false); f != nil {
 			return f
 		}
 		if w.run.empty() && idle != nil {
@@ -155,6 +158,11 @@ func (l *ledger) startFromRun(w *worker) *filler {
 		return nil
 	}
 	k := w.run.start
+	if l.late(w, k) && l.frontier < l.count {
+		l.giveBack(w.run)
+		w.run = l.fromFrontier(l.runLength(w))
+		k = w.run.start
+	}
 	if k < l.cursor+l.window {
 		w.run.start++
 		return l.begin(w, k, false)
@@ -190,10 +198,12 @@ func (l *ledger) buffer() []byte {
 	return make([]byte, l.unit)
 }
 
-// assign picks a new run for w: a hole, new blocks, or a steal.
+// assign picks a new run for w: a hole, new blocks, or a steal. Holes lie
+// nearest the cursor, so a worker too slow for one takes new blocks first:
+// it has time for them until the cursor gets there.
 func (l *ledger) assign(w *worker) span {
 	length := l.runLength(w)
-	if len(l.holes) > 0 {
+	if len(l.holes) > 0 && !(l.late(w, l.holes[0].start) && l.frontier < l.count) {
 		h := l.holes[0]
 		taken := span{h.start, min(h.end, h.start+length)}
 		if l.holes[0].start = taken.end; l.holes[0].empty() {
@@ -202,11 +212,15 @@ func (l *ledger) assign(w *worker) span {
 		return taken
 	}
 	if l.frontier < l.count {
-		taken := span{l.frontier, min(l.count, l.frontier+length)}
-		l.frontier = taken.end
-		return taken
+		return l.fromFrontier(length)
 	}
 	return l.steal(w)
+}
+
+func (l *ledger) fromFrontier(length int) span {
+	taken := span{l.frontier, min(l.count, l.frontier+length)}
+	l.frontier = taken.end
+	return taken
 }
 
 // runLength gives w its share of the window by its part of the combined
@@ -217,6 +231,16 @@ func (l *ledger) runLength(w *worker) int {
 		share = l.rate(w) / total
 	}
 	return min(max(int(float64(l.window)*share*2/3), 1), l.window/2)
+}
+
+// late says whether the cursor, moving at the combined rate, would reach
+// block k before w, at its own rate, has fetched it.
+func (l *ledger) late(w *worker, k int) bool {
+	own, total := l.rate(w), l.combinedRate()
+	if own == 0 || total == 0 {
+		return false
+	}
+	return float64(k-l.cursor) < total/own
 }
 
 func (l *ledger) combinedRate() float64 {
@@ -277,9 +301,10 @@ func (l *ledger) runTime(v *worker) float64 {
 }
 
 // race starts a second copy, by w, of the lowest block whose owner will take
-// much longer to finish it than w would take for all of it. A worker held by
-// the window leaves its run to the others first.
-func (l *ledger) race(w *worker) *filler {
+// much longer to finish it than w would take for all of it; eager looks at
+// the first missing block only, the one that holds the cursor, which is
+// worth leaving w's own run for. The run goes back to the others.
+func (l *ledger) race(w *worker, eager bool) *filler {
 	if l.races >= maxRaces {
 		return nil
 	}
@@ -290,13 +315,22 @@ func (l *ledger) race(w *worker) *filler {
 	need := float64(l.unit) / own
 	for k := l.cursor; k < l.cursor+l.window && k < l.count; k++ {
 		b := l.blocks[k]
-		if b == nil || b.data != nil || len(b.fillers) != 1 {
+		if b != nil && b.data != nil {
+			continue
+		}
+		if b == nil || len(b.fillers) != 1 {
+			if eager {
+				return nil
+			}
 			continue
 		}
 		if l.remaining(b.fillers[0]) > raceMargin*need {
 			l.giveBack(w.run)
 			w.run = span{}
 			return l.begin(w, k, true)
+		}
+		if eager {
+			return nil
 		}
 	}
 	return nil
@@ -343,12 +377,18 @@ func (l *ledger) complete(f *filler) {
 }
 
 // abandon drops an unfinished copy; a block nobody fills any more goes
-// back to the pool (unless it was refused, and given back, already).
+// back to the pool (unless it was refused, and given back, already). A
+// worker that lost a race gives its run back too: it proved slow, and the
+// winner's stream stands at the start of that run.
 func (l *ledger) abandon(f *filler) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := f.block
 	l.release(f)
+	if f.lost {
+		l.giveBack(f.worker.run)
+		f.worker.run = span{}
+	}
 	l.free = append(l.free, f.buf)
 	if b.data == nil && len(b.fillers) == 0 && l.blocks[f.index] == b {
 		delete(l.blocks, f.index)
