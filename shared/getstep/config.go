@@ -26,6 +26,7 @@ type Source struct {
 	SkipHashVerification      bool                 `json:"skip_hash_verification,omitempty"`
 	SkipSignatureVerification bool                 `json:"skip_signature_verification,omitempty"`
 	URLHandlers               []urlhandlers.Config `json:"url_handlers,omitempty"`
+	Download                  *DownloadConfig      `json:"download,omitempty"`
 }
 
 // Params are the params of a get step, the same for both resources.
@@ -33,6 +34,8 @@ type Params struct {
 	SkipDownload bool `json:"skip_download,omitempty"`
 	// IncludeFiles narrows source.include_files further (both must match).
 	IncludeFiles []string `json:"include_files,omitempty"`
+	// Download overrides source.download key by key.
+	Download *DownloadConfig `json:"download,omitempty"`
 }
 
 // InRequest is what Concourse sends to in, for a resource whose source is S.
@@ -47,6 +50,7 @@ type Settings struct {
 	Files    selection.Filter
 	Handlers *urlhandlers.Set
 	Verify   verify.Options
+	Segments download.Segments
 }
 
 // Compile checks every download key of source, naming the key at fault.
@@ -63,6 +67,10 @@ func (s Source) Compile() (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
+	var segments download.Segments
+	if err := s.Download.apply("source.download", &segments); err != nil {
+		return Settings{}, err
+	}
 	return Settings{
 		Files:    files,
 		Handlers: handlers,
@@ -71,6 +79,7 @@ func (s Source) Compile() (Settings, error) {
 			SkipSignature: s.SkipSignatureVerification,
 			TrustStore:    trustStore,
 		},
+		Segments: segments,
 	}, nil
 }
 
@@ -85,13 +94,17 @@ func parseTrustStore(armored string) (openpgp.EntityList, error) {
 	return trustStore, nil
 }
 
-// WithParams narrows the file selection by the get step's include_files.
+// WithParams narrows the file selection by the get step's include_files and
+// lays params.download over source.download.
 func (s Settings) WithParams(params Params) (Settings, error) {
 	// source's own globs were validated by Compile.
 	if err := (selection.Filter{ParamsInclude: params.IncludeFiles}).Validate(); err != nil {
 		return Settings{}, err
 	}
 	s.Files.ParamsInclude = params.IncludeFiles
+	if err := params.Download.apply("params.download", &s.Segments); err != nil {
+		return Settings{}, err
+	}
 	return s, nil
 }
 
@@ -113,5 +126,5 @@ func (s Settings) Get(ctx context.Context, env concourse.Env, doc metalink.Metal
 
 // Download is how files are read and verified, logging to log.
 func (s Settings) Download(log io.Writer) download.Options {
-	return download.Options{Reader: s.Handlers.Router(), Verify: s.Verify, Progress: log, Report: log}
+	return download.Options{Reader: s.Handlers.Router(), Verify: s.Verify, Progress: log, Report: log, Segments: s.Segments}
 }

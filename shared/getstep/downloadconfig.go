@@ -1,0 +1,91 @@
+package getstep
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
+)
+
+// DownloadConfig is source.download, and params.download laid over it key by
+// key: how many connections fetch one file at once.
+type DownloadConfig struct {
+	// Split is the most connections for one file.
+	Split *int `json:"split,omitempty"`
+	// MaxConnectionsPerServer is the most connections to one host:port.
+	MaxConnectionsPerServer *int `json:"max_connections_per_server,omitempty"`
+	// MinSplitSize is the smallest file fetched in segments: bytes, or a
+	// string with a unit ("16MiB", "20M").
+	MinSplitSize strictjson.Flexible `json:"min_split_size,omitempty"`
+}
+
+// Limits of the download keys: more connections than that for one file
+// only burden the mirrors.
+const (
+	maxConnections = 16
+	minSplitSize   = 1 << 20
+)
+
+// apply lays the keys c sets over seg; path names c in errors
+// ("source.download").
+func (c *DownloadConfig) apply(path string, seg *download.Segments) error {
+	if c == nil {
+		return nil
+	}
+	if c.Split != nil {
+		if err := checkConnections(path+".split", *c.Split); err != nil {
+			return err
+		}
+		seg.Split = *c.Split
+	}
+	if c.MaxConnectionsPerServer != nil {
+		if err := checkConnections(path+".max_connections_per_server", *c.MaxConnectionsPerServer); err != nil {
+			return err
+		}
+		seg.PerServer = *c.MaxConnectionsPerServer
+	}
+	if strings.TrimSpace(string(c.MinSplitSize)) != "" {
+		size, err := parseSize(string(c.MinSplitSize))
+		if err != nil {
+			return fmt.Errorf("%s.min_split_size: %w", path, err)
+		}
+		seg.MinSize = size
+	}
+	return nil
+}
+
+func checkConnections(key string, n int) error {
+	if n < 1 || n > maxConnections {
+		return fmt.Errorf("%s: %d is not between 1 and %d", key, n, maxConnections)
+	}
+	return nil
+}
+
+// sizeUnits: K, M and G are binary, as aria2 reads them; KB, MB and GB are
+// decimal.
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1,
+	"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+	"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+	"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
+}
+
+// parseSize reads "16777216", "16MiB", "20M" or "1 GB", at least 1 MiB.
+func parseSize(text string) (int64, error) {
+	trimmed := strings.TrimSpace(text)
+	digits := strings.IndexFunc(trimmed, func(r rune) bool { return r < '0' || r > '9' })
+	if digits < 0 {
+		digits = len(trimmed)
+	}
+	n, err := strconv.ParseInt(trimmed[:digits], 10, 64)
+	unit, known := sizeUnits[strings.ToLower(strings.TrimSpace(trimmed[digits:]))]
+	if err != nil || !known || n > (1<<62)/unit {
+		return 0, fmt.Errorf("%s is not a size (bytes, or a number with a unit: 16MiB, 20M, 1GB)", strconv.Quote(trimmed))
+	}
+	if n*unit < minSplitSize {
+		return 0, fmt.Errorf("%s is less than 1 MiB", strconv.Quote(trimmed))
+	}
+	return n * unit, nil
+}
