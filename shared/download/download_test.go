@@ -419,6 +419,22 @@ var _ = Describe("downloading a file", func() {
 		})
 	})
 
+	It("prints no progress line for a mirror retried before its first byte", func(ctx SpecContext) {
+		flaky := startMirror(nil, "flaky", func(m *mirror, n int, w http.ResponseWriter, r *http.Request) {
+			if n == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			serving(content)(m, n, w, r)
+		})
+		progressOut := gbytes.NewBuffer()
+		opts.Progress, opts.ProgressInterval = progressOut, 10*time.Millisecond
+		opts.Backoff = func(int) time.Duration { return 100 * time.Millisecond }
+		Expect(download.File(ctx, fileFor("go.tgz", content, metalink.URL{URL: flaky.url("/go.tgz")}), dir, opts)).To(Succeed())
+		Expect(string(progressOut.Contents())).NotTo(ContainSubstring("0 B / "))
+		Expect(string(progressOut.Contents())).To(HaveSuffix("served by " + flaky.url("/go.tgz") + "\n"))
+	})
+
 	It("prints progress lines while a slow mirror sends, and a final line", func(ctx SpecContext) {
 		slow := startMirror(nil, "slow", trickling(content, 256<<10, 20*time.Millisecond))
 		progressOut := gbytes.NewBuffer()
@@ -427,10 +443,11 @@ var _ = Describe("downloading a file", func() {
 		Expect(download.File(ctx, fileFor("go.tgz", content, metalink.URL{URL: slow.url("/go.tgz")}), dir, opts)).To(Succeed())
 		lines := strings.Split(strings.TrimSuffix(string(progressOut.Contents()), "\n"), "\n")
 		Expect(len(lines)).To(BeNumerically(">=", 3))
-		for _, line := range lines {
+		last := len(lines) - 1
+		for _, line := range lines[:last] {
 			Expect(line).To(MatchRegexp(`^go\.tgz: [0-9.]+ (B|KiB|MiB) / 3\.0 MiB \(\d+%\) [0-9.]+ (B|KiB|MiB)/s$`))
 		}
-		Expect(lines[len(lines)-1]).To(ContainSubstring("3.0 MiB / 3.0 MiB (100%)"))
+		Expect(lines[last]).To(MatchRegexp(`^go\.tgz: 3\.0 MiB / 3\.0 MiB \(100%\) [0-9.]+ (B|KiB|MiB)/s, served by ` + slow.url("/go.tgz") + `$`))
 		Expect(string(progressOut.Contents())).NotTo(ContainSubstring("\r"))
 	})
 })

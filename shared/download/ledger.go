@@ -449,6 +449,13 @@ func (l *ledger) drop(src *source, err error) {
 	l.changed.Broadcast()
 }
 
+// dropped says whether src was given up already.
+func (l *ledger) dropped(src *source) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return src.err != nil
+}
+
 // fail ends the pass with err, once no URL is left.
 func (l *ledger) fail(err error) {
 	l.mu.Lock()
@@ -502,7 +509,7 @@ func (l *ledger) mirrors() int {
 // URL and is fetched again.
 type ordered struct {
 	l       *ledger
-	check   func(k int, data []byte) error
+	check   func(k int, b *block) error
 	current *block
 	offset  int
 }
@@ -514,7 +521,7 @@ func (o *ordered) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		if o.check != nil {
-			if err := o.check(o.l.cursor, b.data); err != nil {
+			if err := o.check(o.l.cursor, b); err != nil {
 				o.l.refuse(b, err)
 				continue
 			}

@@ -124,7 +124,13 @@ func (d *downloader) fetchSegmented(ctx context.Context, classes [][]string, sin
 	p := &pass{d: d, ctx: fan.Context(), ledger: newLedger(d.plan.Size(), unit), classes: classes}
 	reader := &ordered{l: p.ledger}
 	if pieces != nil {
-		reader.check = func(k int, data []byte) error { return checkBlock(pieces, unit, k, data) }
+		reader.check = func(k int, b *block) error {
+			err := checkBlock(pieces, unit, k, b.data)
+			if err != nil && !p.ledger.dropped(b.source) {
+				d.note("%s failed: %v", b.source.url, err)
+			}
+			return err
+		}
 	}
 	transferErr := p.run(func() error { return fan.CopyFrom(reader, d.meter.Add) })
 	consumerErr := fan.Close()

@@ -1,10 +1,11 @@
 package download_test
 
 import (
+	"bytes"
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
+	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
 // segmentedSize is large enough for every connection to fetch many blocks.
@@ -44,6 +46,13 @@ type bigFile struct {
 }
 
 func (b bigFile) body() func() io.ReadSeeker { return throttle.Repeat(b.block, b.size) }
+
+// corrupt is a body of the same size with one byte in every MiB wrong.
+func (b bigFile) corrupt() func() io.ReadSeeker {
+	bad := bytes.Clone(b.block)
+	bad[len(bad)/2] ^= 0xff
+	return throttle.Repeat(bad, b.size)
+}
 
 func (b bigFile) bytes() []byte {
 	out, err := io.ReadAll(b.body()())
@@ -99,15 +108,152 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		for host := 2; host <= 5; host++ {
 			mirrors = append(mirrors, throttled(host, throttle.Config{Body: big.body(), Rate: 40 * mib}))
 		}
+		progressOut := gbytes.NewBuffer()
+		opts.Progress, opts.ProgressInterval = progressOut, 50*time.Millisecond
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(mirrors...)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
 		for _, m := range mirrors {
 			Expect(m.Sent()).To(BeNumerically(">", segmentedSize/8), "each mirror sent a fair share")
 		}
 		Expect(report).To(gbytes.Say(`big.bin: sha-256 ok`))
+		Expect(progressOut).To(gbytes.Say(`from 4 mirrors\n`))
+		Expect(progressOut).To(gbytes.Say(`big.bin: 40.0 MiB / 40.0 MiB \(100%\) [0-9.]+ MiB/s, served by ` +
+			mirrors[0].URL + ` \([0-9.]+ MiB\), ` + mirrors[1].URL + ` \([0-9.]+ MiB\), ` +
+			mirrors[2].URL + ` \([0-9.]+ MiB\), ` + mirrors[3].URL + ` \([0-9.]+ MiB\)\n$`))
+	})
+
+	It("lets fast mirrors carry most of the file when mirrors differ in speed", func(ctx SpecContext) {
+		fast := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		medium := throttled(3, throttle.Config{Body: big.body(), Rate: 20 * mib})
+		slow := throttled(4, throttle.Config{Body: big.body(), Rate: 2 * mib})
+		start := time.Now()
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(fast, medium, slow)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(fast.Sent()).To(BeNumerically(">", medium.Sent()))
+		Expect(time.Since(start)).To(BeNumerically("<", 10*time.Second), "the slow mirror, alone, needs 20 s")
+	})
+
+	It("fetches a file from several connections to one URL when allowed", func(ctx SpecContext) {
+		only := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		opts.Segments.PerServer = 4
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(only)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(only.Requests()).To(BeNumerically(">=", 4))
+	})
+
+	It("reads one URL as one stream by default", func(ctx SpecContext) {
+		only := throttled(2, throttle.Config{Body: big.body()})
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(only)...), dir, opts)).To(Succeed())
+		Expect(only.Ranges()).To(Equal([]string{""}))
+	})
+
+	It("reads a file below min_split_size as one stream", func(ctx SpecContext) {
+		a, b := throttled(2, throttle.Config{Body: big.body()}), throttled(3, throttle.Config{Body: big.body()})
+		opts.Segments.MinSize = segmentedSize + 1
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(a, b)...), dir, opts)).To(Succeed())
+		Expect(a.Ranges()).To(Equal([]string{""}))
+		Expect(b.Requests()).To(BeZero())
+	})
+
+	It("never uses a mirror of lower priority while the best class works", func(ctx SpecContext) {
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		upstream := throttled(4, throttle.Config{Body: big.body()})
+		f := big.metalinkFile(0, metalink.URL{URL: upstream.URL, Priority: priority(20)},
+			metalink.URL{URL: a.URL, Priority: priority(10)}, metalink.URL{URL: b.URL, Priority: priority(10)})
+		Expect(download.File(ctx, f, dir, opts)).To(Succeed())
+		Expect(upstream.Requests()).To(BeZero())
+		Expect(a.Requests()).NotTo(BeZero())
+		Expect(b.Requests()).NotTo(BeZero())
+	})
+
+	It("carries on without a mirror that dies mid-range", func(ctx SpecContext) {
+		good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		dying := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib, DieAfter: 3*mib + 12345})
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(good, dying)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(report).To(gbytes.Say(`big.bin: ` + dying.URL + ` failed: `))
+		Expect(good.Sent() + dying.Sent()).To(BeNumerically("<", segmentedSize+8*mib), "no start over")
+	})
+
+	It("moves to the next priority class when the whole best class fails, keeping the bytes it has", func(ctx SpecContext) {
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib, DieAfter: 10 * mib})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib, DieAfter: 10 * mib})
+		fallback := throttled(4, throttle.Config{Body: big.body()})
+		f := big.metalinkFile(0, metalink.URL{URL: a.URL, Priority: priority(1)}, metalink.URL{URL: b.URL, Priority: priority(1)},
+			metalink.URL{URL: fallback.URL, Priority: priority(2)})
+		Expect(download.File(ctx, f, dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(fallback.Sent()).To(BeNumerically("<", segmentedSize-8*mib))
+	})
+
+	It("drops a mirror that stalls, and its range goes to the others", func(ctx SpecContext) {
+		good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		stalled := throttled(3, throttle.Config{Body: big.body(), StallAfter: 100 << 10})
+		opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP().Client, StallTimeout: 300 * time.Millisecond}}
+		opts.Retries = 1
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(stalled, good)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(report).To(gbytes.Say(`no data received for 300ms; retry 1 of 1`))
+	})
+
+	It("reads a server that ignores Range correctly", func(ctx SpecContext) {
+		plain := throttled(2, throttle.Config{Body: big.body(), IgnoreRange: true})
+		ranged := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(plain, ranged)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+	})
+
+	Describe("a mirror that serves a corrupt byte", func() {
+		It("is dropped at its bad piece when the metalink has pieces, and the file still verifies", func(ctx SpecContext) {
+			good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+			corrupt := throttled(3, throttle.Config{Body: big.corrupt(), Rate: 40 * mib})
+			Expect(download.File(ctx, big.metalinkFile(256<<10, urlsOf(corrupt, good)...), dir, opts)).To(Succeed())
+			Expect(fetched()).To(Equal(big.bytes()))
+			Expect(report).To(gbytes.Say(`big.bin: ` + corrupt.URL + ` failed: sha-1 piece \d+ mismatch`))
+			Expect(report).To(gbytes.Say(`big.bin: 160 sha-1 pieces ok`))
+			Expect(strings.Count(string(report.Contents()), "failed")).To(Equal(1), "one line for the mirror")
+			Expect(string(report.Contents())).NotTo(ContainSubstring("again"), "no whole-file fallback")
+		})
+
+		It("makes the file be fetched again one URL at a time when there are no pieces", func(ctx SpecContext) {
+			good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+			corrupt := throttled(3, throttle.Config{Body: big.corrupt(), Rate: 40 * mib})
+			f := big.metalinkFile(0, metalink.URL{URL: good.URL, Priority: priority(1)}, metalink.URL{URL: corrupt.URL, Priority: priority(1)})
+			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
+			Expect(fetched()).To(Equal(big.bytes()))
+			Expect(report).To(gbytes.Say(`sha-256 mismatch: expected [0-9a-f]+, got [0-9a-f]+ after a download from several mirrors at once; fetching it again from one URL at a time`))
+		})
+
+		It("never promotes the partial file when every mirror is corrupt", func(ctx SpecContext) {
+			a := throttled(2, throttle.Config{Body: throttle.Flip(big.body(), 7), Rate: 40 * mib})
+			b := throttled(3, throttle.Config{Body: throttle.Flip(big.body(), 7), Rate: 40 * mib})
+			err := download.File(ctx, big.metalinkFile(0, urlsOf(a, b)...), dir, opts)
+			Expect(err).To(MatchError(ContainSubstring("sha-256 mismatch")))
+			Expect(strings.Count(err.Error(), "\n")).To(BeZero())
+			Expect(dirEntries(dir)).To(BeEmpty())
+		})
+	})
+
+	It("feeds a sink's writers in file order", func(ctx SpecContext) {
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 20 * mib})
+		sink := &recordingSink{}
+		_, err := download.Stream(ctx, big.metalinkFile(0, urlsOf(a, b)...), sink, opts)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sink.attempts).To(HaveLen(1))
+		Expect(bytes.Equal(sink.attempts[0][0].Bytes(), big.bytes())).To(BeTrue())
+		Expect(bytes.Equal(sink.attempts[0][1].Bytes(), big.bytes())).To(BeTrue())
+	})
+
+	It("stops at once when the context ends, leaving nothing", func(ctx SpecContext) {
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 4 * mib})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 4 * mib})
+		cancelled, cancel := context.WithCancel(ctx)
+		time.AfterFunc(300*time.Millisecond, cancel)
+		err := download.File(cancelled, big.metalinkFile(0, urlsOf(a, b)...), dir, opts)
+		Expect(errors.Is(err, context.Canceled)).To(BeTrue())
+		Expect(dirEntries(dir)).To(BeEmpty())
 	})
 })
 
-var _ = strings.Contains
-var _ = sha1.New
-var _ = context.Background

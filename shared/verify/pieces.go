@@ -114,6 +114,7 @@ func (c *piecesCheck) verdict() (string, error) {
 // it and can be fetched again from another one.
 type Pieces struct {
 	spec   *piecesSpec
+	ok     []bool // by index: the piece passed
 	passed int
 }
 
@@ -121,7 +122,8 @@ type Pieces struct {
 func (p *Pieces) Length() int64 { return int64(p.spec.length) }
 
 // Check hashes parts, together the bytes of piece index, and fails when they
-// do not match. A piece that passes must not be checked again.
+// do not match. A piece may be checked again (fetched again from another
+// mirror); it counts once.
 func (p *Pieces) Check(index int, parts ...[]byte) error {
 	if index < 0 || index >= len(p.spec.expected) {
 		return fmt.Errorf("no %s piece %d: the file has %d", p.spec.algo.Name, index, len(p.spec.expected))
@@ -133,7 +135,13 @@ func (p *Pieces) Check(index int, parts ...[]byte) error {
 	if got, want := hex.EncodeToString(h.Sum(nil)), p.spec.expected[index]; got != want {
 		return fmt.Errorf("%s piece %d mismatch: expected %s, got %s", p.spec.algo.Name, index, want, got)
 	}
-	p.passed++
+	if p.ok == nil {
+		p.ok = make([]bool, len(p.spec.expected))
+	}
+	if !p.ok[index] {
+		p.ok[index] = true
+		p.passed++
+	}
 	return nil
 }
 
