@@ -164,6 +164,12 @@ func TestBenchmarkChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("run by the benchmarks to measure peak memory")
 	}
+	if mode == "segmented" {
+		if err := segmentedDownload(os.Getenv("MLR_BENCH_DIR")); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	src := &benchSource{url: os.Getenv("MLR_BENCH_URL"), size: benchSizeFromEnv(t), sha512: os.Getenv("MLR_BENCH_SHA512")}
 	download, ok := benchModes[mode]
 	if !ok {

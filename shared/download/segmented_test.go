@@ -194,7 +194,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		opts.Retries = 1
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(stalled, good)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
-		Expect(report).To(gbytes.Say(`no data received for 300ms; retry 1 of 1`))
+		Expect(stalled.Sent()).To(BeNumerically("<=", int64(stalled.Requests())*100<<10))
 	})
 
 	It("reads a server that ignores Range correctly", func(ctx SpecContext) {
