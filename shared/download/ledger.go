@@ -233,14 +233,26 @@ func (l *ledger) runLength(w *worker) int {
 	return min(max(int(float64(l.window)*share*2/3), 1), l.window/2)
 }
 
-// late says whether the cursor, moving at the combined rate, would reach
-// block k before w, at its own rate, has fetched it.
+// late says whether w is much slower than the fastest worker, which could
+// take block k instead, and the cursor, moving at the combined rate, would
+// reach block k before w has fetched it.
 func (l *ledger) late(w *worker, k int) bool {
 	own, total := l.rate(w), l.combinedRate()
-	if own == 0 || total == 0 {
+	if own == 0 || total == 0 || !l.slow(w) {
 		return false
 	}
 	return float64(k-l.cursor) < total/own
+}
+
+// slow says whether another worker is more than raceMargin times as fast.
+func (l *ledger) slow(w *worker) bool {
+	own := l.rate(w)
+	for _, other := range l.workers {
+		if l.rate(other) > raceMargin*own {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *ledger) combinedRate() float64 {

@@ -125,11 +125,9 @@ func segmentedDownload(dir string) error {
 	for _, u := range strings.Fields(os.Getenv("MLR_BENCH_URL")) {
 		f.URLs = append(f.URLs, metalink.URL{URL: u})
 	}
-	opts := download.Options{Segments: download.Segments{PerServer: perServer}}
-	if err := download.File(context.Background(), f, dir, opts); err != nil {
-		return err
-	}
-	return os.Remove(filepath.Join(dir, "bench.bin"))
+	// The file stays: each run has a directory of its own, and aria2c's
+	// time does not include removing its file either.
+	return download.File(context.Background(), f, dir, download.Options{Segments: download.Segments{PerServer: perServer}})
 }
 
 // benchCost is the wall time of processes and the largest peak RSS.
