@@ -173,7 +173,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(good, dying)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
 		Expect(report).To(gbytes.Say(`big.bin: ` + dying.URL + ` failed: `))
-		Expect(good.Sent() + dying.Sent()).To(BeNumerically("<", segmentedSize+8*mib), "no start over")
+		Expect(good.Sent()+dying.Sent()).To(BeNumerically("<", segmentedSize+8*mib), "no start over")
 	})
 
 	It("moves to the next priority class when the whole best class fails, keeping the bytes it has", func(ctx SpecContext) {
@@ -256,4 +256,3 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(dirEntries(dir)).To(BeEmpty())
 	})
 })
-

@@ -34,9 +34,9 @@ type Options struct {
 
 // Meter counts the bytes of one file and prints its progress lines.
 type Meter struct {
-	out   io.Writer
-	name  string
-	now   func() time.Time
+	out     io.Writer
+	name    string
+	now     func() time.Time
 	bytes   atomic.Int64
 	total   atomic.Int64
 	mirrors atomic.Int32
