@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -157,15 +158,18 @@ func childUsage(b *testing.B, mode string, src *benchSource) *syscall.Rusage {
 	return usage
 }
 
-// TestBenchmarkChild is the child process of peakRSSMiB; it does nothing in
-// an ordinary test run.
+// TestBenchmarkChild is the child process of the benchmarks and of the
+// SIGTERM spec; it does nothing in an ordinary test run.
 func TestBenchmarkChild(t *testing.T) {
 	mode := os.Getenv("MLR_BENCH_CHILD")
 	if mode == "" {
 		t.Skip("run by the benchmarks to measure peak memory")
 	}
 	if mode == "segmented" {
-		if err := segmentedDownload(os.Getenv("MLR_BENCH_DIR")); err != nil {
+		// As the resources do: SIGTERM (an aborted build) ends the context.
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		if err := segmentedDownload(ctx, os.Getenv("MLR_BENCH_DIR")); err != nil {
 			t.Fatal(err)
 		}
 		return

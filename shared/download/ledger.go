@@ -203,7 +203,7 @@ func (l *ledger) buffer() []byte {
 // it has time for them until the cursor gets there.
 func (l *ledger) assign(w *worker) span {
 	length := l.runLength(w)
-	if len(l.holes) > 0 && !(l.late(w, l.holes[0].start) && l.frontier < l.count) {
+	if len(l.holes) > 0 && (l.frontier == l.count || !l.late(w, l.holes[0].start)) {
 		h := l.holes[0]
 		taken := span{h.start, min(h.end, h.start+length)}
 		if l.holes[0].start = taken.end; l.holes[0].empty() {

@@ -100,19 +100,25 @@ func (c segmentedCase) aria2c(b *testing.B, urls []string, digest string) *exec.
 // ours runs download.File in a child process (this test binary), for its
 // peak RSS alone.
 func (c segmentedCase) ours(b *testing.B, urls []string, digest string, size int64) *exec.Cmd {
+	return segmentedChild(urls, digest, size, c.perServer, b.TempDir())
+}
+
+// segmentedChild is a command that runs segmentedDownload in this test
+// binary.
+func segmentedChild(urls []string, digest string, size int64, perServer int, dir string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchmarkChild$")
 	cmd.Env = append(os.Environ(),
 		"MLR_BENCH_CHILD=segmented",
 		"MLR_BENCH_URL="+strings.Join(urls, " "),
 		"MLR_BENCH_SHA256="+digest,
 		"MLR_BENCH_SIZE="+strconv.FormatInt(size, 10),
-		"MLR_BENCH_PER_SERVER="+strconv.Itoa(c.perServer),
-		"MLR_BENCH_DIR="+b.TempDir())
+		"MLR_BENCH_PER_SERVER="+strconv.Itoa(perServer),
+		"MLR_BENCH_DIR="+dir)
 	return cmd
 }
 
 // segmentedDownload is the child's side of ours.
-func segmentedDownload(dir string) error {
+func segmentedDownload(ctx context.Context, dir string) error {
 	size, err := strconv.ParseInt(os.Getenv("MLR_BENCH_SIZE"), 10, 64)
 	if err != nil {
 		return err
@@ -127,7 +133,7 @@ func segmentedDownload(dir string) error {
 	}
 	// The file stays: each run has a directory of its own, and aria2c's
 	// time does not include removing its file either.
-	return download.File(context.Background(), f, dir, download.Options{Segments: download.Segments{PerServer: perServer}})
+	return download.File(ctx, f, dir, download.Options{Segments: download.Segments{PerServer: perServer}})
 }
 
 // benchCost is the wall time of processes and the largest peak RSS.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -244,6 +245,25 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(sink.attempts).To(HaveLen(1))
 		Expect(bytes.Equal(sink.attempts[0][0].Bytes(), big.bytes())).To(BeTrue())
 		Expect(bytes.Equal(sink.attempts[0][1].Bytes(), big.bytes())).To(BeTrue())
+	})
+
+	It("leaves nothing under the final name when SIGTERM ends it mid-transfer", func(ctx SpecContext) {
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 4 * mib})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 4 * mib})
+		sum := sha256.Sum256(big.bytes())
+		child := segmentedChild([]string{a.URL, b.URL}, hex.EncodeToString(sum[:]), big.size, 1, dir)
+		output := gbytes.NewBuffer()
+		child.Stdout, child.Stderr = output, output
+		Expect(child.Start()).To(Succeed())
+		exited := make(chan error, 1)
+		go func() { exited <- child.Wait() }()
+		DeferCleanup(func() { _ = child.Process.Kill() })
+		Eventually(func() []string { return dirEntries(dir) }).Should(ConsistOf(MatchRegexp(`^\.bench\.bin\.partial-\d+$`)))
+		Eventually(a.Sent).Should(BeNumerically(">", mib))
+		Expect(child.Process.Signal(syscall.SIGTERM)).To(Succeed())
+		Eventually(exited).WithTimeout(5 * time.Second).Should(Receive(HaveOccurred()))
+		Expect(output).To(gbytes.Say("download bench.bin: terminated signal received"))
+		Expect(dirEntries(dir)).To(BeEmpty())
 	})
 
 	It("stops at once when the context ends, leaving nothing", func(ctx SpecContext) {
