@@ -243,7 +243,14 @@ var _ = Describe("downloading a file", func() {
 		It("stops at once when the context ends, leaving nothing", func(ctx SpecContext) {
 			stalled := startMirror(nil, "stalled", stalling(content, 1000))
 			cancelled, cancel := context.WithCancel(ctx)
-			time.AfterFunc(100*time.Millisecond, cancel)
+			go func() {
+				// Once the transfer is under way, however busy the machine.
+				for stalled.requests.Load() == 0 && cancelled.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
+				time.Sleep(50 * time.Millisecond)
+				cancel()
+			}()
 			err := download.File(cancelled, fileFor("go.tgz", content, metalink.URL{URL: stalled.url("/go.tgz")}, metalink.URL{URL: stalled.url("/other")}), dir, opts)
 			Expect(errors.Is(err, context.Canceled)).To(BeTrue())
 			Expect(stalled.requests.Load()).To(Equal(int32(1)))
