@@ -150,9 +150,11 @@ func (l *ledger) next(w *worker, idle func()) *filler {
 	}
 }
 
-// startFromRun starts the next block of w's run if the window admits it. A
-// worker held back by the window gives its run up when a hole lies below it:
-// the hole is nearer the cursor and nobody else may be free to take it.
+// startFromRun starts the next block of w's run if the window admits it; a
+// worker too slow for its next block takes new blocks further on instead. A
+// worker held back by the window gives its run up when a hole it can fetch
+// in time lies below it: the hole is nearer the cursor and nobody else may
+// be free to take it.
 func (l *ledger) startFromRun(w *worker) *filler {
 	if w.run.empty() {
 		return nil
@@ -167,7 +169,7 @@ func (l *ledger) startFromRun(w *worker) *filler {
 		w.run.start++
 		return l.begin(w, k, false)
 	}
-	if len(l.holes) > 0 && l.holes[0].start < k {
+	if len(l.holes) > 0 && l.holes[0].start < k && !l.late(w, l.holes[0].start) {
 		l.giveBack(w.run)
 		w.run = span{}
 	}
