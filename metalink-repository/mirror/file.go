@@ -63,9 +63,8 @@ func (d fileDestination) digest(_ context.Context, hashType string) (string, err
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
 	sum, err := hashFile(f, hashType)
-	if err != nil {
+	if err = errors.Join(err, f.Close()); err != nil {
 		return "", fmt.Errorf("read %s: %w", d, err)
 	}
 	return sum, nil

@@ -26,6 +26,7 @@ package mirror
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,6 +61,10 @@ type Request struct {
 	Concurrency int
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
 	ProgressInterval time.Duration
+
+	// openLocal opens the files of Local; nil: os.Open. Tests set it, through
+	// export_test.go, to count how often each file is opened and read.
+	openLocal func(path string) (io.ReadCloser, error)
 }
 
 // Result is the metalink with the hashes of generated files and the URLs of
@@ -116,6 +121,7 @@ func orDefault(value, fallback int) int {
 type environment struct {
 	targets  []compiledTarget
 	opener   *opener
+	local    func(path string) (io.ReadCloser, error) // opens a generated file
 	reader   transfer.Handler
 	verify   verify.Options
 	log      io.Writer
@@ -127,10 +133,21 @@ func newEnvironment(plan *Plan, req Request) *environment {
 	if log == nil {
 		log = io.Discard
 	}
+	local := req.openLocal
+	if local == nil {
+		local = func(path string) (io.ReadCloser, error) { return os.Open(path) }
+	}
 	return &environment{
-		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), reader: plan.handlers.Router(),
+		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), local: local, reader: plan.handlers.Router(),
 		verify: req.Verify, log: log, interval: req.ProgressInterval,
 	}
+}
+
+// note writes a line about what was copied where to the log. A log that
+// fails to take it is not a reason to fail the copies, which are sound: the
+// write's error is dropped.
+func (e *environment) note(format string, args ...any) {
+	_, _ = fmt.Fprintf(e.log, format+"\n", args...)
 }
 
 // job is one file and its copies.
@@ -230,17 +247,18 @@ func (j *job) run(ctx context.Context) error {
 // bytes stream to a temporary copy for every target, which commit moves to
 // the destination the hashes name.
 func (j *job) generate(ctx context.Context) error {
-	source, err := os.Open(j.local)
+	source, err := j.env.local(j.local)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
-	defer source.Close()
 	staged, err := j.stage(ctx)
 	if err != nil {
-		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
+		return errors.Join(fmt.Errorf("mirror %s: %w", j.file.Name, err), source.Close())
 	}
 	hashes, err := j.hashWhileCopying(ctx, source, staged)
-	if err != nil {
+	// A file that fails to close after its last byte is a failed read too:
+	// its copies are aborted before any of them becomes visible.
+	if err = errors.Join(err, source.Close()); err != nil {
 		staged.abort(err)
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
@@ -308,7 +326,7 @@ func (j *job) copyRemaining(ctx context.Context) error {
 		return err
 	}
 	for _, line := range report {
-		fmt.Fprintln(j.env.log, line)
+		j.env.note("%s", line)
 	}
 	for _, state := range states {
 		j.copied(state)
@@ -351,13 +369,13 @@ func (j *job) settle(ctx context.Context, state *copyState) (destination, error)
 		return state.dest, err
 	}
 	state.done = true
-	fmt.Fprintf(j.env.log, "%s: %s already holds it\n", j.file.Name, state.dest)
+	j.env.note("%s: %s already holds it", j.file.Name, state.dest)
 	return nil, nil
 }
 
 func (j *job) copied(state *copyState) {
 	state.done, state.written = true, true
-	fmt.Fprintf(j.env.log, "%s: copied to %s\n", j.file.Name, state.dest)
+	j.env.note("%s: copied to %s", j.file.Name, state.dest)
 }
 
 func (j *job) downloadOptions() download.Options {

@@ -133,8 +133,9 @@ type stagedFile struct {
 
 func (s *stagedFile) commit() error {
 	err := s.moveIntoPlace()
-	// A temporary file that was not renamed is removed.
-	s.fileUpload.abort(err)
+	// A temporary file that was not renamed is removed (abort is the
+	// embedded fileUpload's: stagedFile replaces only commit).
+	s.abort(err)
 	return err
 }
 
@@ -210,6 +211,6 @@ func (s *stagedObject) commit() error {
 // temporary object's name says what it is.
 func (s *stagedObject) removeTemp() {
 	if err := s.temp.remove(s.ctx); err != nil {
-		fmt.Fprintf(s.job.env.log, "%s: warning: %v\n", s.job.file.Name, err)
+		s.job.env.note("%s: warning: %v", s.job.file.Name, err)
 	}
 }
