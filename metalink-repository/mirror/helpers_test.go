@@ -22,6 +22,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	. "github.com/onsi/ginkgo/v2"
@@ -182,7 +184,7 @@ func run(req request) (mirror.Result, string, error) {
 	if err != nil {
 		return mirror.Result{}, "", err
 	}
-	var log safeBuffer
+	var log lockedbuffer.Buffer
 	mirrorReq := mirror.Request{
 		Metalink: req.Metalink, Local: req.Local, BaseDir: req.BaseDir, Verify: req.Verify, Log: &log,
 		Concurrency: req.Concurrency, ProgressInterval: req.ProgressInterval,
@@ -192,23 +194,6 @@ func run(req request) (mirror.Result, string, error) {
 	}
 	result, err := mirror.Run(context.Background(), plan, mirrorReq)
 	return result, log.String(), err
-}
-
-type safeBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *safeBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *safeBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // store is versitygw with a bucket and the handlers that reach it.

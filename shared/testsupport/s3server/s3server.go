@@ -7,11 +7,11 @@
 package s3server
 
 import (
-	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"net"
 	"net/http"
 	"os"
