@@ -19,9 +19,12 @@
 // temporary object is copied to it by S3 itself (CopyObject, or UploadPartCopy
 // parts beyond 5 GiB) with the hashes as metadata and then deleted. When the
 // destination already holds the file (same size and hash) the temporary copy
-// is simply deleted. A failure deletes it too; only a killed process, or a
-// delete that S3 refuses (logged as a warning), leaves a .metalink-upload-
-// object behind, which a bucket lifecycle rule on that name may expire.
+// is simply deleted. A failure deletes it too, and a delete that S3 refuses
+// fails the run, naming the object: only a killed process leaves a
+// .metalink-upload- object behind, which a bucket lifecycle rule on that name
+// may expire. A file that fails does not cancel the other files' copies under
+// way (a cancelled request may still be carried out by S3 after the cleanup),
+// it only keeps further files from starting.
 package mirror
 
 import (
@@ -31,6 +34,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -92,10 +96,24 @@ func Run(ctx context.Context, plan *Plan, req Request) (Result, error) {
 	if err := checkDistinct(jobs); err != nil {
 		return Result{}, err
 	}
-	group, groupCtx := errgroup.WithContext(ctx)
+	// A failing file stops files from starting, but does not cancel the
+	// copies under way: a request cancelled in flight may still be carried
+	// out by S3 after the temporary object it made was deleted. Only the
+	// caller's ctx (an aborted build) cancels them.
+	var group errgroup.Group
 	group.SetLimit(orDefault(req.Concurrency, DefaultConcurrency))
+	var failed atomic.Bool
 	for _, j := range jobs {
-		group.Go(func() error { return j.run(groupCtx) })
+		group.Go(func() error {
+			if failed.Load() {
+				return nil
+			}
+			err := j.run(ctx)
+			if err != nil {
+				failed.Store(true)
+			}
+			return err
+		})
 	}
 	if err := group.Wait(); err != nil {
 		return Result{}, err
@@ -263,17 +281,18 @@ func (j *job) generate(ctx context.Context) error {
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
 	j.file.Hashes = hashes
-	if err := staged.commit(); err != nil {
+	if err := j.commitStaged(ctx, staged); err != nil {
 		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
 	}
 	return nil
 }
 
-// stage starts the temporary copy of the file for every target.
+// stage starts the temporary copy of the file for every target; the
+// uploads of the copies it returns are the staged ones, in target order.
 func (j *job) stage(ctx context.Context) (*copies, error) {
 	staged := &copies{ctx: ctx, file: j.file}
 	for _, state := range j.copies {
-		u, err := state.staging.start(ctx, j, state)
+		u, err := state.staging.start(ctx)
 		if err != nil {
 			staged.abort(err)
 			return nil, err
@@ -281,6 +300,31 @@ func (j *job) stage(ctx context.Context) (*copies, error) {
 		staged.uploads = append(staged.uploads, u)
 	}
 	return staged, nil
+}
+
+// commitStaged tells each staged copy, now that the hashes are known, where
+// it goes (or that its destination holds the file already), then commits
+// them all.
+func (j *job) commitStaged(ctx context.Context, staged *copies) error {
+	var placed []*copyState
+	for i, state := range j.copies {
+		dest, err := j.settle(ctx, state)
+		if err != nil {
+			staged.abort(err)
+			return err
+		}
+		staged.uploads[i].(stagedUpload).place(state.target.name("destination"), dest, j.file)
+		if dest != nil {
+			placed = append(placed, state)
+		}
+	}
+	if err := staged.commit(); err != nil {
+		return err
+	}
+	for _, state := range placed {
+		j.copied(state)
+	}
+	return nil
 }
 
 // hashWhileCopying feeds the file to the hashers and to the staged copies.

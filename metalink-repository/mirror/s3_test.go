@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -109,6 +110,30 @@ var _ = Describe("Run with S3 and file destinations", func() {
 		Expect(s3.keys()).To(BeEmpty())
 		Expect(s3.pendingUploads()).To(BeZero())
 		Expect(os.ReadDir(out)).To(BeEmpty())
+	})
+
+	It("leaves no temporary object when another file's destination bucket does not exist", func() {
+		// The failure of small.txt (no such bucket) must not cut off the
+		// upload of big.tgz mid-request: S3 may carry out a cancelled request
+		// after its temporary object was deleted. Repeated, since it was a race.
+		bigPath, smallPath := writeLocal("big.tgz", big), writeLocal("small.txt", small)
+		destination := strings.Replace(s3.server.URL("BUCKET", "releases/{{.SHA256}}/{{.Name}}"), "BUCKET",
+			`{{if eq .Name "small.txt"}}no-such-bucket{{else}}`+bucket+`{{end}}`, 1)
+		for range 4 {
+			doc := metalink.Metalink{Files: []metalink.File{
+				{Name: "big.tgz", Version: "2.0.0", Size: uint64(len(big))},
+				{Name: "small.txt", Version: "2.0.0", Size: uint64(len(small))},
+			}}
+			_, _, err := run(request{
+				Metalink: doc, Local: []string{bigPath, smallPath}, Handlers: s3.handlers(),
+				Targets: []mirror.Target{{Destination: destination}},
+			})
+			Expect(err).To(MatchError(ContainSubstring("no-such-bucket")))
+			for _, key := range s3.keys() {
+				Expect(key).NotTo(ContainSubstring(".metalink-upload-"))
+			}
+			Expect(s3.pendingUploads()).To(BeZero())
+		}
 	})
 
 	It("aborts when S3 refuses a part: no object and no pending multipart upload", func() {
