@@ -42,18 +42,31 @@ type Runner struct {
 // Run runs script with extra environment variables and returns its stdout.
 // The extra variables are added to this process's environment, replacing any
 // of the same name.
-func (r Runner) Run(ctx context.Context, script string, env map[string]string) ([]byte, error) {
+//
+// The directory the script runs in is removed afterwards. When that fails (a
+// script made a directory it cannot be deleted from, say), so does Run: what
+// is left holds the script and its output.
+func (r Runner) Run(ctx context.Context, script string, env map[string]string) (output []byte, err error) {
 	root, err := os.MkdirTemp(r.TempDir, "dynamic-metalink-script-")
 	if err != nil {
 		return nil, fmt.Errorf("create script directory: %w", err)
 	}
-	defer os.RemoveAll(root)
+	defer func() {
+		if removeErr := os.RemoveAll(root); removeErr != nil {
+			output, err = nil, errors.Join(err, fmt.Errorf("remove script directory: %w", removeErr))
+		}
+	}()
+	return r.runIn(ctx, root, script, env)
+}
 
+// runIn runs script with its files under root.
+func (r Runner) runIn(ctx context.Context, root, script string, env map[string]string) ([]byte, error) {
 	run, err := prepare(root, script)
 	if err != nil {
 		return nil, err
 	}
-	defer run.stdout.Close()
+	// Only the script wrote to the file, through its own descriptor.
+	defer func() { _ = run.stdout.Close() }()
 
 	if r.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -106,10 +119,12 @@ func (r Runner) execute(ctx context.Context, run prepared, env map[string]string
 	if err != nil {
 		return fmt.Errorf("create script stderr pipe: %w", err)
 	}
-	defer stderrRead.Close()
+	// Closing the read end loses nothing, and it may be closed already below.
+	defer func() { _ = stderrRead.Close() }()
 
 	cmd, err := start(ctx, run, environ(env), stderrWrite)
-	stderrWrite.Close() // the child has its own copy now; ours would keep the pipe open
+	// The child has its own copy now; ours, never written to, would keep the pipe open.
+	_ = stderrWrite.Close()
 	if err != nil {
 		return err
 	}
@@ -127,7 +142,7 @@ func (r Runner) execute(ctx context.Context, run prepared, env map[string]string
 	select {
 	case <-drained:
 	case <-time.After(stderrDrainGrace):
-		stderrRead.Close() // unblocks the copy
+		_ = stderrRead.Close() // unblocks the copy
 		<-drained
 	}
 	return waitErr

@@ -168,8 +168,10 @@ func writeAtomically(target string, data []byte) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			_ = tmp.Close() // closed already when only the rename failed; err is the news
+			if removeErr := os.Remove(tmp.Name()); removeErr != nil {
+				err = fmt.Errorf("%w; the temporary file stays behind: %w", err, removeErr)
+			}
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {

@@ -216,7 +216,7 @@ var _ = Describe("a file repository", func() {
 					default:
 					}
 					data, err := os.ReadFile(path)
-					if err != nil || !(bytes.Equal(data, versions[0]) || bytes.Equal(data, versions[1])) {
+					if err != nil || (!bytes.Equal(data, versions[0]) && !bytes.Equal(data, versions[1])) {
 						torn = append(torn, fmt.Sprintf("read %d bytes, err %v", len(data), err))
 					}
 				}

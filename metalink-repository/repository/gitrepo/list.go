@@ -56,7 +56,7 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 		return nil, err
 	}
 	if err := index.save(refs, entries, cacheable); err != nil {
-		fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
+		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
 	}
 	return entries, nil
 }
@@ -252,6 +252,6 @@ func readBlob(s storer.EncodedObjectStorer, hash plumbing.Hash) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer reader.Close()
+	defer func() { _ = reader.Close() }() // it only reads: closing cannot lose data
 	return io.ReadAll(reader)
 }

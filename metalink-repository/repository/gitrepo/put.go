@@ -49,7 +49,7 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 		if !isWorthRetrying(ctx, err) || attempt >= r.settings.rebase {
 			return fmt.Errorf("store %s in %s branch %s (attempt %d of %d): %w", target, r.loc.remote, branch.name, attempt+1, r.settings.rebase+1, err)
 		}
-		fmt.Fprintf(r.stderr, "push of %s was rejected, retrying on the new tip of branch %s: %v\n", target, branch.name, err)
+		_, _ = fmt.Fprintf(r.stderr, "push of %s was rejected, retrying on the new tip of branch %s: %v\n", target, branch.name, err)
 		if err := sleep(ctx, r.backoff(attempt+1)); err != nil {
 			return err
 		}
@@ -58,10 +58,10 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 
 func (r *repo) reportStored(target, branch string, pushed bool) {
 	if pushed {
-		fmt.Fprintf(r.stderr, "pushed %s to %s branch %s\n", target, r.loc.remote, branch)
+		_, _ = fmt.Fprintf(r.stderr, "pushed %s to %s branch %s\n", target, r.loc.remote, branch)
 		return
 	}
-	fmt.Fprintf(r.stderr, "%s in %s branch %s already has this content: nothing to commit\n", target, r.loc.remote, branch)
+	_, _ = fmt.Fprintf(r.stderr, "%s in %s branch %s already has this content: nothing to commit\n", target, r.loc.remote, branch)
 }
 
 // targetPath is where name goes in the repository: under the uri's sub-path,

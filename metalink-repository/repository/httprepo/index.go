@@ -129,7 +129,7 @@ func readPath(dec *xml.Decoder, start xml.StartElement) (string, error) {
 func withoutDeclarations(start xml.StartElement) xml.StartElement {
 	kept := make([]xml.Attr, 0, len(start.Attr))
 	for _, attr := range start.Attr {
-		if attr.Name.Space != "xmlns" && !(attr.Name.Space == "" && attr.Name.Local == "xmlns") {
+		if attr.Name.Space != "xmlns" && (attr.Name.Space != "" || attr.Name.Local != "xmlns") {
 			kept = append(kept, attr)
 		}
 	}

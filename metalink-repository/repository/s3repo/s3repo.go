@@ -129,7 +129,7 @@ func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, e
 	if err != nil {
 		return repository.Entry{}, s3client.WrapError("get", r.url(key), err)
 	}
-	defer out.Body.Close()
+	defer func() { _ = out.Body.Close() }() // a response body only reads: closing loses nothing
 	data, err := io.ReadAll(io.LimitReader(out.Body, maxDocumentSize+1))
 	if err != nil {
 		return repository.Entry{}, fmt.Errorf("get %s: %w", r.url(key), err)

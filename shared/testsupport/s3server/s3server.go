@@ -24,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 const (
@@ -133,8 +135,11 @@ func freeAddress() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find a free port: %w", err)
 	}
-	defer listener.Close()
-	return listener.Addr().String(), nil
+	address := listener.Addr().String()
+	if err := listener.Close(); err != nil {
+		return "", fmt.Errorf("free port %s: %w", address, err)
+	}
+	return address, nil
 }
 
 // waitUntilAnswering polls until versitygw answers HTTP (any status: an
@@ -149,7 +154,7 @@ func (s *Server) waitUntilAnswering() error {
 		default:
 		}
 		if resp, err := client.Get(s.Endpoint); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // that it answered is all we wanted
 			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
