@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -109,7 +110,7 @@ func start(binary, dir string) (*Server, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
-	var output lockedBuffer
+	var output lockedbuffer.Buffer
 	cmd := exec.Command(binary, "--port", host, "--quiet", "posix", root)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey, "VGW_REGION="+Region)
 	cmd.Stdout, cmd.Stderr = &output, &output
@@ -209,22 +210,4 @@ func (s *Server) Put(ctx context.Context, bucket, key string, data []byte) error
 		return fmt.Errorf("put s3://%s/%s/%s: %w", s.Host, bucket, key, err)
 	}
 	return nil
-}
-
-// lockedBuffer collects the server's output while it runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
