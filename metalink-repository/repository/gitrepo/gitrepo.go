@@ -76,7 +76,7 @@ func jitteredBackoff(int) time.Duration {
 }
 
 func (r *repo) secrets() []string {
-	return []string{r.loc.password, r.settings.password, r.settings.privateKey, r.settings.privateKeyPassphrase}
+	return append([]string{r.loc.password}, r.settings.secrets...)
 }
 
 // redact keeps err's chain but removes every secret from its message.

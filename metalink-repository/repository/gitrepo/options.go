@@ -43,7 +43,8 @@ type settings struct {
 	committerName        string
 	committerEmail       string
 	message              string
-	rebase               int // retries after a rejected push
+	rebase               int      // retries after a rejected push
+	secrets              []string // the values of the fields tagged secret
 }
 
 // decodeOptions validates the options strictly; an empty identity or
@@ -64,6 +65,7 @@ func decodeOptions(options *repository.Options) (settings, error) {
 		authorName: orDefault(o.AuthorName, defaultIdentityName), authorEmail: orDefault(o.AuthorEmail, defaultIdentityEmail),
 		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
 		message: orDefault(o.Message, defaultMessage), rebase: rebase,
+		secrets: strictjson.Secrets(&o),
 	}, nil
 }
 

@@ -33,7 +33,7 @@ var _ = Describe("decodeOptions", func() {
 		Expect(s).To(Equal(settings{
 			privateKey: "KEY", privateKeyPassphrase: "PASS", knownHosts: "HOSTS", username: "u", password: "p",
 			authorName: "Ann", authorEmail: "ann@x", committerName: "Cid", committerEmail: "cid@x",
-			message: "publish", rebase: 5,
+			message: "publish", rebase: 5, secrets: []string{"KEY", "PASS", "p"},
 		}))
 	})
 
