@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
-	if err := repo.Put(ctx, name, data); err != nil {
+	if err := repo.Put(ctx, repository.Document{Name: name, Data: data, Summary: summary(name, len(mirrored.Metalink.Files))}); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	env.Printf("published %s\n", name)
@@ -286,6 +287,20 @@ func escapeGlob(path string) string {
 		escaped.WriteRune(r)
 	}
 	return escaped.String()
+}
+
+// summary describes a put for a git commit message: the stored name without
+// its extension, its directory first ("golang.org: v1.21.1 (3 files)").
+func summary(name string, files int) string {
+	dir, base := path.Split(strings.TrimSuffix(name, ".meta4"))
+	count := fmt.Sprintf("(%d files)", files)
+	if files == 1 {
+		count = "(1 file)"
+	}
+	if dir == "" {
+		return base + " " + count
+	}
+	return strings.TrimSuffix(dir, "/") + ": " + base + " " + count
 }
 
 func reportMirrors(env concourse.Env, result mirror.Result, targets int) {

@@ -24,9 +24,18 @@ type Repository interface {
 	// List returns every *.meta4 document under the repository path, recursively.
 	// An unparsable document is an error that names its path.
 	List(ctx context.Context) ([]Entry, error)
-	// Put stores data under name (relative, may contain "/"). Storing identical
-	// content again is a successful no-op.
-	Put(ctx context.Context, name string, data []byte) error
+	// Put stores a document. Storing identical content again is a
+	// successful no-op.
+	Put(ctx context.Context, doc Document) error
+}
+
+// Document is a metalink to store.
+type Document struct {
+	Name string // relative to the repository path, may contain "/"
+	Data []byte
+	// Summary says what changed, for a backend that records it (a git
+	// commit message), e.g. "golang.org: v1.21.1 (3 files)".
+	Summary string
 }
 
 // Env is what a backend may use from its surroundings.

@@ -139,7 +139,8 @@ func readEntry(top, path string) (repository.Entry, error) {
 
 // Put writes data to root/name atomically (a temporary file renamed into
 // place), creating parent directories. Identical content is left untouched.
-func (r *Repository) Put(_ context.Context, name string, data []byte) error {
+func (r *Repository) Put(_ context.Context, doc repository.Document) error {
+	name, data := doc.Name, doc.Data
 	if err := metalink.ValidateName(name); err != nil {
 		return fmt.Errorf("put into %s: %w", r.uri, err)
 	}

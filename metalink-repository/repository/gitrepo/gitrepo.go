@@ -191,6 +191,6 @@ func (r *repo) List(ctx context.Context) ([]repository.Entry, error) {
 }
 
 // Put commits data as name under the uri's sub-path and pushes it.
-func (r *repo) Put(ctx context.Context, name string, data []byte) error {
-	return r.redact(r.put(ctx, name, data))
+func (r *repo) Put(ctx context.Context, doc repository.Document) error {
+	return r.redact(r.put(ctx, doc.Name, doc.Data, r.settings.commitMessage(doc.Summary)))
 }

@@ -64,7 +64,7 @@ func decodeOptions(options *repository.Options) (settings, error) {
 		username: o.Username, password: o.Password,
 		authorName: orDefault(o.AuthorName, defaultIdentityName), authorEmail: orDefault(o.AuthorEmail, defaultIdentityEmail),
 		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
-		message: orDefault(o.Message, defaultMessage), rebase: rebase,
+		message: o.Message, rebase: rebase,
 		secrets: strictjson.Secrets(&o),
 	}, nil
 }
@@ -78,6 +78,12 @@ func parseRebase(value strictjson.Flexible) (int, error) {
 		return defaultRebase, nil
 	}
 	return int(n), nil
+}
+
+// commitMessage is options.message when set, else what the put says it
+// changes, else the original resource's message.
+func (s settings) commitMessage(summary string) string {
+	return orDefault(s.message, orDefault(summary, defaultMessage))
 }
 
 func orDefault(value, fallback string) string {

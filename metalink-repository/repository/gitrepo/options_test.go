@@ -17,9 +17,20 @@ var _ = Describe("decodeOptions", func() {
 		Expect(s).To(Equal(settings{
 			authorName: "metalink-repository", authorEmail: "metalink-repository@localhost",
 			committerName: "metalink-repository", committerEmail: "metalink-repository@localhost",
-			message: "update metalink", rebase: 3,
+			rebase: 3,
 		}))
 	})
+
+	DescribeTable("writes options.message, else the put's summary, else the original's message",
+		func(message, summary, want string) {
+			s, err := decodeOptions(repotest.Options(map[string]any{"message": message}))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.commitMessage(summary)).To(Equal(want))
+		},
+		Entry("a message", "publish", "golang.org: v1.21.1 (3 files)", "publish"),
+		Entry("no message", "", "golang.org: v1.21.1 (3 files)", "golang.org: v1.21.1 (3 files)"),
+		Entry("neither", "", "", "update metalink"),
+	)
 
 	It("takes every documented key", func() {
 		s, err := decodeOptions(repotest.Options(map[string]any{
@@ -42,7 +53,7 @@ var _ = Describe("decodeOptions", func() {
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.authorName).To(Equal("metalink-repository"))
-		Expect(s.message).To(Equal("update metalink"))
+		Expect(s.commitMessage("")).To(Equal("update metalink"))
 	})
 
 	DescribeTable("reads rebase written as a number or a string",

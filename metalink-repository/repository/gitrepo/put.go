@@ -17,7 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-func (r *repo) put(ctx context.Context, name string, data []byte) error {
+func (r *repo) put(ctx context.Context, name string, data []byte, message string) error {
 	target, err := r.targetPath(name)
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 				return err
 			}
 		}
-		pushed, err := s.commitAndPush(ctx, branch.tip, target, data)
+		pushed, err := s.commitAndPush(ctx, branch.tip, target, data, message)
 		if err == nil {
 			r.reportStored(target, branch.name, pushed)
 			return nil
@@ -92,11 +92,11 @@ func validateName(name string) error {
 
 // commitAndPush writes the file on top of tip (zero: a first commit) and
 // pushes it. pushed is false when tip already has exactly this content.
-func (s *store) commitAndPush(ctx context.Context, tip plumbing.Hash, target string, data []byte) (pushed bool, err error) {
+func (s *store) commitAndPush(ctx context.Context, tip plumbing.Hash, target string, data []byte, message string) (pushed bool, err error) {
 	if tip, err = s.sync(ctx, tip); err != nil {
 		return false, err
 	}
-	commit, changed, err := s.commitFile(tip, target, data)
+	commit, changed, err := s.commitFile(tip, target, data, message)
 	if err != nil || !changed {
 		return false, err
 	}

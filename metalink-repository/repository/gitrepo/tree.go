@@ -22,7 +22,7 @@ func (e *treePathError) Error() string { return e.message }
 // commitFile writes a commit on top of tip (zero: a first, parentless commit)
 // whose tree is tip's with data at target, without any working tree. changed
 // is false when the file already holds exactly data.
-func (s *store) commitFile(tip plumbing.Hash, target string, data []byte) (commit plumbing.Hash, changed bool, err error) {
+func (s *store) commitFile(tip plumbing.Hash, target string, data []byte, message string) (commit plumbing.Hash, changed bool, err error) {
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
 	if !tip.IsZero() {
@@ -40,14 +40,13 @@ func (s *store) commitFile(tip plumbing.Hash, target string, data []byte) (commi
 	if _, err := storeObject(s.storage, plumbing.BlobObject, data); err != nil {
 		return plumbing.ZeroHash, false, fmt.Errorf("store %s: %w", target, err)
 	}
-	commit, err = s.storeCommit(tree, parents)
+	commit, err = s.storeCommit(tree, parents, message)
 	return commit, true, err
 }
 
-func (s *store) storeCommit(tree plumbing.Hash, parents []plumbing.Hash) (plumbing.Hash, error) {
+func (s *store) storeCommit(tree plumbing.Hash, parents []plumbing.Hash, message string) (plumbing.Hash, error) {
 	settings := s.repo.settings
 	now := time.Now()
-	message := settings.message
 	if !strings.HasSuffix(message, "\n") {
 		message += "\n"
 	}

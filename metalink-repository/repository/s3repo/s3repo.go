@@ -146,7 +146,8 @@ func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, e
 
 // Put stores data at PREFIX/name, unless an object with the same size and
 // MD5 ETag is already there.
-func (r *Repository) Put(ctx context.Context, name string, data []byte) error {
+func (r *Repository) Put(ctx context.Context, doc repository.Document) error {
+	name, data := doc.Name, doc.Data
 	if err := metalink.ValidateName(name); err != nil {
 		return fmt.Errorf("put into %s: %w", r.url(r.prefix), err)
 	}
