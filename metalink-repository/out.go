@@ -127,7 +127,7 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 		return metalink.Metalink{}, fmt.Errorf("params.metalink: %w", err)
 	}
 	if len(matches) != 1 {
-		return metalink.Metalink{}, fmt.Errorf("params.metalink: %d files match %q, expected exactly one", len(matches), pattern)
+		return metalink.Metalink{}, fmt.Errorf("params.metalink: %d files match %s, expected exactly one", len(matches), redact.Quote(pattern))
 	}
 	data, err := os.ReadFile(matches[0])
 	if err != nil {
@@ -149,7 +149,7 @@ func checkPublishable(doc metalink.Metalink) error {
 		return err
 	}
 	if doc.Files[0].Version == "" {
-		return fmt.Errorf("its first file %q has no version, which is the version check reports", doc.Files[0].Name)
+		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(doc.Files[0].Name))
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func glob(dir, pattern string) ([]string, error) {
 	}
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
-		return nil, fmt.Errorf("bad glob %q: %w", pattern, err)
+		return nil, fmt.Errorf("bad glob %s: %w", redact.Quote(pattern), err)
 	}
 	return matches, nil
 }

@@ -48,7 +48,7 @@ func (o *opener) stagingArea(ctx context.Context, first, second string) (staging
 		}
 	}
 	if schemeOf(first) != schemeOf(second) {
-		return nil, fmt.Errorf("destination %q: its scheme may not depend on the hashes", redact.String(first))
+		return nil, fmt.Errorf("destination %s: its scheme may not depend on the hashes", redact.Quote(redact.String(first)))
 	}
 	if schemeOf(first) == "file" {
 		return o.fileStaging(first, second)
@@ -67,7 +67,7 @@ func (o *opener) fileStaging(first, second string) (stagingArea, error) {
 	}
 	dir, ok := commonDir(filepath.Dir(a), filepath.Dir(b))
 	if !ok {
-		return nil, fmt.Errorf("destination %q: whether it is absolute may not depend on the hashes", first)
+		return nil, fmt.Errorf("destination %s: whether it is absolute may not depend on the hashes", redact.Quote(first))
 	}
 	return fileStaging{dir: dir}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // ValidateName rejects file names that could escape a destination directory
@@ -16,7 +18,7 @@ import (
 // stand for sub-directories inside the destination.
 func ValidateName(name string) error {
 	if reason := unsafeNameReason(name); reason != "" {
-		return fmt.Errorf("unsafe file name %q: %s", name, reason)
+		return fmt.Errorf("unsafe file name %s: %s", redact.Quote(name), reason)
 	}
 	return nil
 }
@@ -39,7 +41,7 @@ func unsafeNameReason(name string) string {
 		case "":
 			return "contains an empty path segment"
 		case ".", "..":
-			return fmt.Sprintf("contains a %q segment", segment)
+			return fmt.Sprintf("contains a %s segment", redact.Quote(segment))
 		}
 	}
 	return ""
@@ -68,7 +70,7 @@ func (m Metalink) Validate() error {
 	}
 	for _, f := range m.Files {
 		if err := f.validate(); err != nil {
-			return fmt.Errorf("file %q: %w", f.Name, err)
+			return fmt.Errorf("file %s: %w", redact.Quote(f.Name), err)
 		}
 	}
 	return checkXMLText(m)
@@ -83,14 +85,14 @@ func checkNames(files []File) error {
 			return err
 		}
 		if names[f.Name] {
-			return fmt.Errorf("duplicate file name %q", f.Name)
+			return fmt.Errorf("duplicate file name %s", redact.Quote(f.Name))
 		}
 		names[f.Name] = true
 	}
 	for name := range names {
 		for i := range len(name) {
 			if name[i] == '/' && names[name[:i]] {
-				return fmt.Errorf("file name %q needs %q to be a directory, but it is also a file", name, name[:i])
+				return fmt.Errorf("file name %s needs %s to be a directory, but it is also a file", redact.Quote(name), redact.Quote(name[:i]))
 			}
 		}
 	}
@@ -198,7 +200,7 @@ func (m Metalink) textFields() []labelledText {
 	for _, f := range m.Files {
 		fields = append(fields, labelledText{"file name " + strconv.Quote(f.Name), f.Name})
 		for _, t := range f.textFields() {
-			fields = append(fields, labelledText{fmt.Sprintf("file %q: %s", f.Name, t.label), t.value})
+			fields = append(fields, labelledText{fmt.Sprintf("file %s: %s", redact.Quote(f.Name), t.label), t.value})
 		}
 	}
 	return fields

@@ -32,7 +32,7 @@ type Location struct {
 func ParseURL(raw string) (Location, error) {
 	loc, err := parseURL(raw)
 	if err != nil {
-		return Location{}, fmt.Errorf("s3 url %q: %w", redact.UnparsedURL(raw), err)
+		return Location{}, fmt.Errorf("s3 url %s: %w", redact.Quote(redact.UnparsedURL(raw)), err)
 	}
 	return loc, nil
 }
@@ -90,11 +90,11 @@ func validateHost(hostport string) error {
 		return errors.New("missing host")
 	}
 	if strings.ContainsAny(host, " \t%[]") {
-		return fmt.Errorf("bad host %q", hostport)
+		return fmt.Errorf("bad host %s", redact.Quote(hostport))
 	}
 	if port != "" || strings.HasSuffix(hostport, ":") {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("bad port %q", port)
+			return fmt.Errorf("bad port %s", redact.Quote(port))
 		}
 	}
 	return nil

@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // Version is a parsed version that remembers the exact string it came from.
@@ -46,7 +47,7 @@ func Parse(s string) (Version, error) {
 	}
 	base, err := semver.NewVersion(text)
 	if err != nil {
-		return Version{}, fmt.Errorf("invalid version %q: %w", s, err)
+		return Version{}, fmt.Errorf("invalid version %s: %w", redact.Quote(s), err)
 	}
 	return Version{Raw: s, base: *base, suffix: suffix}, nil
 }
@@ -122,13 +123,13 @@ func ParseConstraint(s string) (*Constraint, error) {
 	if _, _, ok := splitLetterSuffix(bare); ok {
 		v, err := Parse(bare)
 		if err != nil {
-			return nil, fmt.Errorf("invalid version constraint %q: %w", s, err)
+			return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), err)
 		}
 		return &Constraint{text: s, exact: &v}, nil
 	}
 	ranges, err := semver.NewConstraint(s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid version constraint %q: %w", s, err)
+		return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), err)
 	}
 	return &Constraint{text: s, ranges: ranges}, nil
 }

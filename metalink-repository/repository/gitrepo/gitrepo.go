@@ -43,7 +43,7 @@ type repo struct {
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri %q: %w", redact.UnparsedURL(uri), err)
+		return nil, fmt.Errorf("source.uri %s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 func (r *repo) put(ctx context.Context, name string, data []byte, message string) error {
@@ -68,7 +69,7 @@ func (r *repo) reportStored(target, branch string, pushed bool) {
 // which must be a plain directory for writing.
 func (r *repo) targetPath(name string) (string, error) {
 	if strings.ContainsAny(r.loc.subPath, `*?[{\`) {
-		return "", fmt.Errorf("cannot store %q under the sub-path glob %q: the uri's //sub/path must name one directory to write to", name, r.loc.subPath)
+		return "", fmt.Errorf("cannot store %s under the sub-path glob %s: the uri's //sub/path must name one directory to write to", redact.Quote(name), redact.Quote(r.loc.subPath))
 	}
 	if err := validateName(name); err != nil {
 		return "", err
@@ -84,7 +85,7 @@ func validateName(name string) error {
 	}
 	for segment := range strings.SplitSeq(name, "/") {
 		if strings.EqualFold(segment, ".git") {
-			return fmt.Errorf("invalid metalink name %q: segment %q is not allowed", name, segment)
+			return fmt.Errorf("invalid metalink name %s: segment %s is not allowed", redact.Quote(name), redact.Quote(segment))
 		}
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 const (
@@ -183,11 +184,11 @@ func (s *store) fetch(ctx context.Context) (plumbing.Hash, error) {
 		Force:      true,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return plumbing.ZeroHash, s.repo.transportError(fmt.Sprintf("fetch branch %q from", s.branch), err)
+		return plumbing.ZeroHash, s.repo.transportError(fmt.Sprintf("fetch branch %s from", redact.Quote(s.branch)), err)
 	}
 	ref, err := s.storage.Reference(s.trackingRef())
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("fetch branch %q from %s: fetched nothing: %w", s.branch, s.repo.loc.remote, err)
+		return plumbing.ZeroHash, fmt.Errorf("fetch branch %s from %s: fetched nothing: %w", redact.Quote(s.branch), s.repo.loc.remote, err)
 	}
 	return ref.Hash(), nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // treePathError says the file cannot go where it was asked to, because the
@@ -104,7 +105,7 @@ func treeWithFile(s storer.EncodedObjectStorer, base plumbing.Hash, segments []s
 	entry := object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: blob}
 	if len(segments) == 1 {
 		if at >= 0 && entries[at].Mode == filemode.Dir {
-			return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%q is a directory in the repository", name)}
+			return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%s is a directory in the repository", redact.Quote(name))}
 		}
 		if at >= 0 && entries[at].Hash == blob && entries[at].Mode.IsFile() {
 			return base, false, nil
@@ -113,7 +114,7 @@ func treeWithFile(s storer.EncodedObjectStorer, base plumbing.Hash, segments []s
 		subTree := plumbing.ZeroHash
 		if at >= 0 {
 			if entries[at].Mode != filemode.Dir {
-				return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%q is a file in the repository, not a directory", name)}
+				return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%s is a file in the repository, not a directory", redact.Quote(name))}
 			}
 			subTree = entries[at].Hash
 		}

@@ -51,7 +51,7 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	}
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("source.uri %q: expected http(s)://HOST/PATH of a repository index", redact.UnparsedURL(uri))
+		return nil, fmt.Errorf("source.uri %s: expected http(s)://HOST/PATH of a repository index", redact.Quote(redact.UnparsedURL(uri)))
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.ResponseHeaderTimeout = headerTimeout
