@@ -16,9 +16,11 @@
 //	tofile    a redirect to file:///etc/passwd
 //	reset     the full length announced, half the bytes sent, then a TCP reset
 //	slow      the full length announced, then one byte every 50 ms until the client goes away
+//	slowonce  the first request of each file as slow, with 64 KiB every 50 ms; later ones as ok
 //
-// Hits counts the requests per behaviour, so that a test can wait for a
-// binary to be in the middle of a transfer rather than sleep.
+// Hits counts the requests per behaviour and Sent the bytes of the slow
+// answers, so that a test can wait for a binary to be in the middle of a
+// transfer rather than sleep.
 package hostileserver
 
 import (
@@ -49,13 +51,15 @@ type Server struct {
 
 	mu   sync.Mutex
 	hits map[string]int
+	sent map[string]int64
+	once map[string]bool // files slowonce has answered slowly
 	done chan struct{}
 }
 
 // Start serves files until the test ends.
 func Start(t TB, files map[string][]byte) *Server {
 	t.Helper()
-	s := &Server{files: files, hits: map[string]int{}, done: make(chan struct{})}
+	s := &Server{files: files, hits: map[string]int{}, sent: map[string]int64{}, once: map[string]bool{}, done: make(chan struct{})}
 	server := httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = server.URL
 	t.Cleanup(func() {
@@ -78,10 +82,21 @@ func (s *Server) Hits(behaviour string) int {
 	return s.hits[behaviour]
 }
 
+// Sent is how many bytes the slow answers of behaviour have written so far.
+func (s *Server) Sent(behaviour string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sent[behaviour]
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	behaviour, name, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	s.mu.Lock()
 	s.hits[behaviour]++
+	slowNow := behaviour == "slowonce" && !s.once[name]
+	if slowNow {
+		s.once[name] = true
+	}
 	s.mu.Unlock()
 	content, ok := s.files[name]
 	if !ok {
@@ -128,7 +143,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(content[:len(content)/2])
 		reset(w)
 	case "slow":
-		s.dribble(w, r, content)
+		s.dribble(w, r, behaviour, content, 1)
+	case "slowonce":
+		if slowNow {
+			s.dribble(w, r, behaviour, content, 64<<10)
+			return
+		}
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(content))
 	default:
 		http.NotFound(w, r)
 	}
@@ -153,14 +174,19 @@ func reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// dribble sends the bytes one at a time until the client or the server goes.
-func (s *Server) dribble(w http.ResponseWriter, r *http.Request, content []byte) {
+// dribble sends the bytes chunk by chunk, one every 50 ms, until the client
+// or the server goes.
+func (s *Server) dribble(w http.ResponseWriter, r *http.Request, behaviour string, content []byte, chunk int) {
 	announce(w, len(content), http.StatusOK)
 	rc := http.NewResponseController(w)
 	ticker := time.NewTicker(50 * time.Millisecond)
 	defer ticker.Stop()
-	for _, b := range content {
-		if _, err := w.Write([]byte{b}); err != nil || rc.Flush() != nil {
+	for start := 0; start < len(content); start += chunk {
+		n, err := w.Write(content[start:min(start+chunk, len(content))])
+		s.mu.Lock()
+		s.sent[behaviour] += int64(n)
+		s.mu.Unlock()
+		if err != nil || rc.Flush() != nil {
 			return
 		}
 		select {
