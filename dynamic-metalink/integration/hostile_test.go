@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -383,9 +385,9 @@ var hostileCases = []TableEntry{
 		want: `check: version_check: script was killed by signal 9 (killed) and printed nothing on stdout`}),
 	Entry("check: version_check prints one line of 20 MB and fails", hostile{command: "check", request: checking(map[string]any{"version_check": hugeLine + "; exit 1"}),
 		want: `check: version_check: script exited with status 1; stdout began: ` + hugeQuoted}),
-	Entry("check: version_check leaves a background job that holds stderr", hostile{command: "check", request: checking(map[string]any{
-		"version_check": "setsid sleep 30 & echo 1.0.0; exit 3"}),
-		want: `check: version_check: script exited with status 3; stdout began: "1.0.0\n"`}),
+	Entry("check: version_check leaves a job that escaped its process group and holds stderr", hostile{command: "check", request: func(w *hostileWorld) any {
+		return w.check(map[string]any{"version_check": "setsid sleep 30 & echo $! > '" + filepath.Join(w.dir, "escaped.pid") + "'; echo 1.0.0; exit 3"})
+	}, want: `check: version_check: script exited with status 3; stdout began: "1.0.0\n"`}),
 	Entry("check: a #! script whose interpreter does not exist", hostile{command: "check", request: checking(map[string]any{"version_check": "#!/no/such/interpreter\necho 1.0.0\n"}),
 		want: `check: version_check: start script: cannot run the interpreter its #! line names, "/no/such/interpreter": no such file or directory`}),
 	Entry("check: a #! line without an interpreter", hostile{command: "check", request: checking(map[string]any{"version_check": "#!\necho 1.0.0\n"}),
@@ -559,7 +561,12 @@ var hostileCases = []TableEntry{
 	}, want: `in: download payload.tgz: gopher://[redacted]@127.0.0.1:1/payload.tgz: unsupported URL scheme "gopher"`}),
 	Entry("in: a URL with a control character", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) { f.URLs[0].URL = w.url("ok") + "\x7f" })
-	}, want: `in: download payload.tgz: http://[redacted]@{host}/ok/payload.tgz: invalid URL: net/url: invalid control character in URL`}),
+	}, want: `in: download payload.tgz: http://[redacted]@{host}/ok/payload.tgz\x7f: invalid URL: net/url: invalid control character in URL`}),
+	Entry("in: a URL with an 8-bit terminal escape", hostile{command: "in", request: func(w *hostileWorld) any {
+		return w.spoiled("ok", func(f *metalink.File) {
+			f.URLs[0].URL = "http://user:" + hostilePassword + "@" + w.dead + "/\u009b2J\u009b31mpayload.tgz"
+		})
+	}, want: `in: download payload.tgz: http://[redacted]@{dead}/\u009b2J\u009b31mpayload.tgz: dial tcp {dead}: connect: connection refused`}),
 	Entry("in: an ftp URL that refuses the connection", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) {
 			f.URLs[0].URL = "ftp://user:" + hostilePassword + "@" + w.dead + "/payload.tgz"
@@ -626,6 +633,7 @@ var _ = Describe("the hostile corpus", func() {
 		}
 		Expect(os.Mkdir(w.dest, 0o755)).To(Succeed())
 		Expect(os.WriteFile(filepath.Join(w.dest, "keep.txt"), []byte("the build's own file"), 0o644)).To(Succeed())
+		DeferCleanup(killEscaped, w.dir)
 	})
 
 	DescribeTable("fails with exit 1, one fatal line that says what, no secret, and nothing written",
@@ -691,4 +699,20 @@ func equalLine(want string) OmegaMatcher {
 		parts[i] = regexp.QuoteMeta(part)
 	}
 	return MatchRegexp("^" + strings.Join(parts, `[0-9]{1,5}`) + "$")
+}
+
+// killEscaped kills the processes whose pids a case's script wrote to
+// dir/*.pid: jobs that left the script's process group, which the resource
+// cannot see, and which the test must not leave behind.
+func killEscaped(dir string) {
+	pidFiles, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
+	for _, file := range pidFiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }

@@ -138,7 +138,7 @@ wait`
 
 		Expect(terminate(session, "check")).To(Equal("check: version_check: script was cancelled (terminated signal received) and printed nothing on stdout"))
 		Eventually(gone).WithArguments(readPid(marker + ".script")).Should(BeTrue())
-		Eventually(gone).WithArguments(readPid(marker + ".job")).Should(BeTrue(), "the background job went with the group")
+		Eventually(gone).WithArguments(readPid(marker+".job")).Should(BeTrue(), "the background job went with the group")
 
 		rerun := execute(bin.Check, request)
 		Expect(rerun.code).To(Equal(0), rerun.output())
@@ -156,7 +156,7 @@ wait`
 
 		Expect(terminate(session, "in")).To(Equal("in: metalink_get: script was cancelled (terminated signal received) and printed nothing on stdout"))
 		Eventually(gone).WithArguments(readPid(marker + ".script")).Should(BeTrue())
-		Eventually(gone).WithArguments(readPid(marker + ".job")).Should(BeTrue(), "the background job went with the group")
+		Eventually(gone).WithArguments(readPid(marker+".job")).Should(BeTrue(), "the background job went with the group")
 		Expect(dest).NotTo(BeAnExistingFile(), "in removes the destination it created")
 
 		rerun := execute(bin.In, request, dest)

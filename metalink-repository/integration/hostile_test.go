@@ -622,6 +622,10 @@ var hostileRepoCases = []TableEntry{
 		Expect(os.WriteFile(filepath.Join(w.repo, "v2.0.0.meta4"), []byte(hostileserver.HTMLPage), 0o644)).To(Succeed())
 		return w.check(nil)
 	}, want: `check: list file://{repo}: parse {repo}/v2.0.0.meta4: metalink XML: root element is <html>, expected <metalink>`}),
+	Entry("check: a stored document whose name holds a terminal escape", hostileRepo{command: "check", request: func(w *hostileWorld) any {
+		Expect(os.WriteFile(filepath.Join(w.repo, "v2\x1b[2J.meta4"), []byte(hostileserver.HTMLPage), 0o644)).To(Succeed())
+		return w.check(nil)
+	}, want: `check: list file://{repo}: parse {repo}/v2\x1b[2J.meta4: metalink XML: root element is <html>, expected <metalink>`}),
 	Entry("in: two stored documents of one version", hostileRepo{command: "in", request: func(w *hostileWorld) any {
 		data, err := os.ReadFile(filepath.Join(w.repo, "v1.0.0.meta4"))
 		Expect(err).NotTo(HaveOccurred())
