@@ -20,6 +20,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
+	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
 const (
@@ -143,13 +144,33 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 	return doc, nil
 }
 
-// checkPublishable rejects a metalink that check and in could not use.
+// checkPublishable rejects a metalink that check and in could not use: one
+// in would refuse, or one whose first file has no version check can report.
 func checkPublishable(doc metalink.Metalink) error {
+	if err := checkDocument(doc); err != nil {
+		return err
+	}
+	first := doc.Files[0]
+	if first.Version == "" {
+		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(first.Name))
+	}
+	if _, err := versions.Parse(first.Version); err != nil {
+		return fmt.Errorf("its first file %s: %w, so check could never report it", redact.Quote(first.Name), err)
+	}
+	return nil
+}
+
+// checkDocument applies the rules in applies to a metalink before it
+// writes anything: a valid document whose names are safe, unique and
+// outside the resource's records directory.
+func checkDocument(doc metalink.Metalink) error {
 	if err := doc.Validate(); err != nil {
 		return err
 	}
-	if doc.Files[0].Version == "" {
-		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(doc.Files[0].Name))
+	for _, f := range doc.Files {
+		if err := getstep.CheckReserved(f.Name); err != nil {
+			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
+		}
 	}
 	return nil
 }
@@ -158,6 +179,9 @@ func checkPublishable(doc metalink.Metalink) error {
 // their hashes while it reads them.
 func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 	version, err := readTrimmed(dir, p.Version)
+	if err == nil {
+		_, err = versions.Parse(version)
+	}
 	if err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.version: %w", err)
 	}
@@ -184,7 +208,7 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 			local = append(local, path)
 		}
 	}
-	if err := doc.Validate(); err != nil {
+	if err := checkDocument(doc); err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.files: %w", err)
 	}
 	return doc, local, nil
@@ -266,12 +290,13 @@ func resolvePath(dir, name string) string {
 }
 
 // glob matches pattern relative to dir, without reading dir's own name as a
-// pattern.
+// pattern. Its error quotes the pattern as the author wrote it.
 func glob(dir, pattern string) ([]string, error) {
+	full := pattern
 	if !filepath.IsAbs(pattern) {
-		pattern = filepath.Join(escapeGlob(dir), pattern)
+		full = filepath.Join(escapeGlob(dir), pattern)
 	}
-	matches, err := filepath.Glob(pattern)
+	matches, err := filepath.Glob(full)
 	if err != nil {
 		return nil, fmt.Errorf("bad glob %s: %w", redact.Quote(pattern), err)
 	}

@@ -84,9 +84,10 @@ var errTimedOut = errors.New("script timed out")
 
 // prepared is a script laid out on disk, ready to start.
 type prepared struct {
-	argv    []string // program and arguments
-	workDir string   // the script's fresh working directory
-	stdout  *os.File // where the script's stdout goes, read back afterwards
+	argv        []string // program and arguments
+	interpreter string   // what the script's own #! line names; "" for bash
+	workDir     string   // the script's fresh working directory
+	stdout      *os.File // where the script's stdout goes, read back afterwards
 }
 
 // prepare writes the script and creates its working directory and stdout
@@ -105,11 +106,15 @@ func prepare(root, script string) (prepared, error) {
 	if err != nil {
 		return prepared{}, fmt.Errorf("create script output file: %w", err)
 	}
-	argv := []string{"/bin/bash", "-euo", "pipefail", path}
-	if strings.HasPrefix(script, "#!") {
-		argv = []string{path}
+	run := prepared{argv: []string{"/bin/bash", "-euo", "pipefail", path}, workDir: workDir, stdout: stdout}
+	if rest, ok := strings.CutPrefix(script, "#!"); ok {
+		run.argv = []string{path}
+		line, _, _ := strings.Cut(rest, "\n")
+		if fields := strings.Fields(line); len(fields) > 0 {
+			run.interpreter = fields[0]
+		}
 	}
-	return prepared{argv: argv, workDir: workDir, stdout: stdout}, nil
+	return run, nil
 }
 
 // execute runs the prepared script to its end, streaming its stderr, and
@@ -166,10 +171,22 @@ func start(ctx context.Context, run prepared, env []string, stderr *os.File) (*e
 			return cmd, nil
 		}
 		if !errors.Is(err, syscall.ETXTBSY) || attempt == attempts {
-			return nil, fmt.Errorf("start script: %w", err)
+			return nil, startError(run, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// startError explains a script that could not be started. For a script with
+// its own #! line the kernel's error is about the interpreter that line
+// names, not about the private file the script was written to, whose
+// random path would only mislead.
+func startError(run prepared, err error) error {
+	var errno syscall.Errno
+	if len(run.argv) == 1 && errors.As(err, &errno) {
+		return fmt.Errorf("start script: cannot run the interpreter its #! line names, %s: %w", redact.Quote(run.interpreter), errno)
+	}
+	return fmt.Errorf("start script: %w", err)
 }
 
 // killGroup kills every process in the script's process group. The group is

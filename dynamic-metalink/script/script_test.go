@@ -87,9 +87,14 @@ var _ = Describe("Runner", func() {
 			Expect(run(text, nil)).To(Equal(text))
 		})
 
-		It("fails to start when the interpreter does not exist", func() {
-			_, err := run("#!/nonexistent/interpreter\necho hi\n", nil)
-			Expect(err).To(MatchError(And(HavePrefix("start script: "), HaveSuffix("no such file or directory"))))
+		It("fails to start when the interpreter does not exist, naming it and not the private script file", func() {
+			_, err := run("#!/nonexistent/interpreter -x\necho hi\n", nil)
+			Expect(err).To(MatchError(`start script: cannot run the interpreter its #! line names, "/nonexistent/interpreter": no such file or directory`))
+		})
+
+		It("fails to start when the #! line names no interpreter", func() {
+			_, err := run("#!\necho hi\n", nil)
+			Expect(err).To(MatchError(`start script: cannot run the interpreter its #! line names, "": exec format error`))
 		})
 	})
 

@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
@@ -47,7 +48,7 @@ func Parse(s string) (Version, error) {
 	}
 	base, err := semver.NewVersion(text)
 	if err != nil {
-		return Version{}, fmt.Errorf("invalid version %s: %w", redact.Quote(s), err)
+		return Version{}, fmt.Errorf("invalid version %s: %w", redact.Quote(s), bounded{err})
 	}
 	return Version{Raw: s, base: *base, suffix: suffix}, nil
 }
@@ -110,6 +111,14 @@ func Sort(vs []Version) {
 	slices.SortFunc(vs, compareThenRaw)
 }
 
+// bounded is an error of the semver library, whose text may repeat the
+// whole input (improper constraint: "…"), cut to what a message may quote:
+// a version or constraint can be as long as a request.
+type bounded struct{ err error }
+
+func (b bounded) Error() string { return redact.Excerpt(b.err.Error(), redact.ExcerptBytes) }
+func (b bounded) Unwrap() error { return b.err }
+
 // Constraint is a Masterminds/semver v3 constraint that understands letter suffixes.
 type Constraint struct {
 	text   string
@@ -129,7 +138,7 @@ func ParseConstraint(s string) (*Constraint, error) {
 	}
 	ranges, err := semver.NewConstraint(s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), err)
+		return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), bounded{err})
 	}
 	return &Constraint{text: s, ranges: ranges}, nil
 }

@@ -2,6 +2,7 @@ package versions_test
 
 import (
 	"math/rand/v2"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -172,6 +173,21 @@ var _ = Describe("Constraint", func() {
 		Entry("an operator on a letter suffix", ">= 1.0.2k", `invalid version constraint ">= 1.0.2k": improper constraint`),
 		Entry("a dangling operator", "> ", `invalid version constraint "> ": improper constraint`),
 	)
+
+	It("quotes at most 200 bytes of a long constraint, also where the library repeats it", func() {
+		long := strings.Repeat("newest", 60) // the library refuses more than 512 bytes
+		_, err := versions.ParseConstraint(long)
+		cause := `improper constraint: "` + long
+		Expect(err).To(MatchError(`invalid version constraint "` + long[:200] + `"…: ` + cause[:200] + `…`))
+	})
+
+	It("quotes at most 200 bytes of a long version", func() {
+		long := strings.Repeat("9", 1<<20)
+		_, err := versions.Parse(long)
+		Expect(err).To(HaveOccurred())
+		Expect(len(err.Error())).To(BeNumerically("<", 500))
+		Expect(err.Error()).To(HavePrefix(`invalid version "` + long[:200] + `"…: `))
+	})
 })
 
 var _ = Describe("Check", func() {
