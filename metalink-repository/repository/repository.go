@@ -76,6 +76,12 @@ func (o *Options) Secrets(types ...func() any) []string {
 	return secrets
 }
 
+// LayerChecker is typed options with values that need more than their
+// JSON type checked; path is the layer just decoded ("params.options").
+type LayerChecker interface {
+	CheckLayer(path string) error
+}
+
 // Decode decodes every layer into v, a backend's typed options, strictly:
 // unknown keys and wrong types are errors naming the key's path.
 func (o *Options) Decode(v any) error {
@@ -85,6 +91,13 @@ func (o *Options) Decode(v any) error {
 		}
 		if err := strictjson.Decode(layer.JSON, layer.Path, v); err != nil {
 			return err
+		}
+		// Checked layer by layer, so that a bad value is named where it was
+		// written (params.options.x, not source.options.x).
+		if checker, ok := v.(LayerChecker); ok {
+			if err := checker.CheckLayer(layer.Path); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

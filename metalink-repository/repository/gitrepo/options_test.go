@@ -3,6 +3,8 @@ package gitrepo
 import (
 	"encoding/json"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -54,6 +56,14 @@ var _ = Describe("decodeOptions", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.authorName).To(Equal("metalink-repository"))
 		Expect(s.commitMessage("")).To(Equal("update metalink"))
+	})
+
+	It("names the layer a bad rebase was written in", func() {
+		_, err := decodeOptions(&repository.Options{Layers: []repository.Layer{
+			{Path: "source.options", JSON: []byte(`{"rebase": 2}`)},
+			{Path: "params.options", JSON: []byte(`{"rebase": "often"}`)},
+		}})
+		Expect(err).To(MatchError(`params.options.rebase: "often" is not a whole number (a number of retries)`))
 	})
 
 	DescribeTable("reads rebase written as a number or a string",
