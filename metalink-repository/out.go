@@ -94,6 +94,10 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
+	// A put the repository would refuse copies nothing to the mirrors.
+	if err := repo.CheckPut(name); err != nil {
+		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
+	}
 	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
 		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify,
 	})

@@ -418,7 +418,7 @@ var hostileRepoCases = []TableEntry{
 		return checkingURI(w.gitRepo().httpURI()+"#no-such-branch", nil)(w)
 	}, want: `check: branch "no-such-branch" does not exist in http://{git}/{gitname}`}),
 	Entry("out: a glob in the git sub-path", hostileRepo{command: "out", request: func(w *hostileWorld) any {
-		src := w.gitSource(nil, map[string]any{"mirror_files": nil}) // a mirror would be written before the publish fails
+		src := w.gitSource(nil, nil) // refused before any file is copied to the mirrors
 		src["uri"] = strings.TrimSuffix(w.gitRepo().httpURI(), "//metalinks") + "//releases/*"
 		return w.out(src, map[string]any{"metalink": "good.meta4"})
 	}, want: `out: publish v1.0.0.meta4 to git+http://[redacted]@{git}/{gitname}//releases/*: cannot store "v1.0.0.meta4" under the sub-path glob "releases/*": the uri's //sub/path must name one directory to write to`}),
@@ -463,8 +463,8 @@ var hostileRepoCases = []TableEntry{
 		return checkingURI("git+http://ci:"+hostileOptionPass+"@"+w.dead+"/r\x00.git", nil)(w)
 	}, want: `check: list refs of http://{dead}/r%00.git: parse "http://{dead}/r\x00.git/info/refs?service=git-upload-pack": net/url: invalid control character in URL`}),
 	Entry("out: an http repository, which is read-only", hostileRepo{command: "out", request: func(w *hostileWorld) any {
-		// A mirror would be written before the publish fails.
-		return w.out(w.source(map[string]any{"uri": w.url("ok"), "mirror_files": nil}), map[string]any{"metalink": "good.meta4"})
+		// Refused before any file is copied to the mirrors.
+		return w.out(w.source(map[string]any{"uri": w.url("ok")}), map[string]any{"metalink": "good.meta4"})
 	}, want: `out: publish v1.0.0.meta4 to http://[redacted]@{host}/ok/payload.tgz: http repository is read-only: put is not supported`}),
 
 	// Templates.

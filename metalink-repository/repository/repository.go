@@ -24,6 +24,9 @@ type Repository interface {
 	// List returns every *.meta4 document under the repository path, recursively.
 	// An unparsable document is an error that names its path.
 	List(ctx context.Context) ([]Entry, error)
+	// CheckPut says whether Put could store a document under name, touching
+	// nothing: out asks before it copies any file to a mirror.
+	CheckPut(name string) error
 	// Put stores a document. Storing identical content again is a
 	// successful no-op.
 	Put(ctx context.Context, doc Document) error

@@ -137,15 +137,23 @@ func readEntry(top, path string) (repository.Entry, error) {
 	return repository.Entry{Path: filepath.ToSlash(rel), Metalink: m}, nil
 }
 
-// Put writes data to root/name atomically (a temporary file renamed into
-// place), creating parent directories. Identical content is left untouched.
-func (r *Repository) Put(_ context.Context, doc repository.Document) error {
-	name, data := doc.Name, doc.Data
+// CheckPut refuses an unsafe name and a repository path that is a glob.
+func (r *Repository) CheckPut(name string) error {
 	if err := metalink.ValidateName(name); err != nil {
 		return fmt.Errorf("put into %s: %w", r.uri, err)
 	}
 	if strings.ContainsAny(r.root, `*?[\`) {
 		return fmt.Errorf("put into %s: the path is a glob; expected one directory", r.uri)
+	}
+	return nil
+}
+
+// Put writes data to root/name atomically (a temporary file renamed into
+// place), creating parent directories. Identical content is left untouched.
+func (r *Repository) Put(_ context.Context, doc repository.Document) error {
+	name, data := doc.Name, doc.Data
+	if err := r.CheckPut(name); err != nil {
+		return err
 	}
 	target := filepath.Join(r.root, filepath.FromSlash(name))
 	if existing, err := os.ReadFile(target); err == nil && bytes.Equal(existing, data) {

@@ -190,6 +190,12 @@ func (r *repo) List(ctx context.Context) ([]repository.Entry, error) {
 	return entries, r.redact(err)
 }
 
+// CheckPut refuses an unsafe name and a sub-path glob, contacting nothing.
+func (r *repo) CheckPut(name string) error {
+	_, err := r.targetPath(name)
+	return r.redact(err)
+}
+
 // Put commits data as name under the uri's sub-path and pushes it.
 func (r *repo) Put(ctx context.Context, doc repository.Document) error {
 	return r.redact(r.put(ctx, doc.Name, doc.Data, r.settings.commitMessage(doc.Summary)))
