@@ -32,7 +32,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 
 	BeforeEach(func() {
 		payload = outRandom(6<<20, 11)
-		upload = outRandom(4<<20, 12)
+		upload = outRandom(7<<20, 12) // two parts
 		doc := release("1.0.0", described("payload.tgz", string(payload)))
 		// 4 MiB of padding, so that the slow server takes a while to send the index.
 		index := strings.Replace(repositoryIndex([]document{{path: "v1.0.0.meta4", metalink: doc}}), "\n", "\n<!--"+strings.Repeat(" ", 4<<20)+"-->\n", 1)
@@ -152,9 +152,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 		Expect(os.ReadFile(filepath.Join(dest, "payload.tgz"))).To(Equal(payload))
 	})
 
-	// A file above the multipart threshold is left out: a SIGTERMed out then
-	// leaves an unfinished multipart upload behind (reported on issue 9).
-	Describe("out, mirroring a 4 MiB file to S3 while it downloads it, then publishing to git", func() {
+	Describe("out, mirroring a 7 MiB file to S3 in parts while it downloads it, then publishing to git", func() {
 		var (
 			git     outRepo
 			bucket  outBucket
@@ -190,7 +188,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 		It("on SIGTERM aborts the upload, publishes nothing, and a rerun succeeds", func() {
 			head := git.Head(GinkgoT())
 			session := start(bin.Out, request, string(build))
-			sentAtLeast(2 << 20) // half of it is on its way to S3
+			sentAtLeast(5<<20 + 512<<10) // its first part is on its way to S3
 
 			Expect(terminate(session, "out")).To(Equal("out: mirror upload.tgz: terminated signal received"))
 			Expect(git.Head(GinkgoT())).To(Equal(head), "nothing published")
