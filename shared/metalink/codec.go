@@ -63,9 +63,10 @@ type parseError struct {
 func (e *parseError) Error() string { return e.msg }
 func (e *parseError) Unwrap() error { return e.err }
 
-// bounded is the last guard on what Parse returns: values the package
-// quotes itself are redacted and cut already, but encoding/xml and
-// encoding/json print element names and number literals whole.
+// bounded is the last guard on what Parse and Validate return: each value
+// the package quotes is redacted and cut already, but a message may quote
+// several, and encoding/xml and encoding/json print element names and
+// number literals whole.
 func bounded(err error) error {
 	msg := err.Error()
 	clean := redact.Excerpt(oneLine(redact.String(msg)), maxErrorBytes-len("…"))

@@ -57,8 +57,16 @@ func hasDriveLetter(name string) bool {
 // Validate checks a parsed document before anything acts on it: at least one
 // file, every name safe and unique, and every url, hash, metaurl, pieces,
 // publisher and signature complete. It also rejects text that XML cannot
-// carry, so that a valid document always survives MarshalXML.
+// carry, so that a valid document always survives MarshalXML. Its error,
+// like Parse's, is one line of at most 1000 bytes.
 func (m Metalink) Validate() error {
+	if err := m.validate(); err != nil {
+		return bounded(err)
+	}
+	return nil
+}
+
+func (m Metalink) validate() error {
 	if len(m.Files) == 0 {
 		return errors.New("metalink has no files")
 	}
