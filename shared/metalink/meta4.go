@@ -4,8 +4,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strconv"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // namespaceMeta4 is the RFC 5854 namespace; a meta4 root must be in it.
@@ -194,7 +192,7 @@ func (doc xmlDocument) model() (Metalink, error) {
 	for _, xf := range doc.Files {
 		f, err := xf.model()
 		if err != nil {
-			return Metalink{}, fmt.Errorf("file %s: %w", redact.Quote(xf.Name), err)
+			return Metalink{}, fmt.Errorf("file %s: %w", quote(xf.Name), err)
 		}
 		m.Files = append(m.Files, f)
 	}
@@ -223,7 +221,7 @@ func (x xmlFile) model() (File, error) {
 	for _, xm := range x.MetaURLs {
 		priority, err := parsePriority(xm.Priority)
 		if err != nil {
-			return File{}, fmt.Errorf("metaurl %s: %w", redact.Quote(xm.URL), err)
+			return File{}, fmt.Errorf("metaurl %s: %w", quote(xm.URL), err)
 		}
 		f.MetaURLs = append(f.MetaURLs, MetaURL{Priority: priority, MediaType: xm.MediaType, Name: xm.Name, URL: xm.URL})
 	}
@@ -240,7 +238,7 @@ func (x xmlFile) model() (File, error) {
 	for _, xu := range x.URLs {
 		priority, err := parsePriority(xu.Priority)
 		if err != nil {
-			return File{}, fmt.Errorf("url %s: %w", redact.Quote(xu.URL), err)
+			return File{}, fmt.Errorf("url %s: %w", quote(xu.URL), err)
 		}
 		f.URLs = append(f.URLs, URL{Location: xu.Location, Priority: priority, URL: xu.URL})
 	}

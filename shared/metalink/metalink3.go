@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // namespaceMetalink3 is the namespace of Metalink 3.0, the format before
@@ -91,7 +89,7 @@ func (doc v3Document) model() (Metalink, error) {
 		vf.inherit(doc.v3Describing)
 		f, err := vf.model()
 		if err != nil {
-			return Metalink{}, fmt.Errorf("file %s: %w", redact.Quote(vf.Name), err)
+			return Metalink{}, fmt.Errorf("file %s: %w", quote(vf.Name), err)
 		}
 		m.Files = append(m.Files, f)
 	}
@@ -142,7 +140,7 @@ func (v v3File) model() (File, error) {
 	}
 	for _, vu := range v.URLs {
 		if err := f.addV3URL(vu); err != nil {
-			return File{}, fmt.Errorf("url %s: %w", redact.Quote(vu.URL), err)
+			return File{}, fmt.Errorf("url %s: %w", quote(vu.URL), err)
 		}
 	}
 	return f, nil
@@ -263,7 +261,7 @@ func parseRFC822Date(what, text string) (*time.Time, error) {
 			return &t, nil
 		}
 	}
-	return nil, fmt.Errorf("%s %s is not an RFC 822 date such as \"Mon, 15 May 2006 00:00:01 GMT\"", what, redact.Quote(text))
+	return nil, fmt.Errorf("%s %s is not an RFC 822 date such as \"Mon, 15 May 2006 00:00:01 GMT\"", what, quote(text))
 }
 
 // numericZone replaces a trailing RFC 822 zone name with its offset: Go

@@ -48,7 +48,7 @@ func Parse(s string) (Version, error) {
 	}
 	base, err := semver.NewVersion(text)
 	if err != nil {
-		return Version{}, fmt.Errorf("invalid version %s: %w", redact.Quote(s), bounded{err})
+		return Version{}, invalid("version", s, err)
 	}
 	return Version{Raw: s, base: *base, suffix: suffix}, nil
 }
@@ -111,14 +111,6 @@ func Sort(vs []Version) {
 	slices.SortFunc(vs, compareThenRaw)
 }
 
-// bounded is an error of the semver library, whose text may repeat the
-// whole input (improper constraint: "…"), cut to what a message may quote:
-// a version or constraint can be as long as a request.
-type bounded struct{ err error }
-
-func (b bounded) Error() string { return redact.Excerpt(b.err.Error(), redact.ExcerptBytes) }
-func (b bounded) Unwrap() error { return b.err }
-
 // Constraint is a Masterminds/semver v3 constraint that understands letter suffixes.
 type Constraint struct {
 	text   string
@@ -132,15 +124,39 @@ func ParseConstraint(s string) (*Constraint, error) {
 	if _, _, ok := splitLetterSuffix(bare); ok {
 		v, err := Parse(bare)
 		if err != nil {
-			return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), err)
+			return nil, invalid("version constraint", s, err)
 		}
 		return &Constraint{text: s, exact: &v}, nil
 	}
 	ranges, err := semver.NewConstraint(s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid version constraint %s: %w", redact.Quote(s), bounded{err})
+		return nil, invalid("version constraint", s, err)
 	}
 	return &Constraint{text: s, ranges: ranges}, nil
+}
+
+// Limits on an error, which is printed as one line of a build log: semver
+// repeats (part of) the text in its own error, escaped, so both are cut.
+const (
+	maxCauseBytes   = redact.ExcerptBytes
+	maxMessageBytes = 1000
+)
+
+// versionError says which text did not parse; errors.Is and errors.As reach
+// semver's error.
+type versionError struct {
+	msg   string
+	cause error
+}
+
+func (e *versionError) Error() string { return e.msg }
+func (e *versionError) Unwrap() error { return e.cause }
+
+// invalid reports that s is not a valid what, quoting s and semver's reason
+// cut short (the ellipsis is 3 bytes).
+func invalid(what, s string, cause error) error {
+	msg := "invalid " + what + " " + redact.Quote(s) + ": " + redact.Excerpt(cause.Error(), maxCauseBytes)
+	return &versionError{msg: redact.Excerpt(msg, maxMessageBytes-len("…")), cause: cause}
 }
 
 // String returns the constraint as it was written.
