@@ -10,11 +10,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
@@ -99,11 +99,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
-	data, err := metalink.MarshalXML(mirrored.Metalink)
-	if err != nil {
-		return nil, err
-	}
-	if err := repo.Put(ctx, name, data); err != nil {
+	if err := publish.Put(ctx, repo, name, mirrored.Metalink); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	env.Printf("published %s\n", name)
@@ -134,23 +130,12 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 	}
 	doc, err := metalink.Parse(data)
 	if err == nil {
-		err = checkPublishable(doc)
+		err = publish.CheckDocument(doc)
 	}
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("params.metalink %s: %w", matches[0], err)
 	}
 	return doc, nil
-}
-
-// checkPublishable rejects a metalink that check and in could not use.
-func checkPublishable(doc metalink.Metalink) error {
-	if err := doc.Validate(); err != nil {
-		return err
-	}
-	if doc.Files[0].Version == "" {
-		return fmt.Errorf("its first file %q has no version, which is the version check reports", doc.Files[0].Name)
-	}
-	return nil
 }
 
 // generate describes every file the globs match; the mirror pass adds
@@ -209,22 +194,10 @@ func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkStoredName(name); err != nil {
+	if err := publish.CheckName(name); err != nil {
 		return "", fmt.Errorf("%s: %w", tmpl.Key(), err)
 	}
 	return name, nil
-}
-
-// checkStoredName applies the rules of file names to the names documents
-// are stored under.
-func checkStoredName(name string) error {
-	if err := metalink.ValidateName(name); err != nil {
-		return err
-	}
-	if err := getstep.CheckReserved(name); err != nil {
-		return fmt.Errorf("%s: %w", redact.Quote(name), err)
-	}
-	return nil
 }
 
 // nameTemplate is the text of rename_from_file, or the default name.
