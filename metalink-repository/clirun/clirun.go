@@ -99,7 +99,11 @@ func Run(ctx context.Context, root *cobra.Command, args []string, console *Conso
 	return ExitError
 }
 
-// oneLine joins the lines and runs of white space of an error message.
+// lineBreaks are what oneLine replaces; other spacing is the message's own
+// ("HEX  NAME" says two spaces).
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
+// oneLine joins the lines of an error message.
 func oneLine(text string) string {
-	return strings.Join(strings.Fields(text), " ")
+	return strings.TrimSpace(lineBreaks.Replace(text))
 }
