@@ -54,6 +54,11 @@ func (a *app) importFile(ctx context.Context, local string, algos []verify.Algor
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", local)
 	}
+	if doc, err := os.Stat(a.metalink); err == nil && os.SameFile(info, doc) {
+		// Its hash would describe it before this very change.
+		a.console.Printf("warning: skipping %s: it is the metalink document itself\n", local)
+		return nil
+	}
 	name := a.fileName
 	if name == "" {
 		name = filepath.Base(local)
