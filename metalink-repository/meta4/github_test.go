@@ -131,7 +131,7 @@ var _ = Describe("import-github-release", func() {
 		line := r.FailedLine()
 		Expect(line).To(Equal(`meta4 import-github-release: GitHub API rate limit exceeded (the limit resets at 2030-01-02T03:04:05Z): "API rate limit exceeded for Bearer [redacted]"`))
 		Expect(r.Stderr + r.Stdout).NotTo(ContainSubstring(githubToken))
-		anonymous := newTool("GITHUB_API_URL=" + github.server.URL).Fail("import-github-release", "acme/tool", "limited")
+		anonymous := newTool("GITHUB_API_URL="+github.server.URL).Fail("import-github-release", "acme/tool", "limited")
 		Expect(anonymous).To(ContainSubstring("(the limit resets at 2030-01-02T03:04:05Z); set GITHUB_TOKEN for a higher limit"))
 	})
 
