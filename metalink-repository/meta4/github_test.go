@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,6 +136,22 @@ var _ = Describe("import-github-release", func() {
 		Expect(r.Stderr + r.Stdout).NotTo(ContainSubstring(githubToken))
 		anonymous := newTool("GITHUB_API_URL="+github.server.URL).Fail("import-github-release", "acme/tool", "limited")
 		Expect(anonymous).To(ContainSubstring("(the limit resets at 2030-01-02T03:04:05Z); set GITHUB_TOKEN for a higher limit"))
+	})
+
+	It("works as a metalink_get script, printing the release's metalink on stdout", func() {
+		t := tool("version=1.4.0", "PATH="+filepath.Dir(binary)+":/usr/bin:/bin")
+		script := exec.Command("bash", "-euo", "pipefail", "-c", `
+			meta4 import-github-release --metalink=release.meta4 --include '*_linux_*' --include '*-linux-*' acme/tool "v$version"
+			cat release.meta4`)
+		script.Dir, script.Env = t.Dir, t.Env
+		var stdout, stderr strings.Builder
+		script.Stdout, script.Stderr = &stdout, &stderr
+		Expect(script.Run()).To(Succeed(), stderr.String())
+		doc, err := metalink.Parse([]byte(stdout.String()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(doc.Validate()).To(Succeed())
+		Expect(doc.Files).To(HaveLen(1))
+		Expect(doc.Files[0].Version).To(Equal("1.4.0"))
 	})
 
 	It("refuses what is not OWNER/REPO", func() {
