@@ -17,6 +17,11 @@ import (
 const maxSignature = 1 << 20
 
 func (a *app) fileCommands() []*cobra.Command {
+	return append(a.fileReadCommands(), a.fileEditCommands()...)
+}
+
+// fileReadCommands print what the document says of the file.
+func (a *app) fileReadCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("file-hash TYPE", "Print the file's hash of TYPE (e.g. sha-256)", 1, func(_ *cobra.Command, args []string) error {
 			return a.printFile(func(f *metalink.File) (string, error) {
@@ -53,6 +58,12 @@ func (a *app) fileCommands() []*cobra.Command {
 				return strings.Join(lines, "\n"), nil
 			})
 		}),
+	}
+}
+
+// fileEditCommands change the file.
+func (a *app) fileEditCommands() []*cobra.Command {
+	return []*cobra.Command{
 		command("file-set-hash TYPE HASH", "Set the file's hash of TYPE", 2, func(_ *cobra.Command, args []string) error {
 			algo, err := algorithm(args[0])
 			if err != nil {

@@ -47,17 +47,9 @@ func (a *app) importFileCommand() *cobra.Command {
 }
 
 func (a *app) importFile(ctx context.Context, local string, algos []verify.Algorithm, merge bool, version string) error {
-	info, err := os.Stat(local)
-	if err != nil {
+	size, skip, err := a.importable(local)
+	if err != nil || skip {
 		return err
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", local)
-	}
-	if doc, err := os.Stat(a.metalink); err == nil && os.SameFile(info, doc) {
-		// Its hash would describe it before this very change.
-		a.console.Printf("warning: skipping %s: it is the metalink document itself\n", local)
-		return nil
 	}
 	name := a.fileName
 	if name == "" {
@@ -71,7 +63,7 @@ func (a *app) importFile(ctx context.Context, local string, algos []verify.Algor
 		if d.has(name) && !merge {
 			return fmt.Errorf("%s already has a file %q (--merge updates it)", d.path, name)
 		}
-		size, hashes, err := a.describe(ctx, name, source, uint64(info.Size()), algos)
+		size, hashes, err := a.describe(ctx, name, source, size, algos)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", local, err)
 		}
@@ -86,6 +78,23 @@ func (a *app) importFile(ctx context.Context, local string, algos []verify.Algor
 		}
 		return nil
 	})
+}
+
+// importable is the size of the regular file local, or skip when it is the
+// document itself, whose hash would describe it before this very change.
+func (a *app) importable(local string) (size uint64, skip bool, err error) {
+	info, err := os.Stat(local)
+	if err != nil {
+		return 0, false, err
+	}
+	if !info.Mode().IsRegular() {
+		return 0, false, fmt.Errorf("%s is not a regular file", local)
+	}
+	if doc, err := os.Stat(a.metalink); err == nil && os.SameFile(info, doc) {
+		a.console.Printf("warning: skipping %s: it is the metalink document itself\n", local)
+		return 0, true, nil
+	}
+	return uint64(info.Size()), false, nil
 }
 
 func (a *app) importMetalinkCommand() *cobra.Command {

@@ -1,8 +1,10 @@
 package meta4repo
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,11 +44,16 @@ func (f *filterFlags) compile() (entryfilter.Filter, error) {
 	return filter, nil
 }
 
+// listing is how filter prints what it found.
+type listing struct {
+	filters filterFlags
+	limit   int
+	reverse bool
+	format  string
+}
+
 func (a *app) filterCommand() *cobra.Command {
-	var filters filterFlags
-	var limit int
-	var reverse bool
-	format := formatXML
+	var l listing
 	cmd := &cobra.Command{
 		Use:   "filter [-f TYPE:VALUE]... [-n N] [--sort-reverse] [--format xml|json|version|metalinkxml] URI",
 		Short: "List the repository's documents that pass every filter, newest first",
@@ -55,36 +62,38 @@ func (a *app) filterCommand() *cobra.Command {
 			"version is left out with a warning, as check leaves it out.\n" +
 			formatsHelp,
 		Args: clirun.Args(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			filter, err := filters.compile()
-			if err != nil {
-				return err
-			}
-			if err := checkFormat(format, filterFormats); err != nil {
-				return err
-			}
-			if limit < 0 {
-				return clirun.Usagef("-n %d: expected 0 (no limit) or more", limit)
-			}
-			entries, err := a.list(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			ordered := newestFirst(filter.Select(entries), a.console)
-			if reverse {
-				reverseEntries(ordered)
-			}
-			if limit > 0 && len(ordered) > limit {
-				ordered = ordered[:limit]
-			}
-			return writeList(a.streams.Stdout, format, ordered)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return a.filter(cmd.Context(), l, args[0]) },
 	}
-	filters.register(cmd)
-	cmd.Flags().IntVarP(&limit, "limit", "n", 0, "print at most N documents (0: all)")
-	cmd.Flags().BoolVar(&reverse, "sort-reverse", false, "oldest first")
-	cmd.Flags().StringVar(&format, "format", formatXML, "xml (a repository index), json, version or metalinkxml")
+	l.filters.register(cmd)
+	cmd.Flags().IntVarP(&l.limit, "limit", "n", 0, "print at most N documents (0: all)")
+	cmd.Flags().BoolVar(&l.reverse, "sort-reverse", false, "oldest first")
+	cmd.Flags().StringVar(&l.format, "format", formatXML, "xml (a repository index), json, version or metalinkxml")
 	return cmd
+}
+
+func (a *app) filter(ctx context.Context, l listing, uri string) error {
+	filter, err := l.filters.compile()
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(l.format, filterFormats); err != nil {
+		return err
+	}
+	if l.limit < 0 {
+		return clirun.Usagef("-n %d: expected 0 (no limit) or more", l.limit)
+	}
+	entries, err := a.list(ctx, uri)
+	if err != nil {
+		return err
+	}
+	ordered := newestFirst(filter.Select(entries), a.console)
+	if l.reverse {
+		slices.Reverse(ordered)
+	}
+	if l.limit > 0 && len(ordered) > l.limit {
+		ordered = ordered[:l.limit]
+	}
+	return writeList(a.streams.Stdout, l.format, ordered)
 }
 
 func (a *app) showCommand() *cobra.Command {

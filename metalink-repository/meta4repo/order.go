@@ -42,5 +42,3 @@ func newestFirst(entries []repository.Entry, log io.Writer) []repository.Entry {
 	}
 	return ordered
 }
-
-func reverseEntries(entries []repository.Entry) { slices.Reverse(entries) }
