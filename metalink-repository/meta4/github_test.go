@@ -45,9 +45,19 @@ func startFakeGitHub() *fakeGitHub {
 		g.mu.Unlock()
 		_, _ = w.Write([]byte(g.assets[r.PathValue("name")]))
 	})
-	g.server = httptest.NewServer(mux)
+	// Unstarted, so that g.server is set before a handler reads it.
+	g.server = httptest.NewUnstartedServer(mux)
+	g.server.Start()
 	DeferCleanup(g.server.Close)
 	return g
+}
+
+// authorizations are the Authorization headers of the API requests and of
+// the downloads so far.
+func (g *fakeGitHub) authorizations() (api, downloads []string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.auths...), append([]string(nil), g.downs...)
 }
 
 func (g *fakeGitHub) release(w http.ResponseWriter, r *http.Request) {
@@ -108,8 +118,9 @@ var _ = Describe("import-github-release", func() {
 				URLs: []metalink.URL{{URL: github.server.URL + "/download/tool-darwin-arm64.tgz"}}},
 		}))
 		Expect(doc.Published.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC))).To(BeTrue())
-		Expect(github.auths).To(ConsistOf("Bearer " + githubToken))
-		Expect(github.downs).To(ConsistOf(""), "the token never goes to a download URL")
+		api, downloads := github.authorizations()
+		Expect(api).To(ConsistOf("Bearer " + githubToken))
+		Expect(downloads).To(ConsistOf(""), "the token never goes to a download URL")
 	})
 
 	It("selects with --include, takes --version, and with --no-download refuses an asset without a digest", func() {
