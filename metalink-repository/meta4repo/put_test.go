@@ -1,6 +1,8 @@
 package meta4repo_test
 
 import (
+	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -41,6 +43,31 @@ var _ = Describe("put", func() {
 		tool.Succeed("put", uri, "v1.21.1.meta4")
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(commits))
 		Expect(tool.Succeed("filter", "--format=version", uri)).To(Equal("1.21.1\n"))
+	})
+
+	It("lets puts racing for one branch all land, rebased", func() {
+		repo := gitserver.NewRepo(GinkgoT(), GinkgoT().TempDir(), "race.git")
+		uri := "git+" + repo.FileURL() + "#main"
+		tool := withDocument(repoTool(), "seed.meta4", "0.1.0")
+		tool.Succeed("put", uri, "seed.meta4") // the branch exists before the race
+		versions := []string{"1.0.0", "1.1.0", "1.2.0"}
+		results := make(chan error, len(versions))
+		for _, v := range versions {
+			withDocument(tool, "v"+v+".meta4", v)
+			cmd := exec.Command(tool.Path, "put", "--rebase", "5", uri, "v"+v+".meta4")
+			cmd.Dir, cmd.Env = tool.Dir, tool.Env
+			go func() {
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					err = fmt.Errorf("%w: %s", err, out)
+				}
+				results <- err
+			}()
+		}
+		for range versions {
+			Expect(<-results).To(Succeed())
+		}
+		Expect(tool.Succeed("filter", "--format=version", uri)).To(Equal("1.2.0\n1.1.0\n1.0.0\n0.1.0\n"))
 	})
 
 	It("publishes to git over http with the password from the environment, which it never prints", func() {
