@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -42,7 +43,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 	}
 	env.Printf("metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
 	// Say which document is at fault; the download would refuse it anyway.
-	if err := checkDocument(entry.Metalink); err != nil {
+	if err := publish.CheckFiles(entry.Metalink); err != nil {
 		return nil, fmt.Errorf("metalink %s: %w", entry.Path, err)
 	}
 	return cfg.get.Get(ctx, env, entry.Metalink, req.Version, req.Params)

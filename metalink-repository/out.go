@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
@@ -105,11 +104,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
-	data, err := metalink.MarshalXML(mirrored.Metalink)
-	if err != nil {
-		return nil, err
-	}
-	if err := repo.Put(ctx, repository.Document{Name: name, Data: data, Summary: summary(name, len(mirrored.Metalink.Files))}); err != nil {
+	if err := publish.Put(ctx, repo, name, mirrored.Metalink); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	env.Printf("published %s\n", name)
@@ -140,43 +135,12 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 	}
 	doc, err := metalink.Parse(data)
 	if err == nil {
-		err = checkPublishable(doc)
+		err = publish.CheckDocument(doc)
 	}
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("params.metalink %s: %w", matches[0], err)
 	}
 	return doc, nil
-}
-
-// checkPublishable rejects a metalink that check and in could not use: one
-// in would refuse, or one whose first file has no version check can report.
-func checkPublishable(doc metalink.Metalink) error {
-	if err := checkDocument(doc); err != nil {
-		return err
-	}
-	first := doc.Files[0]
-	if first.Version == "" {
-		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(first.Name))
-	}
-	if _, err := versions.Parse(first.Version); err != nil {
-		return fmt.Errorf("its first file %s: %w, so check could never report it", redact.Quote(first.Name), err)
-	}
-	return nil
-}
-
-// checkDocument applies the rules in applies to a metalink before it
-// writes anything: a valid document whose names are safe, unique and
-// outside the resource's records directory.
-func checkDocument(doc metalink.Metalink) error {
-	if err := doc.Validate(); err != nil {
-		return err
-	}
-	for _, f := range doc.Files {
-		if err := getstep.CheckReserved(f.Name); err != nil {
-			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
-		}
-	}
-	return nil
 }
 
 // generate describes every file the globs match; the mirror pass adds
@@ -212,7 +176,7 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 			local = append(local, path)
 		}
 	}
-	if err := checkDocument(doc); err != nil {
+	if err := publish.CheckFiles(doc); err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.files: %w", err)
 	}
 	return doc, local, nil
@@ -238,22 +202,10 @@ func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkStoredName(name); err != nil {
+	if err := publish.CheckName(name); err != nil {
 		return "", fmt.Errorf("%s: %w", tmpl.Key(), err)
 	}
 	return name, nil
-}
-
-// checkStoredName applies the rules of file names to the names documents
-// are stored under.
-func checkStoredName(name string) error {
-	if err := metalink.ValidateName(name); err != nil {
-		return err
-	}
-	if err := getstep.CheckReserved(name); err != nil {
-		return fmt.Errorf("%s: %w", redact.Quote(name), err)
-	}
-	return nil
 }
 
 // nameTemplate is the text of rename_from_file, or the default name.
@@ -316,20 +268,6 @@ func escapeGlob(path string) string {
 		escaped.WriteRune(r)
 	}
 	return escaped.String()
-}
-
-// summary describes a put for a git commit message: the stored name without
-// its extension, its directory first ("golang.org: v1.21.1 (3 files)").
-func summary(name string, files int) string {
-	dir, base := path.Split(strings.TrimSuffix(name, ".meta4"))
-	count := fmt.Sprintf("(%d files)", files)
-	if files == 1 {
-		count = "(1 file)"
-	}
-	if dir == "" {
-		return base + " " + count
-	}
-	return strings.TrimSuffix(dir, "/") + ": " + base + " " + count
 }
 
 func reportMirrors(env concourse.Env, result mirror.Result, targets int) {
