@@ -161,10 +161,9 @@ func cleanName(name string) (string, error) {
 	if strings.ContainsFunc(name, isControl) {
 		return "", fmt.Errorf("unsafe file name %s: contains a control character", redact.Quote(name))
 	}
+	// ValidateName's error quotes an excerpt of the name only.
 	if err := metalink.ValidateName(name); err != nil {
-		// ValidateName quotes the whole name; a hostile one may be huge.
-		reason := strings.TrimPrefix(err.Error(), fmt.Sprintf("unsafe file name %q: ", name))
-		return "", fmt.Errorf("unsafe file name %s: %s", redact.Quote(name), redact.Excerpt(reason, 100))
+		return "", err
 	}
 	return name, nil
 }
