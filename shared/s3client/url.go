@@ -35,10 +35,22 @@ func ParseURL(raw string) (Location, error) {
 	if err != nil {
 		// The userinfo goes before the excerpt is cut, so that no cut leaves
 		// part of a secret key that redaction could no longer recognise.
-		msg := "s3 url " + redact.Quote(redact.UnparsedURL(raw)) + ": " + err.Error()
+		msg := "s3 url " + redact.Quote(hideUserinfo(raw)) + ": " + err.Error()
 		return Location{}, &urlError{msg: redact.Excerpt(msg, maxErrorBytes-len("…")), err: err}
 	}
 	return loc, nil
+}
+
+// hideUserinfo is redact.UnparsedURL, which also misses a userinfo ahead
+// of a misplaced or missing "://" ("AK:SK@://host", "AK:SK@s3://host"):
+// whatever precedes the last '@' before the first '/' goes too.
+func hideUserinfo(raw string) string {
+	shown := redact.UnparsedURL(raw)
+	head, _, _ := strings.Cut(shown, "/")
+	if at := strings.LastIndexByte(head, '@'); at >= 0 {
+		return "[redacted]" + shown[at:]
+	}
+	return shown
 }
 
 // maxErrorBytes bounds an error, which is printed as one line of a build

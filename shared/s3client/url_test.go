@@ -59,6 +59,19 @@ var _ = Describe("ParseURL", func() {
 		Expect(err.Error()).NotTo(ContainSubstring("topsecret"))
 	})
 
+	DescribeTable("never repeats a secret key from a URL with its scheme misplaced",
+		func(raw, want string) {
+			_, err := s3client.ParseURL(raw)
+			Expect(err).To(MatchError(want))
+		},
+		Entry("after the userinfo", "AKID:topsecret@s3://host/bucket/key",
+			`s3 url "[redacted]@s3://host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("with nothing after it", "0:topsecret@://",
+			`s3 url "[redacted]@://": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("left out", "AKID:topsecret@host/bucket/key",
+			`s3 url "[redacted]@host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
+	)
+
 	It("never repeats a secret key with an unencoded '/' in its error", func() {
 		_, err := s3client.ParseURL("s3://AKID:top/secret@host/bucket/key")
 		Expect(err).To(MatchError(ContainSubstring("%2F")))
