@@ -41,16 +41,20 @@ func ParseURL(raw string) (Location, error) {
 	return loc, nil
 }
 
-// hideUserinfo is redact.UnparsedURL, which also misses a userinfo ahead
-// of a misplaced or missing "://" ("AK:SK@://host", "AK:SK@s3://host"):
-// whatever precedes the last '@' before the first '/' goes too.
+// hideUserinfo hides, for an error, whatever precedes the last '@' of raw,
+// after the scheme: the rule of redact.UnparsedURL, applied also where that
+// finds no userinfo, ahead of a misplaced or missing "://" ("AK:SK@s3://h",
+// "AK/:SK@://"). Too much hidden costs nothing in an error that says the
+// URL is wrong; what follows the last '@' holds no userinfo.
 func hideUserinfo(raw string) string {
-	shown := redact.UnparsedURL(raw)
-	head, _, _ := strings.Cut(shown, "/")
-	if at := strings.LastIndexByte(head, '@'); at >= 0 {
-		return "[redacted]" + shown[at:]
+	at := strings.LastIndexByte(raw, '@')
+	if at < 0 {
+		return raw
 	}
-	return shown
+	if scheme, _, found := strings.Cut(raw[:at], "://"); found && !strings.ContainsAny(scheme, "@/") {
+		return scheme + "://[redacted]" + raw[at:]
+	}
+	return "[redacted]" + raw[at:]
 }
 
 // maxErrorBytes bounds an error, which is printed as one line of a build

@@ -68,6 +68,10 @@ var _ = Describe("ParseURL", func() {
 			`s3 url "[redacted]@s3://host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
 		Entry("with nothing after it", "0:topsecret@://",
 			`s3 url "[redacted]@://": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("after a '/'", "0/:topsecret@://",
+			`s3 url "[redacted]@://": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("twice", "00:topsecret@://@",
+			`s3 url "[redacted]@": expected s3://HOST[:PORT]/BUCKET/KEY`),
 		Entry("left out", "AKID:topsecret@host/bucket/key",
 			`s3 url "[redacted]@host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
 	)
