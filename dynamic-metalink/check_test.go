@@ -1,6 +1,8 @@
 package dynamicmetalink_test
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
@@ -56,6 +58,14 @@ var _ = Describe("check", func() {
 
 		Expect(r.code).To(Equal(0), r.output)
 		Expect(r.stdout).To(Equal("[]\n"))
+	})
+
+	It("quotes at most 200 bytes of a 20 MB line that is not a version", func() {
+		r := checkWith(map[string]any{"version_check": "echo 1.0.0; head -c 20000000 /dev/zero | tr '\\0' x; echo"}, nil)
+
+		Expect(r.code).To(Equal(0), r.stderr[:min(len(r.stderr), 500)])
+		Expect(r.stdout).To(MatchJSON(`[{"version":"1.0.0"}]`))
+		Expect(r.stderr).To(Equal(`warning: version_check printed 1 line(s) that are not versions, skipped: "` + strings.Repeat("x", 200) + "\"…\n"))
 	})
 
 	It("skips lines that are not versions with a warning that names them", func() {

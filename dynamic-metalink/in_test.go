@@ -109,6 +109,19 @@ var _ = Describe("in", func() {
 		Expect(marker).NotTo(BeAnExistingFile())
 	})
 
+	It("quotes at most 200 bytes of a requested version that cannot be checked", func() {
+		long := strings.Repeat("v", 1<<20)
+		req := request(map[string]any{"version": "^2"}, nil)
+		req["version"] = map[string]any{"version": long}
+
+		r := run(in(dest), req)
+
+		Expect(r.code).To(Equal(1))
+		quoted := `"` + long[:200] + `"…`
+		Expect(r.lastLine()).To(HavePrefix(`in: version ` + quoted + ` cannot be checked against source.version "^2": invalid version ` + quoted + `: `))
+		Expect(len(r.lastLine())).To(BeNumerically("<", 800))
+	})
+
 	It("fails with a usage line when no destination is given", func() {
 		r := run(in(), request(nil, nil))
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -66,7 +67,7 @@ func parseTimeout(text string) (time.Duration, error) {
 	}
 	timeout, err := time.ParseDuration(text)
 	if err != nil || timeout <= 0 {
-		return 0, fmt.Errorf("source.script_timeout: %q is not a positive duration such as 90s or 15m", text)
+		return 0, fmt.Errorf("source.script_timeout: %s is not a positive duration such as 90s or 15m", redact.Quote(text))
 	}
 	return timeout, nil
 }
@@ -87,10 +88,10 @@ func (cfg settings) permit(version string) error {
 	}
 	v, err := versions.Parse(version)
 	if err != nil {
-		return fmt.Errorf("version %q cannot be checked against source.version %q: %w", version, cfg.constraintOf, err)
+		return fmt.Errorf("version %s cannot be checked against source.version %s: %w", redact.Quote(version), redact.Quote(cfg.constraintOf), err)
 	}
 	if !cfg.allows(v) {
-		return fmt.Errorf("version %q is not allowed by source.version %q", version, cfg.constraintOf)
+		return fmt.Errorf("version %s is not allowed by source.version %s", redact.Quote(version), redact.Quote(cfg.constraintOf))
 	}
 	return nil
 }

@@ -41,9 +41,13 @@ type Dockerfile struct {
 	Warnings []Warning
 }
 
-// Binary is an executable that the final stage copies into ResourceDir.
+// ToolDir is where the images put the metalink tools, meta4 and meta4-repo, so that they are on
+// PATH for scripts and build tasks.
+const ToolDir = "/usr/local/bin"
+
+// Binary is an executable that the final stage copies into a directory (ResourceDir, ToolDir).
 type Binary struct {
-	// Name is the file name under ResourceDir (check, in or out).
+	// Name is the file name in that directory (check, in or out under ResourceDir).
 	Name string
 	// Stage is the build stage the binary is copied from.
 	Stage string
@@ -235,13 +239,18 @@ func (d *Dockerfile) Stage(name string) (instructions.Stage, bool) {
 // package that produced it. A file that cannot be traced to a go build in its source stage is an
 // error: the image would ship something nobody builds.
 func (d *Dockerfile) ResourceBinaries() ([]Binary, error) {
+	return d.BinariesIn(ResourceDir)
+}
+
+// BinariesIn is ResourceBinaries for any directory of the final stage, such as ToolDir.
+func (d *Dockerfile) BinariesIn(dir string) ([]Binary, error) {
 	if len(d.Stages) == 0 {
 		return nil, fmt.Errorf("dockerfile has no stages")
 	}
 	var binaries []Binary
 	for _, command := range d.Stages[len(d.Stages)-1].Commands {
 		copyCommand, ok := command.(*instructions.CopyCommand)
-		if !ok || !intoResourceDir(copyCommand.DestPath) {
+		if !ok || !into(dir, copyCommand.DestPath) {
 			continue
 		}
 		traced, err := d.traceCopy(copyCommand)
@@ -253,13 +262,13 @@ func (d *Dockerfile) ResourceBinaries() ([]Binary, error) {
 	return binaries, nil
 }
 
-func intoResourceDir(dest string) bool {
-	return path.Clean(dest) == ResourceDir || strings.HasPrefix(path.Clean(dest), ResourceDir+"/")
+func into(dir, dest string) bool {
+	return path.Clean(dest) == dir || strings.HasPrefix(path.Clean(dest), dir+"/")
 }
 
 func (d *Dockerfile) traceCopy(c *instructions.CopyCommand) ([]Binary, error) {
 	if c.From == "" {
-		return nil, fmt.Errorf("COPY into %s takes files from the build context instead of a build stage", ResourceDir)
+		return nil, fmt.Errorf("COPY into %s takes files from the build context instead of a build stage", c.DestPath)
 	}
 	stage, ok := d.Stage(c.From)
 	if !ok {

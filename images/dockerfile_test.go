@@ -164,12 +164,30 @@ var _ = Describe("The resource Dockerfiles", func() {
 		Entry("metalink-repository", repository),
 	)
 
+	DescribeTable("carry meta4 and meta4-repo on PATH, each built from its own main package",
+		func(i image) {
+			binaries, err := load(i).BinariesIn(images.ToolDir)
+			Expect(err).NotTo(HaveOccurred())
+			var names []string
+			for _, b := range binaries {
+				names = append(names, b.Name)
+				Expect(b.Package).To(Equal("./metalink-repository/cmd/" + b.Name))
+				pkg, err := build.ImportDir(filepath.Join(repositoryRoot, b.Package), 0)
+				Expect(err).NotTo(HaveOccurred(), "package %s", b.Package)
+				Expect(pkg.Name).To(Equal("main"), "package %s", b.Package)
+			}
+			Expect(names).To(ConsistOf("meta4", "meta4-repo"))
+		},
+		Entry("dynamic-metalink", dynamic),
+		Entry("metalink-repository", repository),
+	)
+
 	DescribeTable("make the binaries root-owned and executable by anyone, so the image also runs as non-root",
 		func(i image) {
 			d := load(i)
 			var copies int
 			for _, command := range d.Stages[len(d.Stages)-1].Commands {
-				if c, ok := command.(*instructions.CopyCommand); ok && strings.HasPrefix(c.DestPath, images.ResourceDir) {
+				if c, ok := command.(*instructions.CopyCommand); ok && c.From != "" {
 					copies++
 					Expect(c.Chown).To(Equal("0:0"))
 					Expect(c.Chmod).To(Equal("0755"))
@@ -192,7 +210,10 @@ var _ = Describe("The resource Dockerfiles", func() {
 				}
 			}
 			Expect(copied).To(ContainElements("go.mod", "go.sum"))
-			for _, dir := range modulePackageDirs("./" + i.resource + "/cmd/...") {
+			dirs := modulePackageDirs("./" + i.resource + "/cmd/...")
+			dirs = append(dirs, modulePackageDirs("./metalink-repository/cmd/meta4")...)
+			dirs = append(dirs, modulePackageDirs("./metalink-repository/cmd/meta4-repo")...)
+			for _, dir := range dirs {
 				Expect(dir).To(Satisfy(func(dir string) bool {
 					return slices.ContainsFunc(copied, func(c string) bool {
 						return dir == c || strings.HasPrefix(dir, c+"/")

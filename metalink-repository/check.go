@@ -44,13 +44,7 @@ func listEntries(ctx context.Context, cfg settings, log io.Writer) ([]repository
 		// Backends already name the repository and the document at fault.
 		return nil, err
 	}
-	var matching []repository.Entry
-	for _, entry := range all {
-		if cfg.entries.matches(entry) {
-			matching = append(matching, entry)
-		}
-	}
-	return matching, nil
+	return cfg.entries.Select(all), nil
 }
 
 // entryVersions returns the version each entry is known by, that of its first

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -41,6 +42,10 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 		return nil, err
 	}
 	env.Printf("metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
+	// Say which document is at fault; the download would refuse it anyway.
+	if err := publish.CheckFiles(entry.Metalink); err != nil {
+		return nil, fmt.Errorf("metalink %s: %w", entry.Path, err)
+	}
 	return cfg.get.Get(ctx, env, entry.Metalink, req.Version, req.Params)
 }
 
@@ -62,12 +67,12 @@ func pickVersion(entries []repository.Entry, requested, uri string) (repository.
 	}
 	switch len(found) {
 	case 0:
-		return repository.Entry{}, fmt.Errorf("no metalink for version %s in %s", requested, redact.String(uri))
+		return repository.Entry{}, fmt.Errorf("no metalink for version %s in %s", redact.Excerpt(requested, redact.ExcerptBytes), redact.String(uri))
 	case 1:
 		return found[0], nil
 	default:
 		return repository.Entry{}, fmt.Errorf("%d metalinks for version %s (%s): expected exactly one",
-			len(found), requested, strings.Join(paths, ", "))
+			len(found), redact.Excerpt(requested, redact.ExcerptBytes), strings.Join(paths, ", "))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -87,6 +88,27 @@ var _ = Describe("in", func() {
 		got := get(map[string]any{}, "1.2.3", nil)
 		Expect(got.code).To(Equal(1))
 		Expect(got.lines()).To(Equal([]string{"in: no metalink for version 1.2.3 in " + repo.uri()}))
+	})
+
+	It("names the stored document whose file names in refuses", func() {
+		repo.add("unsafe/v4.0.0.meta4", release("4.0.0", blob("../escaped.tgz", []byte("x"), blobs.URL+"/app-1.0.0.tgz")))
+		repo.add("records/v5.0.0.meta4", release("5.0.0", blob(".resource/version", []byte("x"), blobs.URL+"/app-1.0.0.tgz")))
+
+		got := get(map[string]any{}, "4.0.0", nil)
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()[len(got.lines())-1]).To(Equal(`in: metalink unsafe/v4.0.0.meta4: unsafe file name "../escaped.tgz": contains a ".." segment`))
+
+		got = get(map[string]any{}, "5.0.0", nil)
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()[len(got.lines())-1]).To(Equal(`in: metalink records/v5.0.0.meta4: file name ".resource/version": .resource/ is reserved for the resource's own records`))
+		Expect(dest).NotTo(BeAnExistingFile())
+	})
+
+	It("quotes at most 200 bytes of a requested version it cannot find", func() {
+		long := strings.Repeat("9", 1<<20)
+		got := get(map[string]any{}, long, nil)
+		Expect(got.code).To(Equal(1))
+		Expect(got.lines()).To(Equal([]string{"in: no metalink for version " + long[:200] + "… in " + repo.uri()}))
 	})
 
 	It("refuses a version that source.version no longer allows", func() {

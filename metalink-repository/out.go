@@ -10,15 +10,16 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
+	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
 const (
@@ -92,6 +93,10 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
+	// A put the repository would refuse copies nothing to the mirrors.
+	if err := repo.CheckPut(name); err != nil {
+		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
+	}
 	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
 		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify,
 	})
@@ -99,11 +104,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
-	data, err := metalink.MarshalXML(mirrored.Metalink)
-	if err != nil {
-		return nil, err
-	}
-	if err := repo.Put(ctx, name, data); err != nil {
+	if err := publish.Put(ctx, repo, name, mirrored.Metalink); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	env.Printf("published %s\n", name)
@@ -126,7 +127,7 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 		return metalink.Metalink{}, fmt.Errorf("params.metalink: %w", err)
 	}
 	if len(matches) != 1 {
-		return metalink.Metalink{}, fmt.Errorf("params.metalink: %d files match %q, expected exactly one", len(matches), pattern)
+		return metalink.Metalink{}, fmt.Errorf("params.metalink: %d files match %s, expected exactly one", len(matches), redact.Quote(pattern))
 	}
 	data, err := os.ReadFile(matches[0])
 	if err != nil {
@@ -134,7 +135,7 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 	}
 	doc, err := metalink.Parse(data)
 	if err == nil {
-		err = checkPublishable(doc)
+		err = publish.CheckDocument(doc)
 	}
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("params.metalink %s: %w", matches[0], err)
@@ -142,21 +143,13 @@ func readMetalink(dir, pattern string) (metalink.Metalink, error) {
 	return doc, nil
 }
 
-// checkPublishable rejects a metalink that check and in could not use.
-func checkPublishable(doc metalink.Metalink) error {
-	if err := doc.Validate(); err != nil {
-		return err
-	}
-	if doc.Files[0].Version == "" {
-		return fmt.Errorf("its first file %q has no version, which is the version check reports", doc.Files[0].Name)
-	}
-	return nil
-}
-
 // generate describes every file the globs match; the mirror pass adds
 // their hashes while it reads them.
 func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 	version, err := readTrimmed(dir, p.Version)
+	if err == nil {
+		_, err = versions.Parse(version)
+	}
 	if err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.version: %w", err)
 	}
@@ -183,7 +176,7 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 			local = append(local, path)
 		}
 	}
-	if err := doc.Validate(); err != nil {
+	if err := publish.CheckFiles(doc); err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.files: %w", err)
 	}
 	return doc, local, nil
@@ -209,22 +202,10 @@ func (cfg outSettings) storedName(p OutParams, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkStoredName(name); err != nil {
+	if err := publish.CheckName(name); err != nil {
 		return "", fmt.Errorf("%s: %w", tmpl.Key(), err)
 	}
 	return name, nil
-}
-
-// checkStoredName applies the rules of file names to the names documents
-// are stored under.
-func checkStoredName(name string) error {
-	if err := metalink.ValidateName(name); err != nil {
-		return err
-	}
-	if err := getstep.CheckReserved(name); err != nil {
-		return fmt.Errorf("%s: %w", redact.Quote(name), err)
-	}
-	return nil
 }
 
 // nameTemplate is the text of rename_from_file, or the default name.
@@ -265,14 +246,15 @@ func resolvePath(dir, name string) string {
 }
 
 // glob matches pattern relative to dir, without reading dir's own name as a
-// pattern.
+// pattern. Its error quotes the pattern as the author wrote it.
 func glob(dir, pattern string) ([]string, error) {
+	full := pattern
 	if !filepath.IsAbs(pattern) {
-		pattern = filepath.Join(escapeGlob(dir), pattern)
+		full = filepath.Join(escapeGlob(dir), pattern)
 	}
-	matches, err := filepath.Glob(pattern)
+	matches, err := filepath.Glob(full)
 	if err != nil {
-		return nil, fmt.Errorf("bad glob %q: %w", pattern, err)
+		return nil, fmt.Errorf("bad glob %s: %w", redact.Quote(pattern), err)
 	}
 	return matches, nil
 }

@@ -177,6 +177,10 @@ var _ = Describe("out with a bad request", func() {
 		build.write("empty", "\n")
 		build.write("dist/app.tgz", "app")
 		build.write("no-version.json", `{"files":[{"name":"a.tgz"}]}`)
+		build.write("not-a-version", "<html>502 Bad Gateway</html>\n")
+		build.write("html-version.json", `{"files":[{"name":"a.tgz","version":"<html>"}]}`)
+		build.write("records.json", `{"files":[{"name":".resource/x","version":"1.0.0"}]}`)
+		build.write("named/.resource", "a file named like the records directory")
 		build.write("with-url.json", `{"files":[{"name":"a.tgz","version":"1.0.0","urls":[{"url":"https://example.com/a.tgz"}]}]}`)
 	})
 
@@ -190,6 +194,7 @@ var _ = Describe("out with a bad request", func() {
 			got := runOut(`{"source":{`+source+`},"params":`+params+`}`, string(build))
 			Expect(got.code).To(Equal(1), "stdout: %s", got.stdout)
 			Expect(got.stdout).To(BeEmpty())
+			want = strings.ReplaceAll(want, "BUILD", string(build))
 			Expect(got.lines()).To(HaveExactElements(And(HavePrefix("out: "), ContainSubstring(want))))
 			Expect(os.ReadDir(repo.dir)).To(BeEmpty())
 		},
@@ -206,6 +211,16 @@ var _ = Describe("out with a bad request", func() {
 			`params.files[1]: no file matches "dist/missing.txt"`),
 		Entry("a rename into the records directory", `{"metalink":"m.meta4","rename":".resource/{{.Version}}.meta4"}`,
 			`params.rename: ".resource/1.0.0.meta4": .resource/ is reserved for the resource's own records`),
+		Entry("a version file that is no version", `{"files":["dist/*"],"version":"not-a-version"}`,
+			`out: params.version: invalid version "<html>502 Bad Gateway</html>": invalid semantic version`),
+		Entry("a metalink whose first file's version check could never report", `{"metalink":"html-version.json"}`,
+			`its first file "a.tgz": invalid version "<html>": invalid semantic version, so check could never report it`),
+		Entry("a metalink with a file in the records directory", `{"metalink":"records.json"}`,
+			`out: params.metalink `+"BUILD"+`/records.json: file name ".resource/x": .resource/ is reserved for the resource's own records`),
+		Entry("a files match in the records directory's name", `{"files":["named/*"],"version":"version"}`,
+			`out: params.files: file name ".resource": .resource/ is reserved for the resource's own records`),
+		Entry("a malformed files glob, quoted as written", `{"files":["dist/[.tgz"],"version":"version"}`,
+			`out: params.files[0]: bad glob "dist/[.tgz": syntax error in pattern`),
 		Entry("a files entry that is null", `{"files":[null],"version":"version"}`, `params.files[0]: expected a string, got null`),
 		Entry("a files glob matching a directory", `{"files":["*"],"version":"version"}`, `is not a regular file`),
 		Entry("a rename with an unknown field", `{"metalink":"m.meta4","rename":"{{.Name}}.meta4"}`,

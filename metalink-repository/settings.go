@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/backend"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/entryfilter"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
@@ -21,7 +22,7 @@ import (
 // that would fail out fails check already.
 type settings struct {
 	repository repository.Opener
-	entries    entryFilter
+	entries    entryfilter.Filter
 	get        getstep.Settings
 	mirror     *mirror.Plan
 	secrets    []string // found in the option maps

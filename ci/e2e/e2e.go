@@ -116,7 +116,7 @@ func (l *loop) run() error {
 }
 
 func (l *loop) say(format string, args ...any) {
-	fmt.Fprintf(l.cfg.Log, "e2e: "+format+"\n", args...)
+	_, _ = fmt.Fprintf(l.cfg.Log, "e2e: "+format+"\n", args...)
 }
 
 func (l *loop) startServers() error {
@@ -149,7 +149,7 @@ func (l *loop) serveUpstream(w http.ResponseWriter, r *http.Request) {
 func (l *loop) stopUpstream() error {
 	l.upstream.Close()
 	if response, err := http.Get(l.upstream.URL + "/releases/app-" + newest + ".tgz"); err == nil {
-		response.Body.Close()
+		_ = response.Body.Close() // the answer itself is the failure
 		return errors.New("the upstream site still answers")
 	}
 	return nil
@@ -326,7 +326,7 @@ func (i *indented) Write(p []byte) (int, error) {
 
 func (i *indented) Flush() {
 	if len(i.partial) > 0 {
-		fmt.Fprintf(i.w, "    | %s\n", i.partial)
+		_, _ = fmt.Fprintf(i.w, "    | %s\n", i.partial)
 		i.partial = nil
 	}
 }

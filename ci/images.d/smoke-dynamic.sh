@@ -83,6 +83,19 @@ dynamic_tools() {
     'for tool in bash curl jq git gpg ssh sha256sum stat cut sort; do command -v "$tool"; done'
 }
 
+# meta4 and meta4-repo are on PATH for scripts: a metalink_get-style import of the file the HTTP
+# server holds, published to and queried from a file repository, all inside the image.
+dynamic_meta4_tools() {
+  local out="$SMOKE_DIR/results/dynamic-tools.txt"
+  run_in "$DYNAMIC_CONTAINER" -- bash -euo pipefail -c '
+    cd "$(mktemp -d)"
+    meta4 import-url --version 1.1.0 "$1/files/hello-1.1.0.txt"
+    meta4-repo put "file://$PWD/repo" metalink.meta4 --name v1.1.0.meta4
+    meta4-repo filter --format=version "file://$PWD/repo"
+  ' smoke "$HTTP_URL" >"$out"
+  [ "$(cat "$out")" = "1.1.0" ] || { echo "meta4-repo filter printed $(cat "$out")"; return 1; }
+}
+
 smoke_dynamic_metalink() {
   prepare_smoke
   DYNAMIC_CONTAINER=$(new_container dynamic-metalink)
@@ -93,4 +106,5 @@ smoke_dynamic_metalink() {
   smoke_step "dynamic-metalink: in downloads and verifies a file" dynamic_in
   smoke_step "dynamic-metalink: in refuses a file whose hash differs" dynamic_in_rejects_bad_hash
   smoke_step "dynamic-metalink: out says put is not supported" dynamic_out_unsupported
+  smoke_step "dynamic-metalink: meta4 and meta4-repo run in the image" dynamic_meta4_tools
 }

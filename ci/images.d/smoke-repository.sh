@@ -112,6 +112,17 @@ repository_out_again_is_a_no_op() {
   [ "$before" = "$after" ] || { echo "a second identical put made commit $after"; return 1; }
 }
 
+# meta4-repo and meta4 are on PATH for build tasks: show a version's metalink from the git
+# repository and download its file with it, inside the image.
+repository_meta4_tools() {
+  run_in "$REPOSITORY_CONTAINER" -- bash -euo pipefail -c '
+    cd "$(mktemp -d)"
+    meta4-repo show --filter fileversion:1.0.0 "git+file:///smoke/repo.git#main" >metalink.meta4
+    meta4 file-download /smoke/results/tools-hello-1.0.0.txt
+  '
+  expect_same_file "$SMOKE_DIR/results/tools-hello-1.0.0.txt" "$SMOKE_DIR/http/files/hello-1.0.0.txt"
+}
+
 smoke_metalink_repository() {
   prepare_smoke
   start_s3
@@ -121,6 +132,7 @@ smoke_metalink_repository() {
   smoke_step "metalink-repository: check answers the latest version" \
     repository_check repository-check-latest "" '[{"version":"1.0.0"}]'
   smoke_step "metalink-repository: in downloads and verifies a file over http" repository_in 1.0.0
+  smoke_step "metalink-repository: meta4-repo and meta4 run in the image" repository_meta4_tools
   smoke_step "metalink-repository: out mirrors to S3 and publishes to git" repository_out
   smoke_step "metalink-repository: check lists the published version" \
     repository_check repository-check-from 1.0.0 '[{"version":"1.0.0"},{"version":"1.1.0"}]'

@@ -109,9 +109,9 @@ func writeScriptFile(dir, pattern string, text []byte) string {
 	GinkgoHelper()
 	f, err := os.CreateTemp(dir, pattern)
 	Expect(err).NotTo(HaveOccurred())
-	defer f.Close()
 	_, err = f.Write(text)
 	Expect(err).NotTo(HaveOccurred())
+	Expect(f.Close()).To(Succeed())
 	return f.Name()
 }
 
@@ -235,11 +235,12 @@ func (m *mirrors) serve(w http.ResponseWriter, r *http.Request) {
 func cutMidway(w http.ResponseWriter, content []byte) {
 	w.Header().Set("Content-Length", fmt.Sprint(len(content)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(content[:len(content)/2])
+	// A client that is gone already sees a cut body too.
+	_, _ = w.Write(content[:len(content)/2])
 	w.(http.Flusher).Flush()
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err == nil {
-		conn.Close()
+		_ = conn.Close() // dropping the connection is the point
 	}
 }
 

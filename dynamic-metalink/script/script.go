@@ -42,18 +42,31 @@ type Runner struct {
 // Run runs script with extra environment variables and returns its stdout.
 // The extra variables are added to this process's environment, replacing any
 // of the same name.
-func (r Runner) Run(ctx context.Context, script string, env map[string]string) ([]byte, error) {
+//
+// The directory the script runs in is removed afterwards. When that fails (a
+// script made a directory it cannot be deleted from, say), so does Run: what
+// is left holds the script and its output.
+func (r Runner) Run(ctx context.Context, script string, env map[string]string) (output []byte, err error) {
 	root, err := os.MkdirTemp(r.TempDir, "dynamic-metalink-script-")
 	if err != nil {
 		return nil, fmt.Errorf("create script directory: %w", err)
 	}
-	defer os.RemoveAll(root)
+	defer func() {
+		if removeErr := os.RemoveAll(root); removeErr != nil {
+			output, err = nil, errors.Join(err, fmt.Errorf("remove script directory: %w", removeErr))
+		}
+	}()
+	return r.runIn(ctx, root, script, env)
+}
 
+// runIn runs script with its files under root.
+func (r Runner) runIn(ctx context.Context, root, script string, env map[string]string) ([]byte, error) {
 	run, err := prepare(root, script)
 	if err != nil {
 		return nil, err
 	}
-	defer run.stdout.Close()
+	// Only the script wrote to the file, through its own descriptor.
+	defer func() { _ = run.stdout.Close() }()
 
 	if r.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -71,9 +84,10 @@ var errTimedOut = errors.New("script timed out")
 
 // prepared is a script laid out on disk, ready to start.
 type prepared struct {
-	argv    []string // program and arguments
-	workDir string   // the script's fresh working directory
-	stdout  *os.File // where the script's stdout goes, read back afterwards
+	argv        []string // program and arguments
+	interpreter string   // what the script's own #! line names; "" for bash
+	workDir     string   // the script's fresh working directory
+	stdout      *os.File // where the script's stdout goes, read back afterwards
 }
 
 // prepare writes the script and creates its working directory and stdout
@@ -92,11 +106,15 @@ func prepare(root, script string) (prepared, error) {
 	if err != nil {
 		return prepared{}, fmt.Errorf("create script output file: %w", err)
 	}
-	argv := []string{"/bin/bash", "-euo", "pipefail", path}
-	if strings.HasPrefix(script, "#!") {
-		argv = []string{path}
+	run := prepared{argv: []string{"/bin/bash", "-euo", "pipefail", path}, workDir: workDir, stdout: stdout}
+	if rest, ok := strings.CutPrefix(script, "#!"); ok {
+		run.argv = []string{path}
+		line, _, _ := strings.Cut(rest, "\n")
+		if fields := strings.Fields(line); len(fields) > 0 {
+			run.interpreter = fields[0]
+		}
 	}
-	return prepared{argv: argv, workDir: workDir, stdout: stdout}, nil
+	return run, nil
 }
 
 // execute runs the prepared script to its end, streaming its stderr, and
@@ -106,10 +124,12 @@ func (r Runner) execute(ctx context.Context, run prepared, env map[string]string
 	if err != nil {
 		return fmt.Errorf("create script stderr pipe: %w", err)
 	}
-	defer stderrRead.Close()
+	// Closing the read end loses nothing, and it may be closed already below.
+	defer func() { _ = stderrRead.Close() }()
 
 	cmd, err := start(ctx, run, environ(env), stderrWrite)
-	stderrWrite.Close() // the child has its own copy now; ours would keep the pipe open
+	// The child has its own copy now; ours, never written to, would keep the pipe open.
+	_ = stderrWrite.Close()
 	if err != nil {
 		return err
 	}
@@ -127,7 +147,7 @@ func (r Runner) execute(ctx context.Context, run prepared, env map[string]string
 	select {
 	case <-drained:
 	case <-time.After(stderrDrainGrace):
-		stderrRead.Close() // unblocks the copy
+		_ = stderrRead.Close() // unblocks the copy
 		<-drained
 	}
 	return waitErr
@@ -151,10 +171,22 @@ func start(ctx context.Context, run prepared, env []string, stderr *os.File) (*e
 			return cmd, nil
 		}
 		if !errors.Is(err, syscall.ETXTBSY) || attempt == attempts {
-			return nil, fmt.Errorf("start script: %w", err)
+			return nil, startError(run, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// startError explains a script that could not be started. For a script with
+// its own #! line the kernel's error is about the interpreter that line
+// names, not about the private file the script was written to, whose
+// random path would only mislead.
+func startError(run prepared, err error) error {
+	var errno syscall.Errno
+	if len(run.argv) == 1 && errors.As(err, &errno) {
+		return fmt.Errorf("start script: cannot run the interpreter its #! line names, %s: %w", redact.Quote(run.interpreter), errno)
+	}
+	return fmt.Errorf("start script: %w", err)
 }
 
 // killGroup kills every process in the script's process group. The group is

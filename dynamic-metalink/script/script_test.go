@@ -2,6 +2,7 @@ package script_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,9 +87,14 @@ var _ = Describe("Runner", func() {
 			Expect(run(text, nil)).To(Equal(text))
 		})
 
-		It("fails to start when the interpreter does not exist", func() {
-			_, err := run("#!/nonexistent/interpreter\necho hi\n", nil)
-			Expect(err).To(MatchError(And(HavePrefix("start script: "), HaveSuffix("no such file or directory"))))
+		It("fails to start when the interpreter does not exist, naming it and not the private script file", func() {
+			_, err := run("#!/nonexistent/interpreter -x\necho hi\n", nil)
+			Expect(err).To(MatchError(`start script: cannot run the interpreter its #! line names, "/nonexistent/interpreter": no such file or directory`))
+		})
+
+		It("fails to start when the #! line names no interpreter", func() {
+			_, err := run("#!\necho hi\n", nil)
+			Expect(err).To(MatchError(`start script: cannot run the interpreter its #! line names, "": exec format error`))
 		})
 	})
 
@@ -105,6 +111,23 @@ var _ = Describe("Runner", func() {
 			Expect(firstDir).NotTo(BeADirectory())
 			Expect(secondDir).NotTo(BeADirectory())
 			Expect(os.ReadDir(tempDir)).To(BeEmpty())
+		})
+
+		It("fails the run when it cannot be removed, rather than leave the script behind", func() {
+			if os.Geteuid() == 0 {
+				Skip("root can remove any directory")
+			}
+			DeferCleanup(func() { // let the test's TempDir go
+				Expect(filepath.WalkDir(tempDir, func(path string, entry fs.DirEntry, err error) error {
+					if err == nil && entry.IsDir() {
+						err = os.Chmod(path, 0o700)
+					}
+					return err
+				})).To(Succeed())
+			})
+			out, err := run("mkdir locked && touch locked/file && chmod 500 locked && echo 1.0.0", nil)
+			Expect(err).To(MatchError(ContainSubstring("remove script directory: ")))
+			Expect(out).To(BeEmpty())
 		})
 	})
 

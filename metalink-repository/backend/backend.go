@@ -41,11 +41,11 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	}
 	scheme, _, found := strings.Cut(uri, "://")
 	if !found || scheme == "" {
-		return nil, fmt.Errorf("source.uri %q: expected SCHEME://…", redact.UnparsedURL(uri))
+		return nil, fmt.Errorf("source.uri %s: expected SCHEME://…", redact.Quote(redact.UnparsedURL(uri)))
 	}
 	configure, ok := backends[strings.ToLower(scheme)]
 	if !ok {
-		return nil, fmt.Errorf("source.uri %q: unknown scheme %q (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.UnparsedURL(uri), scheme)
+		return nil, fmt.Errorf("source.uri %s: unknown scheme %s (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.Quote(redact.UnparsedURL(uri)), redact.Quote(scheme))
 	}
 	return configure(uri, options)
 }

@@ -75,10 +75,10 @@ func (b outBucket) object(key string) (content []byte, metadata map[string]strin
 		Expect(err.Error()).To(ContainSubstring("NoSuchKey"))
 		return nil, nil, false
 	}
-	defer out.Body.Close()
 	var buf bytes.Buffer
 	_, err = buf.ReadFrom(out.Body)
 	Expect(err).NotTo(HaveOccurred())
+	Expect(out.Body.Close()).To(Succeed())
 	return buf.Bytes(), out.Metadata, true
 }
 

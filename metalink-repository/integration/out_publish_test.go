@@ -55,6 +55,7 @@ var _ = Describe("out publishing to git over HTTP", func() {
 			},
 		}))
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(before + 1))
+		Expect(repo.LastCommit(GinkgoT()).Message).To(Equal("v3.0.0 (2 files)"))
 		published := repo.metalinkAt("3.0.0")
 		file := published.Files[0]
 		Expect(file.Name).To(Equal("app.tgz"))
@@ -74,6 +75,17 @@ var _ = Describe("out publishing to git over HTTP", func() {
 		Expect(os.ReadDir(mirror)).To(HaveLen(2), "no temporary file is left")
 		Expect(got.stderr).NotTo(ContainSubstring(gitPassword))
 		Expect(got.stderr).NotTo(ContainSubstring(s3server.SecretKey))
+	})
+
+	It("names the stored directory, the version and the file count in the commit, unless options.message says otherwise", func() {
+		request["params"].(map[string]any)["rename"] = "golang.org/v{{.Version}}.meta4"
+		Expect(run(bin.Out, request, string(build)).code).To(Equal(0))
+		Expect(repo.LastCommit(GinkgoT()).Message).To(Equal("golang.org: v3.0.0 (2 files)"))
+
+		request["params"].(map[string]any)["rename"] = "other/v{{.Version}}.meta4"
+		request["params"].(map[string]any)["options"] = map[string]any{"message": "publish 3.0.0"}
+		Expect(run(bin.Out, request, string(build)).code).To(Equal(0))
+		Expect(repo.LastCommit(GinkgoT()).Message).To(Equal("publish 3.0.0"))
 	})
 
 	It("uploads and commits nothing when the same put runs again", func() {

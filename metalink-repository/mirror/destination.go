@@ -89,7 +89,7 @@ func checkDestination(raw string) error {
 		_, err := parseFileDestination(raw, "/")
 		return err
 	}
-	return fmt.Errorf("destination %q: expected an s3:// or file:// URL", redact.UnparsedURL(raw))
+	return fmt.Errorf("destination %s: expected an s3:// or file:// URL", redact.Quote(redact.UnparsedURL(raw)))
 }
 
 func (o *opener) open(ctx context.Context, raw string) (destination, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // parseFileDestination returns the local path of file:///ABS/PATH or of
@@ -20,10 +21,10 @@ func parseFileDestination(raw, baseDir string) (string, error) {
 	host, encoded, _ := strings.Cut(rest, "/")
 	decoded, err := url.PathUnescape(encoded)
 	if err != nil {
-		return "", fmt.Errorf("destination %q: bad percent-encoding: %w", raw, err)
+		return "", fmt.Errorf("destination %s: bad percent-encoding: %w", redact.Quote(raw), err)
 	}
 	if decoded == "" || strings.HasSuffix(decoded, "/") {
-		return "", fmt.Errorf("destination %q names a directory, not a file", raw)
+		return "", fmt.Errorf("destination %s names a directory, not a file", redact.Quote(raw))
 	}
 	switch host {
 	case "", "localhost":
@@ -31,7 +32,7 @@ func parseFileDestination(raw, baseDir string) (string, error) {
 	case ".":
 		return filepath.Join(baseDir, filepath.FromSlash(decoded)), nil
 	}
-	return "", fmt.Errorf("destination %q: file:// URLs take no host (use file:///absolute/path or file://./relative/path)", raw)
+	return "", fmt.Errorf("destination %s: file:// URLs take no host (use file:///absolute/path or file://./relative/path)", redact.Quote(raw))
 }
 
 // fileDestination is a local file, usually on a shared volume.
@@ -63,9 +64,8 @@ func (d fileDestination) digest(_ context.Context, hashType string) (string, err
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
 	sum, err := hashFile(f, hashType)
-	if err != nil {
+	if err = errors.Join(err, f.Close()); err != nil {
 		return "", fmt.Errorf("read %s: %w", d, err)
 	}
 	return sum, nil

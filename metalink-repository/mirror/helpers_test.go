@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -19,8 +20,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -62,20 +64,73 @@ func writeLocal(name string, content []byte) string {
 	return path
 }
 
-// readableOnce is a FIFO named name that yields content to its first reader
-// only: a second read would find nothing, or block.
-func readableOnce(name string, content []byte) string {
-	fifo := filepath.Join(GinkgoT().TempDir(), name)
-	Expect(syscall.Mkfifo(fifo, 0o600)).To(Succeed())
-	go func() {
-		defer GinkgoRecover()
-		writer, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		Expect(err).NotTo(HaveOccurred())
-		_, err = writer.Write(content)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(writer.Close()).To(Succeed())
-	}()
-	return fifo
+// reads opens local files for mirror.Run, through os.Open, and counts for
+// each path how often it was opened and closed and how many bytes were read
+// from it. A second open of a path fails at once, naming it, so that a run
+// that would read a file twice fails there instead of reading it again.
+type reads struct {
+	mu    sync.Mutex
+	files map[string]*fileReads
+}
+
+// fileReads is what reads counted for one path.
+type fileReads struct {
+	Opens, Closes int
+	Bytes         int64
+}
+
+func countReads() *reads { return &reads{files: map[string]*fileReads{}} }
+
+func (r *reads) open(path string) (io.ReadCloser, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	counts := r.files[path]
+	if counts == nil {
+		counts = &fileReads{}
+		r.files[path] = counts
+	}
+	counts.Opens++
+	if counts.Opens > 1 {
+		return nil, fmt.Errorf("%s opened %d times: each local file is to be read once", path, counts.Opens)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &countedReader{file: f, reads: r, counts: counts}, nil
+}
+
+// of is what was counted for path.
+func (r *reads) of(path string) fileReads {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if counts := r.files[path]; counts != nil {
+		return *counts
+	}
+	return fileReads{}
+}
+
+// countedReader is an opened file that counts into reads; it is a plain
+// io.ReadCloser, so the bytes cannot be had but through Read.
+type countedReader struct {
+	file   *os.File
+	reads  *reads
+	counts *fileReads
+}
+
+func (c *countedReader) Read(p []byte) (int, error) {
+	n, err := c.file.Read(p)
+	c.reads.mu.Lock()
+	c.counts.Bytes += int64(n)
+	c.reads.mu.Unlock()
+	return n, err
+}
+
+func (c *countedReader) Close() error {
+	c.reads.mu.Lock()
+	c.counts.Closes++
+	c.reads.mu.Unlock()
+	return c.file.Close()
 }
 
 // generated is the metalink out generates for local files before their hashes.
@@ -115,6 +170,8 @@ type request struct {
 	Verify           verify.Options
 	Concurrency      int
 	ProgressInterval time.Duration
+	// Open, when set, opens the Local files instead of os.Open (see reads).
+	Open func(path string) (io.ReadCloser, error)
 }
 
 // run compiles the plan and mirrors req, with a log it returns.
@@ -127,29 +184,16 @@ func run(req request) (mirror.Result, string, error) {
 	if err != nil {
 		return mirror.Result{}, "", err
 	}
-	var log safeBuffer
-	result, err := mirror.Run(context.Background(), plan, mirror.Request{
+	var log lockedbuffer.Buffer
+	mirrorReq := mirror.Request{
 		Metalink: req.Metalink, Local: req.Local, BaseDir: req.BaseDir, Verify: req.Verify, Log: &log,
 		Concurrency: req.Concurrency, ProgressInterval: req.ProgressInterval,
-	})
+	}
+	if req.Open != nil {
+		mirrorReq = mirror.WithLocalOpener(mirrorReq, req.Open)
+	}
+	result, err := mirror.Run(context.Background(), plan, mirrorReq)
 	return result, log.String(), err
-}
-
-type safeBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *safeBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *safeBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // store is versitygw with a bucket and the handlers that reach it.
@@ -174,9 +218,9 @@ func (s store) object(key string) (content []byte, metadata map[string]string, o
 		Expect(err.Error()).To(ContainSubstring("NoSuchKey"))
 		return nil, nil, false
 	}
-	defer out.Body.Close()
 	content, err = io.ReadAll(out.Body)
 	Expect(err).NotTo(HaveOccurred())
+	Expect(out.Body.Close()).To(Succeed())
 	return content, out.Metadata, true
 }
 

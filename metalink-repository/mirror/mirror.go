@@ -19,17 +19,22 @@
 // temporary object is copied to it by S3 itself (CopyObject, or UploadPartCopy
 // parts beyond 5 GiB) with the hashes as metadata and then deleted. When the
 // destination already holds the file (same size and hash) the temporary copy
-// is simply deleted. A failure deletes it too; only a killed process, or a
-// delete that S3 refuses (logged as a warning), leaves a .metalink-upload-
-// object behind, which a bucket lifecycle rule on that name may expire.
+// is simply deleted. A failure deletes it too, and a delete that S3 refuses
+// fails the run, naming the object: only a killed process leaves a
+// .metalink-upload- object behind, which a bucket lifecycle rule on that name
+// may expire. A file that fails does not cancel the other files' copies under
+// way (a cancelled request may still be carried out by S3 after the cleanup),
+// it only keeps further files from starting.
 package mirror
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -60,6 +65,10 @@ type Request struct {
 	Concurrency int
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
 	ProgressInterval time.Duration
+
+	// openLocal opens the files of Local; nil: os.Open. Tests set it, through
+	// export_test.go, to count how often each file is opened and read.
+	openLocal func(path string) (io.ReadCloser, error)
 }
 
 // Result is the metalink with the hashes of generated files and the URLs of
@@ -87,10 +96,24 @@ func Run(ctx context.Context, plan *Plan, req Request) (Result, error) {
 	if err := checkDistinct(jobs); err != nil {
 		return Result{}, err
 	}
-	group, groupCtx := errgroup.WithContext(ctx)
+	// A failing file stops files from starting, but does not cancel the
+	// copies under way: a request cancelled in flight may still be carried
+	// out by S3 after the temporary object it made was deleted. Only the
+	// caller's ctx (an aborted build) cancels them.
+	var group errgroup.Group
 	group.SetLimit(orDefault(req.Concurrency, DefaultConcurrency))
+	var failed atomic.Bool
 	for _, j := range jobs {
-		group.Go(func() error { return j.run(groupCtx) })
+		group.Go(func() error {
+			if failed.Load() {
+				return nil
+			}
+			err := j.run(ctx)
+			if err != nil {
+				failed.Store(true)
+			}
+			return err
+		})
 	}
 	if err := group.Wait(); err != nil {
 		return Result{}, err
@@ -116,6 +139,7 @@ func orDefault(value, fallback int) int {
 type environment struct {
 	targets  []compiledTarget
 	opener   *opener
+	local    func(path string) (io.ReadCloser, error) // opens a generated file
 	reader   transfer.Handler
 	verify   verify.Options
 	log      io.Writer
@@ -127,10 +151,21 @@ func newEnvironment(plan *Plan, req Request) *environment {
 	if log == nil {
 		log = io.Discard
 	}
+	local := req.openLocal
+	if local == nil {
+		local = func(path string) (io.ReadCloser, error) { return os.Open(path) }
+	}
 	return &environment{
-		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), reader: plan.handlers.Router(),
+		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), local: local, reader: plan.handlers.Router(),
 		verify: req.Verify, log: log, interval: req.ProgressInterval,
 	}
+}
+
+// note writes a line about what was copied where to the log. A log that
+// fails to take it is not a reason to fail the copies, which are sound: the
+// write's error is dropped.
+func (e *environment) note(format string, args ...any) {
+	_, _ = fmt.Fprintf(e.log, format+"\n", args...)
 }
 
 // job is one file and its copies.
@@ -230,32 +265,34 @@ func (j *job) run(ctx context.Context) error {
 // bytes stream to a temporary copy for every target, which commit moves to
 // the destination the hashes name.
 func (j *job) generate(ctx context.Context) error {
-	source, err := os.Open(j.local)
+	source, err := j.env.local(j.local)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
-	defer source.Close()
 	staged, err := j.stage(ctx)
 	if err != nil {
-		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
+		return errors.Join(fmt.Errorf("mirror %s: %w", j.file.Name, err), source.Close())
 	}
 	hashes, err := j.hashWhileCopying(ctx, source, staged)
-	if err != nil {
+	// A file that fails to close after its last byte is a failed read too:
+	// its copies are aborted before any of them becomes visible.
+	if err = errors.Join(err, source.Close()); err != nil {
 		staged.abort(err)
 		return fmt.Errorf("read %s: %w", j.local, err)
 	}
 	j.file.Hashes = hashes
-	if err := staged.commit(); err != nil {
+	if err := j.commitStaged(ctx, staged); err != nil {
 		return fmt.Errorf("mirror %s: %w", j.file.Name, err)
 	}
 	return nil
 }
 
-// stage starts the temporary copy of the file for every target.
+// stage starts the temporary copy of the file for every target; the
+// uploads of the copies it returns are the staged ones, in target order.
 func (j *job) stage(ctx context.Context) (*copies, error) {
 	staged := &copies{ctx: ctx, file: j.file}
 	for _, state := range j.copies {
-		u, err := state.staging.start(ctx, j, state)
+		u, err := state.staging.start(ctx)
 		if err != nil {
 			staged.abort(err)
 			return nil, err
@@ -263,6 +300,31 @@ func (j *job) stage(ctx context.Context) (*copies, error) {
 		staged.uploads = append(staged.uploads, u)
 	}
 	return staged, nil
+}
+
+// commitStaged tells each staged copy, now that the hashes are known, where
+// it goes (or that its destination holds the file already), then commits
+// them all.
+func (j *job) commitStaged(ctx context.Context, staged *copies) error {
+	var placed []*copyState
+	for i, state := range j.copies {
+		dest, err := j.settle(ctx, state)
+		if err != nil {
+			staged.abort(err)
+			return err
+		}
+		staged.uploads[i].(stagedUpload).place(state.target.name("destination"), dest, j.file)
+		if dest != nil {
+			placed = append(placed, state)
+		}
+	}
+	if err := staged.commit(); err != nil {
+		return err
+	}
+	for _, state := range placed {
+		j.copied(state)
+	}
+	return nil
 }
 
 // hashWhileCopying feeds the file to the hashers and to the staged copies.
@@ -308,7 +370,7 @@ func (j *job) copyRemaining(ctx context.Context) error {
 		return err
 	}
 	for _, line := range report {
-		fmt.Fprintln(j.env.log, line)
+		j.env.note("%s", line)
 	}
 	for _, state := range states {
 		j.copied(state)
@@ -351,13 +413,13 @@ func (j *job) settle(ctx context.Context, state *copyState) (destination, error)
 		return state.dest, err
 	}
 	state.done = true
-	fmt.Fprintf(j.env.log, "%s: %s already holds it\n", j.file.Name, state.dest)
+	j.env.note("%s: %s already holds it", j.file.Name, state.dest)
 	return nil, nil
 }
 
 func (j *job) copied(state *copyState) {
 	state.done, state.written = true, true
-	fmt.Fprintf(j.env.log, "%s: copied to %s\n", j.file.Name, state.dest)
+	j.env.note("%s: copied to %s", j.file.Name, state.dest)
 }
 
 func (j *job) downloadOptions() download.Options {

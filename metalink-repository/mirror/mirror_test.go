@@ -3,7 +3,6 @@ package mirror_test
 import (
 	"os"
 	"path/filepath"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -50,18 +49,20 @@ var _ = Describe("Run for a generated metalink", func() {
 		Expect(log).To(ContainSubstring("app.tgz: copied to " + fileURL(filepath.Join(out, "1.2.3", "app.tgz"))))
 	})
 
-	// A second read of the FIFO would block: the timeout turns that into a failure.
-	It("reads the file only once with several file destinations", SpecTimeout(time.Minute), func(_ SpecContext) {
-		fifo := readableOnce("app.tgz", app)
-		doc := metalink.Metalink{Files: []metalink.File{{Name: "app.tgz", Version: "1.2.3", Size: uint64(len(app))}}}
+	// A second open fails the run at once (see reads), so does not hang.
+	It("opens and reads each file exactly once with several file destinations", func() {
+		counted := countReads()
 		result, _, err := run(request{
-			Metalink: doc, Local: []string{fifo},
-			Targets: []mirror.Target{{Destination: "file://" + out + "/a/{{.Name}}"}, {Destination: "file://" + out + "/b/{{.Name}}"}},
+			Metalink: generated("1.2.3", paths...), Local: paths, Open: counted.open,
+			Targets: []mirror.Target{{Destination: "file://" + out + "/a/{{.Name}}"}, {Destination: "file://" + out + "/b/{{.SHA256}}"}},
 		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Metalink.Files[0].Hashes).To(Equal(allHashes(app)))
-		Expect(os.ReadFile(filepath.Join(out, "a", "app.tgz"))).To(Equal(app))
-		Expect(os.ReadFile(filepath.Join(out, "b", "app.tgz"))).To(Equal(app))
+		for i, content := range [][]byte{app, notes} {
+			Expect(counted.of(paths[i])).To(Equal(fileReads{Opens: 1, Closes: 1, Bytes: int64(len(content))}), paths[i])
+			Expect(result.Metalink.Files[i].Hashes).To(Equal(allHashes(content)))
+			Expect(os.ReadFile(filepath.Join(out, "a", filepath.Base(paths[i])))).To(Equal(content))
+			Expect(os.ReadFile(filepath.Join(out, "b", allHashes(content)[1].Hash))).To(Equal(content))
+		}
 	})
 
 	It("names copies by a hash when the destination uses one", func() {

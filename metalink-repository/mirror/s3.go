@@ -2,15 +2,15 @@ package mirror
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -18,12 +18,21 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
-// Objects larger than partSize are uploaded in parts, partConcurrency at a
-// time: an upload holds at most (partConcurrency+1)*partSize bytes.
+// Objects of partSize bytes or more are uploaded in parts, partConcurrency at
+// a time; smaller ones in one PutObject. partSize is the smallest part S3
+// takes, 5 MiB, and with at most 10,000 parts a streamed upload, whose size
+// the uploader is not told, holds up to 48.8 GiB. An upload holds about
+// (partConcurrency+2)*partSize bytes: the first part, which decides between
+// PutObject and a multipart upload, and a pool of partConcurrency+1 parts.
 const (
-	partSize        = manager.MinUploadPartSize
+	partSize        = 5 << 20
 	partConcurrency = 2
 )
+
+// abortTimeout bounds the AbortMultipartUpload of a failed upload, which runs
+// on a context of its own: stored parts cost money, so they are removed even
+// when the run is being cancelled.
+const abortTimeout = time.Minute
 
 // S3 copies an object of up to maxCopySize in one request; a larger one is
 // copied in parts of copyPartSize, which with at most 10,000 parts covers the
@@ -33,22 +42,27 @@ const (
 	copyPartSize = 1 << 30
 )
 
-// s3Endpoint is a client and its uploader, shared by the destinations that
-// use the same endpoint, bucket and credentials, so that part buffers are
-// reused from one upload to the next.
+// s3Endpoint is a client and its transfer manager, shared by the
+// destinations that use the same endpoint, bucket and credentials, so that
+// their uploads share connections.
 type s3Endpoint struct {
 	client   *s3.Client
-	uploader *manager.Uploader
+	uploader *transfermanager.Client
 	// maxCopySize and copyPartSize are the package's constants, lowered by
 	// tests that copy in parts without copying gigabytes.
 	maxCopySize, copyPartSize int64
 }
 
 func newS3Endpoint(client *s3.Client) *s3Endpoint {
-	uploader := manager.NewUploader(client, func(u *manager.Uploader) {
-		u.PartSize = partSize
-		u.Concurrency = partConcurrency
-		u.RequestChecksumCalculation = client.Options().RequestChecksumCalculation
+	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+		o.Concurrency = partConcurrency
+		// The client's choice, which for S3-compatible servers is to send
+		// only the checksums an operation requires: the transfer manager
+		// would otherwise add CRC32 to every request.
+		o.RequestChecksumCalculation = client.Options().RequestChecksumCalculation
+		o.FailTimeout = abortTimeout
 	})
 	return &s3Endpoint{client: client, uploader: uploader, maxCopySize: maxCopySize, copyPartSize: copyPartSize}
 }
@@ -90,12 +104,15 @@ func lookupFold(metadata map[string]string, key string) string {
 	return ""
 }
 
-// create streams the copy through a pipe into the SDK's uploader. The
-// uploader finishes an object (PutObject, or CompleteMultipartUpload) only
-// after the body ends, and the body ends only at commit, once the bytes are
-// verified: a bad copy never becomes an object under the key. abort ends the
-// body with an error instead, on which the uploader aborts a multipart
-// upload, so no part is left behind either.
+// create streams the copy through a pipe into the SDK's transfer manager.
+// UploadObject finishes an object (PutObject, or CompleteMultipartUpload)
+// only once its body ends with io.EOF, and only commit ends it so, once the
+// bytes are verified: a bad copy never becomes an object under the key.
+// abort ends the body with an error instead (see abortError): before the
+// first part is read whole, UploadObject then sends nothing; after it,
+// UploadObject sends no further part, aborts the multipart upload (on a
+// context of its own, see abortTimeout) and never completes it, so no part is
+// left behind either.
 func (d *s3Destination) create(ctx context.Context, f metalink.File) (upload, error) {
 	return d.put(ctx, hashMetadata(f)), nil
 }
@@ -103,7 +120,7 @@ func (d *s3Destination) create(ctx context.Context, f metalink.File) (upload, er
 func (d *s3Destination) put(ctx context.Context, metadata map[string]string) *s3Upload {
 	reader, writer := io.Pipe()
 	u := &s3Upload{target: d.loc.String(), pipe: writer, done: make(chan struct{})}
-	input := &s3.PutObjectInput{
+	input := &transfermanager.UploadObjectInput{
 		Bucket:      aws.String(d.loc.Bucket),
 		Key:         aws.String(d.loc.Key),
 		Body:        reader,
@@ -111,9 +128,10 @@ func (d *s3Destination) put(ctx context.Context, metadata map[string]string) *s3
 		Metadata:    metadata,
 	}
 	go func() {
-		_, err := d.uploader.Upload(ctx, input)
-		// A failed upload reads no more: this tells a blocked Write why.
-		reader.CloseWithError(err)
+		_, err := d.uploader.UploadObject(ctx, input)
+		// A failed upload reads no more: this tells a blocked Write why
+		// (CloseWithError itself always returns nil).
+		_ = reader.CloseWithError(err)
 		u.err = err
 		close(u.done)
 	}()
@@ -223,7 +241,7 @@ type s3Upload struct {
 	target string
 	pipe   *io.PipeWriter
 	done   chan struct{}
-	err    error // the uploader's result, set before done closes
+	err    error // UploadObject's result, set before done closes
 	once   sync.Once
 }
 
@@ -237,16 +255,34 @@ func (u *s3Upload) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// commit ends the body, on which the transfer manager sends the last part
+// and completes the object, and waits for it. (*io.PipeWriter).Close always
+// returns nil: what the upload made of the body is u.err.
 func (u *s3Upload) commit() error {
 	u.once.Do(func() { _ = u.pipe.Close() })
 	<-u.done
 	return s3client.WrapError("put", u.target, u.err)
 }
 
+// abort waits for the transfer manager to give up, which is what abort
+// promises (nothing is left under the key); why it gave up is cause, which
+// the caller already has, so the upload's own error is not returned.
 func (u *s3Upload) abort(cause error) {
-	if cause == nil {
-		cause = errors.New("aborted")
-	}
-	u.once.Do(func() { _ = u.pipe.CloseWithError(cause) })
+	// CloseWithError always returns nil.
+	u.once.Do(func() { _ = u.pipe.CloseWithError(abortError{cause}) })
 	<-u.done
 }
+
+// abortError ends an aborted upload's body. It is never io.EOF, whatever the
+// cause, since the transfer manager would read io.EOF as the body's end and
+// complete the object.
+type abortError struct{ cause error }
+
+func (e abortError) Error() string {
+	if e.cause == nil {
+		return "aborted"
+	}
+	return "aborted: " + e.cause.Error()
+}
+
+func (e abortError) Unwrap() error { return e.cause }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -112,6 +112,30 @@ var _ = Describe("Run with S3 and file destinations", func() {
 		Expect(os.ReadDir(out)).To(BeEmpty())
 	})
 
+	It("leaves no temporary object when another file's destination bucket does not exist", func() {
+		// The failure of small.txt (no such bucket) must not cut off the
+		// upload of big.tgz mid-request: S3 may carry out a cancelled request
+		// after its temporary object was deleted. Repeated, since it was a race.
+		bigPath, smallPath := writeLocal("big.tgz", big), writeLocal("small.txt", small)
+		destination := strings.Replace(s3.server.URL("BUCKET", "releases/{{.SHA256}}/{{.Name}}"), "BUCKET",
+			`{{if eq .Name "small.txt"}}no-such-bucket{{else}}`+bucket+`{{end}}`, 1)
+		for range 4 {
+			doc := metalink.Metalink{Files: []metalink.File{
+				{Name: "big.tgz", Version: "2.0.0", Size: uint64(len(big))},
+				{Name: "small.txt", Version: "2.0.0", Size: uint64(len(small))},
+			}}
+			_, _, err := run(request{
+				Metalink: doc, Local: []string{bigPath, smallPath}, Handlers: s3.handlers(),
+				Targets: []mirror.Target{{Destination: destination}},
+			})
+			Expect(err).To(MatchError(ContainSubstring("no-such-bucket")))
+			for _, key := range s3.keys() {
+				Expect(key).NotTo(ContainSubstring(".metalink-upload-"))
+			}
+			Expect(s3.pendingUploads()).To(BeZero())
+		}
+	})
+
 	It("aborts when S3 refuses a part: no object and no pending multipart upload", func() {
 		proxy := s3server.StartRefusingProxy(GinkgoT(), s3.server, 2)
 		targets[0].Destination = proxy.URL(bucket, "releases/{{.Name}}")
@@ -161,10 +185,14 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 	}
 	finalKey := func() string { return "releases/" + allHashes(app)[1].Hash + "/app.tgz" }
 
-	// A second read of the FIFO would block: the timeout turns that into a failure.
-	It("reads the file once, names the object by its sha-256 and leaves no temporary object", SpecTimeout(time.Minute), func(_ SpecContext) {
-		result, log, err := run(generatedFrom(readableOnce("app.tgz", app)))
+	// A second open fails the run at once (see reads), so does not hang.
+	It("reads the file once, names the object by its sha-256 and leaves no temporary object", func() {
+		path, counted := writeLocal("app.tgz", app), countReads()
+		req := generatedFrom(path)
+		req.Open = counted.open
+		result, log, err := run(req)
 		Expect(err).NotTo(HaveOccurred())
+		Expect(counted.of(path)).To(Equal(fileReads{Opens: 1, Closes: 1, Bytes: int64(len(app))}))
 		content, metadata, ok := s3.object(finalKey())
 		Expect(ok).To(BeTrue())
 		Expect(content).To(Equal(app))

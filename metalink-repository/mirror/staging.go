@@ -3,11 +3,13 @@ package mirror
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
@@ -25,7 +27,16 @@ const stagingPrefix = ".metalink-upload-"
 // in the same bucket, so that S3 copies it there, and where whoever may
 // write the destination may write.
 type stagingArea interface {
-	start(ctx context.Context, j *job, state *copyState) (upload, error)
+	start(ctx context.Context) (stagedUpload, error)
+}
+
+// stagedUpload is a copy to a temporary name. Before commit, place says
+// where it goes once the hashes are known: commit then moves it to final,
+// or, when final is nil (the destination holds the file already), only
+// removes the temporary copy.
+type stagedUpload interface {
+	upload
+	place(key string, final destination, f metalink.File)
 }
 
 // stagingArea finds where the copies for a target go while the hashes are
@@ -37,7 +48,7 @@ func (o *opener) stagingArea(ctx context.Context, first, second string) (staging
 		}
 	}
 	if schemeOf(first) != schemeOf(second) {
-		return nil, fmt.Errorf("destination %q: its scheme may not depend on the hashes", redact.String(first))
+		return nil, fmt.Errorf("destination %s: its scheme may not depend on the hashes", redact.Quote(redact.String(first)))
 	}
 	if schemeOf(first) == "file" {
 		return o.fileStaging(first, second)
@@ -56,7 +67,7 @@ func (o *opener) fileStaging(first, second string) (stagingArea, error) {
 	}
 	dir, ok := commonDir(filepath.Dir(a), filepath.Dir(b))
 	if !ok {
-		return nil, fmt.Errorf("destination %q: whether it is absolute may not depend on the hashes", first)
+		return nil, fmt.Errorf("destination %s: whether it is absolute may not depend on the hashes", redact.Quote(first))
 	}
 	return fileStaging{dir: dir}, nil
 }
@@ -111,7 +122,7 @@ type fileStaging struct {
 	dir string
 }
 
-func (s fileStaging) start(ctx context.Context, j *job, state *copyState) (upload, error) {
+func (s fileStaging) start(context.Context) (stagedUpload, error) {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -119,43 +130,42 @@ func (s fileStaging) start(ctx context.Context, j *job, state *copyState) (uploa
 	if err != nil {
 		return nil, err
 	}
-	return &stagedFile{fileUpload: &fileUpload{temp: temp}, ctx: ctx, job: j, state: state}, nil
+	return &stagedFile{fileUpload: &fileUpload{temp: temp}}, nil
 }
 
 // stagedFile is a temporary file that commit renames to its destination,
 // or removes when the destination already holds the file.
 type stagedFile struct {
 	*fileUpload
-	ctx   context.Context
-	job   *job
-	state *copyState
+	key   string      // the mirror_files key, for errors
+	final destination // nil: nothing to move
+}
+
+func (s *stagedFile) place(key string, final destination, _ metalink.File) {
+	s.key, s.final = key, final
 }
 
 func (s *stagedFile) commit() error {
 	err := s.moveIntoPlace()
-	// A temporary file that was not renamed is removed.
-	s.fileUpload.abort(err)
+	// A temporary file that was not renamed is removed (abort is the
+	// embedded fileUpload's: stagedFile replaces only commit).
+	s.abort(err)
 	return err
 }
 
 func (s *stagedFile) moveIntoPlace() error {
-	dest, err := s.job.settle(s.ctx, s.state)
-	if err != nil || dest == nil {
-		return err
+	if s.final == nil {
+		return nil
 	}
-	final, ok := dest.(fileDestination)
+	final, ok := s.final.(fileDestination)
 	if !ok {
-		return fmt.Errorf("%s: expected a file:// destination, as the sample rendering was", s.state.target.name("destination"))
+		return fmt.Errorf("%s: expected a file:// destination, as the sample rendering was", s.key)
 	}
 	if err := os.MkdirAll(filepath.Dir(final.path), 0o755); err != nil {
 		return err
 	}
 	s.target = final.path
-	if err := s.fileUpload.commit(); err != nil {
-		return err
-	}
-	s.job.copied(s.state)
-	return nil
+	return s.fileUpload.commit()
 }
 
 // s3Staging uploads to a temporary key under prefix.
@@ -164,11 +174,11 @@ type s3Staging struct {
 	prefix   s3client.Location
 }
 
-func (s s3Staging) start(ctx context.Context, j *job, state *copyState) (upload, error) {
+func (s s3Staging) start(ctx context.Context) (stagedUpload, error) {
 	temp := s.prefix
 	temp.Key += stagingPrefix + rand.Text()
 	object := &s3Destination{s3Endpoint: s.endpoint, loc: temp}
-	return &stagedObject{s3Upload: object.put(ctx, nil), temp: object, ctx: ctx, job: j, state: state}, nil
+	return &stagedObject{s3Upload: object.put(ctx, nil), temp: object, ctx: ctx}, nil
 }
 
 // stagedObject is an upload to a temporary key that commit copies, on the
@@ -178,8 +188,13 @@ type stagedObject struct {
 	*s3Upload
 	temp  *s3Destination
 	ctx   context.Context
-	job   *job
-	state *copyState
+	key   string      // the mirror_files key, for errors
+	final destination // nil: nothing to copy
+	file  metalink.File
+}
+
+func (s *stagedObject) place(key string, final destination, f metalink.File) {
+	s.key, s.final, s.file = key, final, f
 }
 
 func (s *stagedObject) commit() error {
@@ -189,27 +204,13 @@ func (s *stagedObject) commit() error {
 		_ = s.temp.remove(s.ctx)
 		return err
 	}
-	defer s.removeTemp()
-	dest, err := s.job.settle(s.ctx, s.state)
-	if err != nil || dest == nil {
-		return err
+	if s.final == nil {
+		return s.temp.remove(s.ctx)
 	}
-	final, ok := dest.(*s3Destination)
+	final, ok := s.final.(*s3Destination)
 	if !ok {
-		return fmt.Errorf("%s: expected an s3:// destination, as the sample rendering was", s.state.target.name("destination"))
+		return errors.Join(fmt.Errorf("%s: expected an s3:// destination, as the sample rendering was", s.key), s.temp.remove(s.ctx))
 	}
-	f := s.job.file
-	if err := final.copyFrom(s.ctx, s.temp.loc, int64(f.Size), hashMetadata(f)); err != nil {
-		return err
-	}
-	s.job.copied(s.state)
-	return nil
-}
-
-// removeTemp only warns when it fails: the copy itself is sound, and the
-// temporary object's name says what it is.
-func (s *stagedObject) removeTemp() {
-	if err := s.temp.remove(s.ctx); err != nil {
-		fmt.Fprintf(s.job.env.log, "%s: warning: %v\n", s.job.file.Name, err)
-	}
+	err := final.copyFrom(s.ctx, s.temp.loc, int64(s.file.Size), hashMetadata(s.file))
+	return errors.Join(err, s.temp.remove(s.ctx))
 }

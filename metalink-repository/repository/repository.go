@@ -24,9 +24,21 @@ type Repository interface {
 	// List returns every *.meta4 document under the repository path, recursively.
 	// An unparsable document is an error that names its path.
 	List(ctx context.Context) ([]Entry, error)
-	// Put stores data under name (relative, may contain "/"). Storing identical
-	// content again is a successful no-op.
-	Put(ctx context.Context, name string, data []byte) error
+	// CheckPut says whether Put could store a document under name, touching
+	// nothing: out asks before it copies any file to a mirror.
+	CheckPut(name string) error
+	// Put stores a document. Storing identical content again is a
+	// successful no-op.
+	Put(ctx context.Context, doc Document) error
+}
+
+// Document is a metalink to store.
+type Document struct {
+	Name string // relative to the repository path, may contain "/"
+	Data []byte
+	// Summary says what changed, for a backend that records it (a git
+	// commit message), e.g. "golang.org: v1.21.1 (3 files)".
+	Summary string
 }
 
 // Env is what a backend may use from its surroundings.
@@ -67,6 +79,12 @@ func (o *Options) Secrets(types ...func() any) []string {
 	return secrets
 }
 
+// LayerChecker is typed options with values that need more than their
+// JSON type checked; path is the layer just decoded ("params.options").
+type LayerChecker interface {
+	CheckLayer(path string) error
+}
+
 // Decode decodes every layer into v, a backend's typed options, strictly:
 // unknown keys and wrong types are errors naming the key's path.
 func (o *Options) Decode(v any) error {
@@ -76,6 +94,13 @@ func (o *Options) Decode(v any) error {
 		}
 		if err := strictjson.Decode(layer.JSON, layer.Path, v); err != nil {
 			return err
+		}
+		// Checked layer by layer, so that a bad value is named where it was
+		// written (params.options.x, not source.options.x).
+		if checker, ok := v.(LayerChecker); ok {
+			if err := checker.CheckLayer(layer.Path); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

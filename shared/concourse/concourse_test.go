@@ -97,6 +97,15 @@ var _ = Describe("Command", func() {
 		Expect(got).To(Equal(result{code: 1, stderr: "using [redacted] and [redacted]\nunfinished line\nin: failed with [redacted]\n"}))
 	})
 
+	It("writes the control characters a hostile URL or path brings into the fatal line as escapes", func() {
+		step := echoStep(true)
+		step.Run = func(context.Context, *request, compiled, concourse.Env) (any, error) {
+			return nil, errors.New("http://host/a\x7fb\u009b31m\x1b[0m: refused\r\nsecond")
+		}
+		got := execute(step, `{"source":{}}`, "/d")
+		Expect(got).To(Equal(result{code: 1, stderr: `in: http://host/a\x7fb\u009b31m\x1b[0m: refused second` + "\n"}))
+	})
+
 	It("names the failure of compile with the command", func() {
 		step := echoStep(false)
 		step.Name = "check"

@@ -3,7 +3,9 @@ package concourse
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -62,8 +64,28 @@ func (c *console) finish(command string, err error) int {
 		_, _ = io.WriteString(c.out, "\n")
 	}
 	line := strings.Join(strings.Fields(err.Error()), " ")
-	_, _ = fmt.Fprintf(c.out, "%s: %s\n", command, redact.String(line, c.secrets...))
+	_, _ = fmt.Fprintf(c.out, "%s: %s\n", command, escapeControls(redact.String(line, c.secrets...)))
 	return 1
+}
+
+// escapeControls writes the control characters white space splitting
+// leaves (DEL, C1 controls such as U+009B, the 8-bit CSI) as Go escapes: the
+// fatal line may hold a URL or a path from a hostile metalink or repository,
+// and a build log shows terminal escapes as colours and cursor moves.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			quoted := strconv.QuoteRune(r)
+			b.WriteString(quoted[1 : len(quoted)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // lineTracker remembers whether the last byte written was a newline. Only

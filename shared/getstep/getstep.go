@@ -63,7 +63,22 @@ func Run(ctx context.Context, dest string, req Request) (metadata []concourse.Me
 	if err := stage.publish(names); err != nil {
 		return nil, err
 	}
+	report(req, selected)
 	return describe(selected), nil
+}
+
+// report says what the destination holds now, so that a get with
+// skip_download says something too.
+func report(req Request, selected []metalink.File) {
+	if req.Download.Report == nil {
+		return
+	}
+	records := path.Join(RecordDir, MetalinkRecord) + " and " + path.Join(RecordDir, VersionRecord)
+	if req.SkipDownload {
+		_, _ = fmt.Fprintf(req.Download.Report, "wrote %s only (skip_download: %d selected file(s) not downloaded)\n", records, len(selected))
+		return
+	}
+	_, _ = fmt.Fprintf(req.Download.Report, "wrote %d file(s) and %s\n", len(selected), records)
 }
 
 // fill downloads the selected files (unless skipped) and writes the records

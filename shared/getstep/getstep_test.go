@@ -98,6 +98,7 @@ var _ = Describe("Run", func() {
 		Expect(readDest("a.txt")).To(Equal("alpha"))
 		Expect(readDest("sub/b.txt")).To(Equal("bravo!"))
 		Expect(readDest(".resource/version")).To(Equal("1.2.3"))
+		Expect(log.String()).To(HaveSuffix("wrote 2 file(s) and .resource/metalink.meta4 and .resource/version\n"))
 		recorded, err := metalink.Parse([]byte(readDest(".resource/metalink.meta4")))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(recorded.Files).To(HaveLen(3), "the record keeps the files that were not selected")
@@ -113,6 +114,7 @@ var _ = Describe("Run", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
 		Expect(entries()).To(ConsistOf(".resource", ".resource/metalink.meta4", ".resource/version"))
+		Expect(log.String()).To(HaveSuffix("wrote .resource/metalink.meta4 and .resource/version only (skip_download: 2 selected file(s) not downloaded)\n"))
 	})
 
 	It("honours params.include_files as an intersection with source.include_files", func() {

@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -31,12 +33,57 @@ func Parse(data []byte) (Metalink, error) {
 	case body[0] == '<':
 		m, err = parseXML(body)
 	default:
-		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", redact.Quote(string(body)))
+		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", quote(string(body)))
 	}
 	if err != nil {
-		return Metalink{}, err
+		return Metalink{}, bounded(err)
 	}
 	return normalised(m), nil
+}
+
+// maxErrorBytes bounds an error message, which a build log prints as one
+// line: a hostile document (a megabyte-long element name or number) must
+// not turn into a megabyte of log.
+const maxErrorBytes = 1000
+
+// quote shows a value taken from a document in an error: URL userinfo
+// hidden, then cut to an excerpt and quoted. Redaction comes first, so that
+// a cut cannot leave half a password that redaction no longer recognises.
+func quote(s string) string {
+	return redact.Quote(redact.String(s))
+}
+
+// parseError is an error whose message had to be redacted or cut; errors.Is
+// and errors.As still reach the original.
+type parseError struct {
+	msg string
+	err error
+}
+
+func (e *parseError) Error() string { return e.msg }
+func (e *parseError) Unwrap() error { return e.err }
+
+// bounded is the last guard on what Parse and Validate return: each value
+// the package quotes is redacted and cut already, but a message may quote
+// several, and encoding/xml and encoding/json print element names and
+// number literals whole.
+func bounded(err error) error {
+	msg := err.Error()
+	clean := redact.Excerpt(oneLine(redact.String(msg)), maxErrorBytes-len("…"))
+	if clean == msg {
+		return err
+	}
+	return &parseError{msg: clean, err: err}
+}
+
+// oneLine replaces control characters and line separators by spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // normalised turns empty lists into nil lists, so that a document means the

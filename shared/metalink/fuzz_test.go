@@ -1,40 +1,200 @@
 package metalink_test
 
 import (
+	"bytes"
+	"os"
+	"path"
+	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-// FuzzParse checks that Parse never panics, and that whatever it accepts
-// comes back unchanged from MarshalXML and from MarshalJSON. Seeds are in
-// testdata/fuzz/FuzzParse. Run: go test -run '^$' -fuzz FuzzParse -fuzztime 30s
+// The fuzz targets of this package, one per format plus FuzzParse for the
+// detection in front of them. Each checks, for whatever it is given:
+//
+//   - an error is one line of at most maxErrorBytes and never holds the
+//     password of a URL's userinfo (plantedPassword, planted in the seeds);
+//   - a parsed document survives MarshalXML and MarshalJSON unchanged (the
+//     package doc's promise), and MarshalXML fails only on documents that
+//     Validate refuses;
+//   - a document Validate accepts has only names that ValidateName accepts
+//     and that are plain relative paths by the standard library's reading
+//     too, all different.
+//
+// Seeds: testdata/*, the documents of testdata/fuzz/FuzzParse, and inline
+// ones with a password in a URL. Run one for longer with
+// go test -run '^$' -fuzz '^FuzzParseMeta4$' -fuzztime 1m -parallel 1 .
+
+const (
+	namespaceMeta4     = "urn:ietf:params:xml:ns:metalink"
+	namespaceMetalink3 = "http://www.metalinker.org/"
+
+	// maxErrorBytes is what a build log line can take.
+	maxErrorBytes = 1000
+	// plantedPassword stands in URL userinfo in the seeds; no error may
+	// repeat it, nor the first half of it (an excerpt cut inside it).
+	plantedPassword = "Pl4ntedPassw0rd"
+)
+
+// FuzzParse feeds whole documents to Parse: the BOM, white space, XML
+// prolog, root element and namespace in front of the three parsers.
 func FuzzParse(f *testing.F) {
+	for _, doc := range seedDocuments(f) {
+		f.Add(doc)
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("\ufeff \t\r\n"))
+	f.Add([]byte("Not Found"))
+	f.Add([]byte(`<!DOCTYPE html><html><body>Not Found</body></html>`))
+	f.Add([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><metalink xmlns="` + namespaceMeta4 + `"/>`))
+	f.Add([]byte(`<!-- c --><?pi x?><metalink xmlns="urn:example"/><!-- after -->`))
+	f.Add([]byte(`<ml:metalink xmlns:ml="` + namespaceMeta4 + `"><ml:file name="a"><ml:size>5</ml:size></ml:file></ml:metalink>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := metalink.Parse(data)
-		if err != nil {
-			return
-		}
-		valid := m.Validate() == nil
-		asXML, err := metalink.MarshalXML(m)
-		if err != nil {
-			if valid {
-				t.Fatalf("MarshalXML failed on a valid document: %v", err)
-			}
-			return
-		}
-		assertSurvives(t, "XML", m, asXML)
-		asJSON, err := metalink.MarshalJSON(m)
-		if err != nil {
-			t.Fatalf("MarshalJSON failed on a document MarshalXML wrote: %v", err)
-		}
-		assertSurvives(t, "JSON", m, asJSON)
+		checkParse(t, data)
 	})
 }
 
-func assertSurvives(t *testing.T, format string, want metalink.Metalink, written []byte) {
+// FuzzParseMeta4 fuzzes meta4 documents: the input follows
+// `<metalink xmlns="urn:ietf:params:xml:ns:metalink"`, so that every
+// mutation lands in the root's attributes and content rather than in the
+// namespace that Parse dispatches on.
+func FuzzParseMeta4(f *testing.F) {
+	addRootSeeds(f, namespaceMeta4)
+	f.Add([]byte(`><file name="a"><url priority="1">https://mirror:` + plantedPassword + `@x.example/a</url></file></metalink>`))
+	f.Add([]byte(`><file name="a"><url priority="high">https://mirror:` + plantedPassword + `@x.example/a</url></file></metalink>`))
+	f.Add([]byte(`><file name="a"><metaurl mediatype="torrent" priority="-1">https://u:` + plantedPassword + `@x.example/a.torrent</metaurl></file></metalink>`))
+	f.Add([]byte(`><file name="https://u:` + plantedPassword + `@x.example/a"><size>big</size></file></metalink>`))
+	f.Add([]byte(`><file name="a/b"><pieces type="sha-1" length="2"><hash>00</hash><hash>11</hash></pieces><size>3</size></file><file name="a"/></metalink>`))
+	f.Add([]byte(`><origin dynamic="1"> https://x/a.meta4 </origin><published>2010-05-01T12:15:02+00:00</published><updated>bad</updated></metalink>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParse(t, withPrefix(`<metalink xmlns="`+namespaceMeta4+`"`, data))
+	})
+}
+
+// FuzzParseMetalink3 is FuzzParseMeta4 for Metalink 3.0 documents.
+func FuzzParseMetalink3(f *testing.F) {
+	addRootSeeds(f, namespaceMetalink3)
+	f.Add([]byte(` version="3.0"><files><file name="a"><resources><url preference="high">https://u:` + plantedPassword + `@x.example/a</url></resources></file></files></metalink>`))
+	f.Add([]byte(` origin="https://u:` + plantedPassword + `@x.example/a.metalink" pubdate="yesterday"><files/></metalink>`))
+	f.Add([]byte(`><files><file name="a"><verification><pieces type="sha1" length="4"><hash piece="5">x</hash><hash piece="0">y</hash></pieces></verification></file></files></metalink>`))
+	f.Add([]byte(`><files><file name="a"><resources><url type="bittorrent" preference="0">https://x/a.torrent</url><url preference="1000">https://x/a</url></resources></file></files></metalink>`))
+	f.Add([]byte(` refreshdate="Mon, 15 May 06 00:00 pdt"><description>doc</description><files><file name="a"><size>18446744073709551616</size></file></files></metalink>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParse(t, withPrefix(`<metalink xmlns="`+namespaceMetalink3+`"`, data))
+	})
+}
+
+// FuzzParseJSON fuzzes JSON documents through Parse, which only looks at
+// the first byte to choose JSON: no prefix is needed.
+func FuzzParseJSON(f *testing.F) {
+	for _, doc := range seedDocuments(f) {
+		if bytes.HasPrefix(bytes.TrimSpace(doc), []byte("{")) {
+			f.Add(doc)
+		}
+	}
+	f.Add(readSeed(f, "testdata/full.json"))
+	f.Add([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[]}]}`))
+	f.Add([]byte(`{"files":[{"name":"a","mirrors":3}],"comment":"x"}`))
+	f.Add([]byte(`{"files":[{"name":"a","urls":[{"url":"https://u:` + plantedPassword + `@x.example/a","priority":-1}]}]}`))
+	f.Add([]byte(`{"files":[{"name":"a"}]} trailing https://u:` + plantedPassword + `@x.example/`))
+	f.Add([]byte(`{"files":[],"published":"https://u:` + plantedPassword + `@x.example/","updated":1}`))
+	f.Add([]byte(`{"files":[{"name":"a\u0000b","size":"12","signature":{"mediatype":"m","signature":"\ud800"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParse(t, data)
+	})
+}
+
+// checkParse parses doc and checks what the package promises of the result.
+func checkParse(t *testing.T, doc []byte) {
+	m, err := metalink.Parse(doc)
+	if err != nil {
+		checkError(t, doc, err.Error())
+		return
+	}
+	validErr := m.Validate()
+	if validErr == nil {
+		checkNames(t, m)
+	} else {
+		checkError(t, doc, validErr.Error())
+	}
+	asXML, err := metalink.MarshalXML(m)
+	if err != nil {
+		if validErr == nil {
+			t.Fatalf("MarshalXML failed on a valid document: %v", err)
+		}
+		return
+	}
+	again := assertSurvives(t, "XML", m, asXML)
+	if (again.Validate() == nil) != (validErr == nil) {
+		t.Fatalf("Validate changed its mind after the XML round trip: before %v, after %v", validErr, again.Validate())
+	}
+	asJSON, err := metalink.MarshalJSON(m)
+	if err != nil {
+		t.Fatalf("MarshalJSON failed on a document MarshalXML wrote: %v", err)
+	}
+	assertSurvives(t, "JSON", m, asJSON)
+}
+
+// checkError checks one error message about input.
+func checkError(t *testing.T, input []byte, msg string) {
+	t.Helper()
+	if strings.ContainsAny(msg, "\n\r\u2028\u2029") {
+		t.Fatalf("error spans lines: %q", msg)
+	}
+	if len(msg) > maxErrorBytes {
+		t.Fatalf("error of %d bytes: %.300q", len(msg), msg)
+	}
+	if plantedOnlyInUserinfo(string(input)) && strings.Contains(msg, plantedPassword[:len(plantedPassword)/2]) {
+		t.Fatalf("error shows a URL's password: %q", msg)
+	}
+}
+
+// plantedOnlyInUserinfo reports whether input holds plantedPassword, and
+// only as the password of a URL: after "scheme://user:", before '@', with
+// nothing between "://" and '@' that ends an authority or a value.
+func plantedOnlyInUserinfo(input string) bool {
+	found := false
+	for i := 0; ; {
+		at := strings.Index(input[i:], plantedPassword)
+		if at < 0 {
+			return found
+		}
+		start, end := i+at, i+at+len(plantedPassword)
+		sep := strings.LastIndex(input[:start], "://")
+		if sep < 0 || end >= len(input) || input[end] != '@' || input[start-1] != ':' ||
+			strings.ContainsAny(input[sep+3:start], "/@ \t\r\n\"'<>&\\#?") {
+			return false
+		}
+		found = true
+		i = end
+	}
+}
+
+// checkNames checks the names of a document Validate accepted, by rules of
+// its own: ValidateName, and a clean local path by path and filepath.
+func checkNames(t *testing.T, m metalink.Metalink) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, f := range m.Files {
+		if err := metalink.ValidateName(f.Name); err != nil {
+			t.Fatalf("Validate accepted a name ValidateName refuses: %v", err)
+		}
+		if !filepath.IsLocal(f.Name) || path.Clean(f.Name) != f.Name || strings.ContainsAny(f.Name, "\\\x00") {
+			t.Fatalf("Validate accepted %q, which is not a clean relative path", f.Name)
+		}
+		if seen[f.Name] {
+			t.Fatalf("Validate accepted the name %q twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+}
+
+func assertSurvives(t *testing.T, format string, want metalink.Metalink, written []byte) metalink.Metalink {
 	t.Helper()
 	got, err := metalink.Parse(written)
 	if err != nil {
@@ -43,6 +203,7 @@ func assertSurvives(t *testing.T, format string, want metalink.Metalink, written
 	if !sameDocument(want, got) {
 		t.Fatalf("the %s round trip changed the document\nbefore: %#v\nafter:  %#v\n%s", format, want, got, written)
 	}
+	return got
 }
 
 // sameDocument compares dates as instants: "+00:00" may come back as "Z".
@@ -59,4 +220,67 @@ func sameInstant(a, b *time.Time) bool {
 		return a == b
 	}
 	return a.Equal(*b)
+}
+
+func withPrefix(prefix string, data []byte) []byte {
+	return append([]byte(prefix), data...)
+}
+
+// addRootSeeds adds every seed document whose root is in namespace, as the
+// rest of the document after `<metalink xmlns="namespace"`.
+func addRootSeeds(f *testing.F, namespace string) {
+	declaration := ` xmlns="` + namespace + `"`
+	for _, doc := range seedDocuments(f) {
+		_, root, found := bytes.Cut(doc, []byte("<metalink"))
+		if !found {
+			continue
+		}
+		end := bytes.IndexByte(root, '>')
+		at := bytes.Index(root, []byte(declaration))
+		if at < 0 || at > end {
+			continue
+		}
+		f.Add(append(bytes.Clone(root[:at]), root[at+len(declaration):]...))
+	}
+}
+
+// seedDocuments is every document of testdata and testdata/fuzz/FuzzParse.
+func seedDocuments(f *testing.F) [][]byte {
+	var docs [][]byte
+	for _, name := range []string{"full.meta4", "rfc-style.meta4", "metalink3.metalink", "full.json"} {
+		docs = append(docs, readSeed(f, filepath.Join("testdata", name)))
+	}
+	entries, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range entries {
+		docs = append(docs, readCorpusEntry(f, name))
+	}
+	return docs
+}
+
+func readSeed(f *testing.F, name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return data
+}
+
+// readCorpusEntry reads a one-value corpus file, "go test fuzz v1" then
+// []byte("...").
+func readCorpusEntry(f *testing.F, name string) []byte {
+	text := strings.TrimSpace(string(readSeed(f, name)))
+	_, value, found := strings.Cut(text, "\n")
+	value, ok := strings.CutPrefix(value, "[]byte(")
+	value, ok2 := strings.CutSuffix(value, ")")
+	if !found || !ok || !ok2 {
+		f.Fatalf("%s: not a corpus file of one []byte", name)
+	}
+	data, err := strconv.Unquote(value)
+	if err != nil {
+		f.Fatalf("%s: %v", name, err)
+	}
+	return []byte(data)
 }

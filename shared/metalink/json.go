@@ -8,8 +8,6 @@ import (
 	"io"
 	"reflect"
 	"strings"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // jsonDocument reads the dates as text, so that a malformed date gets the
@@ -68,7 +66,7 @@ func expectNothingAfterJSON(rest []byte) error {
 	case rest[0] == '{' || rest[0] == '[':
 		return errors.New("several documents: expected exactly one JSON object, found another after it")
 	}
-	return fmt.Errorf("unexpected text after the JSON object: %s", redact.Quote(string(rest)))
+	return fmt.Errorf("unexpected text after the JSON object: %s", quote(string(rest)))
 }
 
 // explainJSONError turns encoding/json's errors, which speak of Go types and

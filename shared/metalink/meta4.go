@@ -192,7 +192,7 @@ func (doc xmlDocument) model() (Metalink, error) {
 	for _, xf := range doc.Files {
 		f, err := xf.model()
 		if err != nil {
-			return Metalink{}, fmt.Errorf("file %q: %w", xf.Name, err)
+			return Metalink{}, fmt.Errorf("file %s: %w", quote(xf.Name), err)
 		}
 		m.Files = append(m.Files, f)
 	}
@@ -221,7 +221,7 @@ func (x xmlFile) model() (File, error) {
 	for _, xm := range x.MetaURLs {
 		priority, err := parsePriority(xm.Priority)
 		if err != nil {
-			return File{}, fmt.Errorf("metaurl %q: %w", xm.URL, err)
+			return File{}, fmt.Errorf("metaurl %s: %w", quote(xm.URL), err)
 		}
 		f.MetaURLs = append(f.MetaURLs, MetaURL{Priority: priority, MediaType: xm.MediaType, Name: xm.Name, URL: xm.URL})
 	}
@@ -238,7 +238,7 @@ func (x xmlFile) model() (File, error) {
 	for _, xu := range x.URLs {
 		priority, err := parsePriority(xu.Priority)
 		if err != nil {
-			return File{}, fmt.Errorf("url %q: %w", xu.URL, err)
+			return File{}, fmt.Errorf("url %s: %w", quote(xu.URL), err)
 		}
 		f.URLs = append(f.URLs, URL{Location: xu.Location, Priority: priority, URL: xu.URL})
 	}

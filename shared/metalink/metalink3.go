@@ -89,7 +89,7 @@ func (doc v3Document) model() (Metalink, error) {
 		vf.inherit(doc.v3Describing)
 		f, err := vf.model()
 		if err != nil {
-			return Metalink{}, fmt.Errorf("file %q: %w", vf.Name, err)
+			return Metalink{}, fmt.Errorf("file %s: %w", quote(vf.Name), err)
 		}
 		m.Files = append(m.Files, f)
 	}
@@ -140,7 +140,7 @@ func (v v3File) model() (File, error) {
 	}
 	for _, vu := range v.URLs {
 		if err := f.addV3URL(vu); err != nil {
-			return File{}, fmt.Errorf("url %q: %w", vu.URL, err)
+			return File{}, fmt.Errorf("url %s: %w", quote(vu.URL), err)
 		}
 	}
 	return f, nil
@@ -261,7 +261,7 @@ func parseRFC822Date(what, text string) (*time.Time, error) {
 			return &t, nil
 		}
 	}
-	return nil, fmt.Errorf("%s %q is not an RFC 822 date such as \"Mon, 15 May 2006 00:00:01 GMT\"", what, text)
+	return nil, fmt.Errorf("%s %s is not an RFC 822 date such as \"Mon, 15 May 2006 00:00:01 GMT\"", what, quote(text))
 }
 
 // numericZone replaces a trailing RFC 822 zone name with its offset: Go

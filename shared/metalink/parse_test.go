@@ -1,6 +1,8 @@
 package metalink_test
 
 import (
+	"encoding/xml"
+	"errors"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -118,4 +120,52 @@ var _ = Describe("Parse", func() {
 		Entry("a JSON date without a time", `{"files":[],"published":"2020-01-01"}`, `metalink JSON: published "2020-01-01" is not an RFC 3339 date-time`),
 		Entry("a JSON date given as a number", `{"files":[],"updated":1589500000}`, "updated must be a string, not number"),
 	)
+
+	Describe("errors", func() {
+		const rfc = `<metalink xmlns="urn:ietf:params:xml:ns:metalink">`
+
+		DescribeTable("never show the password of a URL they quote",
+			func(input, want string) {
+				_, err := metalink.Parse([]byte(input))
+				Expect(err).To(MatchError(want))
+			},
+			Entry("a url with a bad priority",
+				rfc+`<file name="a"><url priority="high">https://mirror:hunter2pw@x.example/a</url></file></metalink>`,
+				`metalink XML: file "a": url "https://[redacted]@x.example/a": priority "high" is not a whole number`),
+			Entry("a metaurl with a bad priority",
+				rfc+`<file name="a"><metaurl mediatype="torrent" priority="-1">https://u:hunter2pw@x.example/a.torrent</metaurl></file></metalink>`,
+				`metalink XML: file "a": metaurl "https://[redacted]@x.example/a.torrent": priority "-1" is not a whole number`),
+			Entry("a Metalink 3.0 url with a bad preference",
+				`<metalink xmlns="http://www.metalinker.org/"><files><file name="a"><resources><url preference="high">https://u:hunter2pw@x.example/a</url></resources></file></files></metalink>`,
+				`metalink XML: file "a": url "https://[redacted]@x.example/a": preference "high" is not a whole number`),
+			Entry("text after a JSON object",
+				minimalJSON+` https://u:hunter2pw@x.example/`,
+				`metalink JSON: unexpected text after the JSON object: "https://[redacted]@x.example/"`),
+		)
+
+		It("hide a password before cutting a long value short, so that no half of it is left", func() {
+			_, err := metalink.Parse([]byte(minimalJSON + ` https://u:` + strings.Repeat("p", 300) + `@x.example/`))
+			Expect(err).To(MatchError(`metalink JSON: unexpected text after the JSON object: "https://[redacted]@x.example/"`))
+		})
+
+		It("quote a long file name in part", func() {
+			_, err := metalink.Parse([]byte(rfc + `<file name="` + strings.Repeat("n", 5000) + `"><size>big</size></file></metalink>`))
+			Expect(err).To(MatchError(`metalink XML: file "` + strings.Repeat("n", 200) + `"…: size "big" is not a whole number`))
+		})
+
+		It("stay on one short line whatever encoding/xml prints, and still unwrap to its error", func() {
+			_, err := metalink.Parse([]byte(rfc + `<` + strings.Repeat("a", 5000) + `></b></metalink>`))
+			Expect(err).To(MatchError(HavePrefix("metalink XML: XML syntax error on line 1: element <aaaa")))
+			Expect(err.Error()).To(HaveSuffix("…"))
+			Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+			var syntaxErr *xml.SyntaxError
+			Expect(errors.As(err, &syntaxErr)).To(BeTrue())
+		})
+
+		It("stay short for a number of a megabyte", func() {
+			_, err := metalink.Parse([]byte(`{"files":[{"name":"a","size":-` + strings.Repeat("9", 1<<20) + `}]}`))
+			Expect(err).To(MatchError(HavePrefix("metalink JSON: files.size must be a whole number (0 or more), not number -999")))
+			Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+		})
+	})
 })

@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // ValidateName rejects file names that could escape a destination directory
@@ -16,7 +17,7 @@ import (
 // stand for sub-directories inside the destination.
 func ValidateName(name string) error {
 	if reason := unsafeNameReason(name); reason != "" {
-		return fmt.Errorf("unsafe file name %q: %s", name, reason)
+		return fmt.Errorf("unsafe file name %s: %s", quote(name), reason)
 	}
 	return nil
 }
@@ -39,7 +40,7 @@ func unsafeNameReason(name string) string {
 		case "":
 			return "contains an empty path segment"
 		case ".", "..":
-			return fmt.Sprintf("contains a %q segment", segment)
+			return fmt.Sprintf("contains a %s segment", redact.Quote(segment))
 		}
 	}
 	return ""
@@ -58,8 +59,16 @@ func hasDriveLetter(name string) bool {
 // Validate checks a parsed document before anything acts on it: at least one
 // file, every name safe and unique, and every url, hash, metaurl, pieces,
 // publisher and signature complete. It also rejects text that XML cannot
-// carry, so that a valid document always survives MarshalXML.
+// carry, so that a valid document always survives MarshalXML. Its error,
+// like Parse's, is one line of at most 1000 bytes.
 func (m Metalink) Validate() error {
+	if err := m.validate(); err != nil {
+		return bounded(err)
+	}
+	return nil
+}
+
+func (m Metalink) validate() error {
 	if len(m.Files) == 0 {
 		return errors.New("metalink has no files")
 	}
@@ -68,7 +77,7 @@ func (m Metalink) Validate() error {
 	}
 	for _, f := range m.Files {
 		if err := f.validate(); err != nil {
-			return fmt.Errorf("file %q: %w", f.Name, err)
+			return fmt.Errorf("file %s: %w", quote(f.Name), err)
 		}
 	}
 	return checkXMLText(m)
@@ -83,14 +92,14 @@ func checkNames(files []File) error {
 			return err
 		}
 		if names[f.Name] {
-			return fmt.Errorf("duplicate file name %q", f.Name)
+			return fmt.Errorf("duplicate file name %s", quote(f.Name))
 		}
 		names[f.Name] = true
 	}
 	for name := range names {
 		for i := range len(name) {
 			if name[i] == '/' && names[name[:i]] {
-				return fmt.Errorf("file name %q needs %q to be a directory, but it is also a file", name, name[:i])
+				return fmt.Errorf("file name %s needs %s to be a directory, but it is also a file", quote(name), quote(name[:i]))
 			}
 		}
 	}
@@ -196,9 +205,9 @@ func (m Metalink) textFields() []labelledText {
 		fields = append(fields, labelledText{"origin", m.Origin.URL})
 	}
 	for _, f := range m.Files {
-		fields = append(fields, labelledText{"file name " + strconv.Quote(f.Name), f.Name})
+		fields = append(fields, labelledText{"file name " + quote(f.Name), f.Name})
 		for _, t := range f.textFields() {
-			fields = append(fields, labelledText{fmt.Sprintf("file %q: %s", f.Name, t.label), t.value})
+			fields = append(fields, labelledText{fmt.Sprintf("file %s: %s", quote(f.Name), t.label), t.value})
 		}
 	}
 	return fields

@@ -1,6 +1,8 @@
 package metalink_test
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -81,6 +83,14 @@ var _ = Describe("Validate", func() {
 		Entry("invalid UTF-8 in a url", oneFile(metalink.File{Name: "a", URLs: []metalink.URL{{URL: "https://x/\xff"}}}), `file "a": url: is not valid UTF-8`),
 		Entry("U+FFFE in the generator", metalink.Metalink{Files: []metalink.File{{Name: "a"}}, Generator: "\uFFFE"}, `generator: contains U+FFFE, which XML cannot carry`),
 	)
+
+	It("keeps its error to one short line when it quotes two long names", func() {
+		name := strings.Repeat("\x01", 300)
+		err := metalink.Metalink{Files: []metalink.File{{Name: "d" + name}, {Name: "d" + name + "/b"}}}.Validate()
+		Expect(err).To(MatchError(HavePrefix(`file name "d\x01\x01`)))
+		Expect(err.Error()).To(HaveSuffix("…"))
+		Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+	})
 
 	It("accepts pieces that exactly cover the size", func() {
 		Expect(oneFile(metalink.File{Name: "a", Size: 8, Pieces: []metalink.Pieces{{Type: "sha-1", Length: 4, Hashes: []string{"0", "1"}}}}).Validate()).To(Succeed())

@@ -55,7 +55,7 @@ func wrongNamespace(space string) error {
 	if space == "" {
 		return errors.New("root element <metalink> has no namespace; " + want)
 	}
-	return fmt.Errorf("root element <metalink> is in namespace %q; %s", space, want)
+	return fmt.Errorf("root element <metalink> is in namespace %s; %s", quote(space), want)
 }
 
 // rootElement reads up to the root element, which must be <metalink>.
@@ -165,10 +165,10 @@ func withoutNamespacedAttrs(start xml.StartElement) xml.StartElement {
 func parseWhole(what, text string, bits int) (uint64, error) {
 	n, err := strconv.ParseUint(strings.TrimSpace(text), 10, bits)
 	if errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%s %q is too large", what, text)
+		return 0, fmt.Errorf("%s %s is too large", what, quote(text))
 	}
 	if err != nil {
-		return 0, fmt.Errorf("%s %q is not a whole number", what, text)
+		return 0, fmt.Errorf("%s %s is not a whole number", what, quote(text))
 	}
 	return n, nil
 }
@@ -200,7 +200,7 @@ func parseBool(what, text string) (bool, error) {
 	case "true", "1":
 		return true, nil
 	}
-	return false, fmt.Errorf("%s %q must be true or false", what, text)
+	return false, fmt.Errorf("%s %s must be true or false", what, quote(text))
 }
 
 // parseDate reads an RFC 3339 date-time, the only date form RFC 5854 allows.
@@ -211,7 +211,7 @@ func parseDate(what, text string) (*time.Time, error) {
 	}
 	var t time.Time
 	if err := t.UnmarshalText([]byte(text)); err != nil {
-		return nil, fmt.Errorf("%s %q is not an RFC 3339 date-time such as 2010-05-01T12:15:02Z", what, text)
+		return nil, fmt.Errorf("%s %s is not an RFC 3339 date-time such as 2010-05-01T12:15:02Z", what, quote(text))
 	}
 	return &t, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -51,7 +52,7 @@ func (h *Handler) Open(ctx context.Context, rawURL string, offset int64) (io.Rea
 		return nil, 0, err
 	}
 	if loc.Key == "" {
-		return nil, 0, fmt.Errorf("s3 url %q names a bucket, not an object", loc.String())
+		return nil, 0, fmt.Errorf("s3 url %s names a bucket, not an object", redact.Quote(loc.String()))
 	}
 	client, err := h.client(ctx, loc)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -32,10 +33,43 @@ type Location struct {
 func ParseURL(raw string) (Location, error) {
 	loc, err := parseURL(raw)
 	if err != nil {
-		return Location{}, fmt.Errorf("s3 url %q: %w", redact.UnparsedURL(raw), err)
+		// The userinfo goes before the excerpt is cut, so that no cut leaves
+		// part of a secret key that redaction could no longer recognise.
+		msg := "s3 url " + redact.Quote(hideUserinfo(raw)) + ": " + err.Error()
+		return Location{}, &urlError{msg: redact.Excerpt(msg, maxErrorBytes-len("…")), err: err}
 	}
 	return loc, nil
 }
+
+// hideUserinfo hides, for an error, whatever precedes the last '@' of raw,
+// after the scheme: the rule of redact.UnparsedURL, applied also where that
+// finds no userinfo, ahead of a misplaced or missing "://" ("AK:SK@s3://h",
+// "AK/:SK@://"). Too much hidden costs nothing in an error that says the
+// URL is wrong; what follows the last '@' holds no userinfo.
+func hideUserinfo(raw string) string {
+	at := strings.LastIndexByte(raw, '@')
+	if at < 0 {
+		return raw
+	}
+	if scheme, _, found := strings.Cut(raw[:at], "://"); found && !strings.ContainsAny(scheme, "@/") {
+		return scheme + "://[redacted]" + raw[at:]
+	}
+	return "[redacted]" + raw[at:]
+}
+
+// maxErrorBytes bounds an error, which is printed as one line of a build
+// log, also for a URL of megabytes (the ellipsis of a cut is 3 bytes).
+const maxErrorBytes = 1000
+
+// urlError names the URL that did not parse and why; errors.Is and
+// errors.As reach the reason.
+type urlError struct {
+	msg string
+	err error
+}
+
+func (e *urlError) Error() string { return e.msg }
+func (e *urlError) Unwrap() error { return e.err }
 
 func parseURL(raw string) (Location, error) {
 	if len(raw) < len(scheme) || !strings.EqualFold(raw[:len(scheme)], scheme) {
@@ -89,15 +123,21 @@ func validateHost(hostport string) error {
 	if host == "" {
 		return errors.New("missing host")
 	}
-	if strings.ContainsAny(host, " \t%[]") {
-		return fmt.Errorf("bad host %q", hostport)
+	if strings.ContainsAny(host, "%[]") || strings.ContainsFunc(host, isSpaceOrControl) {
+		return fmt.Errorf("bad host %s", redact.Quote(hostport))
 	}
 	if port != "" || strings.HasSuffix(hostport, ":") {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("bad port %q", port)
+			return fmt.Errorf("bad port %s", redact.Quote(port))
 		}
 	}
 	return nil
+}
+
+// isSpaceOrControl spots what no host name holds: white space and control
+// characters (a line break would split every message that names the host).
+func isSpaceOrControl(r rune) bool {
+	return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r)
 }
 
 // splitHostPort is net.SplitHostPort that also accepts a host without a port.

@@ -1,6 +1,8 @@
 package s3client_test
 
 import (
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -44,6 +46,9 @@ var _ = Describe("ParseURL", func() {
 		Entry("a port that is not a number", "s3://host:http/bucket/key", `bad port "http"`),
 		Entry("an empty port", "s3://host:/bucket/key", `bad port ""`),
 		Entry("a port out of range", "s3://host:70000/bucket/key", `bad port "70000"`),
+		Entry("a space in the host", "s3://ho st/bucket/key", `bad host "ho st"`),
+		Entry("a line break in the host", "s3://ho\nst/bucket/key", `bad host "ho\nst"`),
+		Entry("a control character in the host", "s3://ho\x7fst:9000/bucket/key", `bad host "ho\x7fst:9000"`),
 		Entry("a bad escape in the key", "s3://host/bucket/%zz", "bad percent-encoding in key"),
 		Entry("userinfo without a secret", "s3://AKID@host/bucket/key", "userinfo must be ACCESS_KEY:SECRET_KEY"),
 	)
@@ -54,11 +59,37 @@ var _ = Describe("ParseURL", func() {
 		Expect(err.Error()).NotTo(ContainSubstring("topsecret"))
 	})
 
+	DescribeTable("never repeats a secret key from a URL with its scheme misplaced",
+		func(raw, want string) {
+			_, err := s3client.ParseURL(raw)
+			Expect(err).To(MatchError(want))
+		},
+		Entry("after the userinfo", "AKID:topsecret@s3://host/bucket/key",
+			`s3 url "[redacted]@s3://host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("with nothing after it", "0:topsecret@://",
+			`s3 url "[redacted]@://": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("after a '/'", "0/:topsecret@://",
+			`s3 url "[redacted]@://": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("twice", "00:topsecret@://@",
+			`s3 url "[redacted]@": expected s3://HOST[:PORT]/BUCKET/KEY`),
+		Entry("left out", "AKID:topsecret@host/bucket/key",
+			`s3 url "[redacted]@host/bucket/key": expected s3://HOST[:PORT]/BUCKET/KEY`),
+	)
+
 	It("never repeats a secret key with an unencoded '/' in its error", func() {
 		_, err := s3client.ParseURL("s3://AKID:top/secret@host/bucket/key")
 		Expect(err).To(MatchError(ContainSubstring("%2F")))
 		Expect(err.Error()).NotTo(ContainSubstring("top"))
 		Expect(err.Error()).NotTo(ContainSubstring("secret"))
+	})
+
+	It("keeps the error of a URL of any length to one short line, without its secret key", func() {
+		long := "s3://AKID:topsecret@" + strings.Repeat("h\x01", 2000) + "/bucket/key"
+		_, err := s3client.ParseURL(long)
+		Expect(err).To(MatchError(HavePrefix(`s3 url "s3://[redacted]@h\x01h\x01`)))
+		Expect(err.Error()).To(ContainSubstring(`"…: bad host "h\x01`))
+		Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+		Expect(err.Error()).NotTo(ContainSubstring("topsecret"))
 	})
 
 	It("prints a location without its credentials", func() {

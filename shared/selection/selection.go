@@ -10,6 +10,8 @@ package selection
 import (
 	"fmt"
 	"path"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // Filter holds the include/exclude globs of source and params.
@@ -34,7 +36,7 @@ func (f Filter) Validate() error {
 			// path.Match checks the whole pattern whatever the name, so any
 			// name will do to surface a syntax error.
 			if _, err := path.Match(pattern, ""); err != nil {
-				return fmt.Errorf("%s[%d]: bad pattern %q: %w", k.key, i, pattern, err)
+				return fmt.Errorf("%s[%d]: bad pattern %s: %w", k.key, i, redact.Quote(pattern), err)
 			}
 		}
 	}

@@ -147,7 +147,7 @@ var _ = Describe("Decode", func() {
 
 		It("leaves an unexported field alone", func() {
 			r := request{Source: source{hidden: "kept"}}
-			Expect(strictjson.Decode([]byte(`{"source": {"name": "n"}}`), "", &r)).To(Succeed())
+			Expect(strictjson.Decode([]byte(`{"source": {"Name": "n"}}`), "", &r)).To(Succeed())
 			Expect(r.Source.hidden).To(Equal("kept"))
 		})
 	})

@@ -10,6 +10,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // File reads file:// URLs: absolute local paths, with an empty host or
@@ -59,7 +61,7 @@ func LocalPath(rawURL string) (string, error) {
 		return "", fmt.Errorf("invalid file URL: %w", unwrapURLError(err))
 	}
 	if u.Host != "" && u.Host != "localhost" {
-		return "", fmt.Errorf("file URL host %q is not supported: use file:///absolute/path", u.Host)
+		return "", fmt.Errorf("file URL host %s is not supported: use file:///absolute/path", redact.Quote(u.Host))
 	}
 	if u.Path == "" || u.Path[0] != '/' {
 		return "", errors.New("file URL has no absolute path: use file:///absolute/path")

@@ -133,16 +133,16 @@ func parseContentRange(header string) (start, total int64, err error) {
 	rangePart, totalPart, hasTotal := strings.Cut(spec, "/")
 	startPart, _, hasDash := strings.Cut(rangePart, "-")
 	if !found || !hasTotal || !hasDash {
-		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+		return 0, 0, fmt.Errorf("invalid Content-Range %s in a 206 answer", redact.Quote(header))
 	}
 	if start, err = strconv.ParseInt(strings.TrimSpace(startPart), 10, 64); err != nil || start < 0 {
-		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+		return 0, 0, fmt.Errorf("invalid Content-Range %s in a 206 answer", redact.Quote(header))
 	}
 	if strings.TrimSpace(totalPart) == "*" {
 		return start, -1, nil
 	}
 	if total, err = strconv.ParseInt(strings.TrimSpace(totalPart), 10, 64); err != nil || total < 0 {
-		return 0, 0, fmt.Errorf("invalid Content-Range %q in a 206 answer", header)
+		return 0, 0, fmt.Errorf("invalid Content-Range %s in a 206 answer", redact.Quote(header))
 	}
 	return start, total, nil
 }

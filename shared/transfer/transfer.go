@@ -58,7 +58,7 @@ var ErrUnsupportedScheme = errors.New("unsupported URL scheme")
 // UnsupportedScheme says that no handler reads rawURL, naming its scheme but
 // not the URL itself, so callers that already print the URL do not repeat it.
 func UnsupportedScheme(rawURL string) error {
-	return fmt.Errorf("%w %q", ErrUnsupportedScheme, Scheme(rawURL))
+	return fmt.Errorf("%w %s", ErrUnsupportedScheme, redact.Quote(Scheme(rawURL)))
 }
 
 // Scheme returns the lower-cased scheme of rawURL, or "" when it has none.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
@@ -44,7 +45,7 @@ func Compile(path string, configs []Config) (*Set, error) {
 // Add appends the handler of the entry named entry ("source.url_handlers[0]").
 func (s *Set) Add(entry string, config Config) error {
 	if config.Type != "s3" {
-		return fmt.Errorf("%s.type: unknown type %q (expected s3)", entry, config.Type)
+		return fmt.Errorf("%s.type: unknown type %s (expected s3)", entry, redact.Quote(config.Type))
 	}
 	include, err := compileRegexes(entry+".include", config.Include)
 	if err != nil {

@@ -25,6 +25,8 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // Version is a parsed version that remembers the exact string it came from.
@@ -46,7 +48,7 @@ func Parse(s string) (Version, error) {
 	}
 	base, err := semver.NewVersion(text)
 	if err != nil {
-		return Version{}, fmt.Errorf("invalid version %q: %w", s, err)
+		return Version{}, invalid("version", s, err)
 	}
 	return Version{Raw: s, base: *base, suffix: suffix}, nil
 }
@@ -122,15 +124,39 @@ func ParseConstraint(s string) (*Constraint, error) {
 	if _, _, ok := splitLetterSuffix(bare); ok {
 		v, err := Parse(bare)
 		if err != nil {
-			return nil, fmt.Errorf("invalid version constraint %q: %w", s, err)
+			return nil, invalid("version constraint", s, err)
 		}
 		return &Constraint{text: s, exact: &v}, nil
 	}
 	ranges, err := semver.NewConstraint(s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid version constraint %q: %w", s, err)
+		return nil, invalid("version constraint", s, err)
 	}
 	return &Constraint{text: s, ranges: ranges}, nil
+}
+
+// Limits on an error, which is printed as one line of a build log: semver
+// repeats (part of) the text in its own error, escaped, so both are cut.
+const (
+	maxCauseBytes   = redact.ExcerptBytes
+	maxMessageBytes = 1000
+)
+
+// versionError says which text did not parse; errors.Is and errors.As reach
+// semver's error.
+type versionError struct {
+	msg   string
+	cause error
+}
+
+func (e *versionError) Error() string { return e.msg }
+func (e *versionError) Unwrap() error { return e.cause }
+
+// invalid reports that s is not a valid what, quoting s and semver's reason
+// cut short (the ellipsis is 3 bytes).
+func invalid(what, s string, cause error) error {
+	msg := "invalid " + what + " " + redact.Quote(s) + ": " + redact.Excerpt(cause.Error(), maxCauseBytes)
+	return &versionError{msg: redact.Excerpt(msg, maxMessageBytes-len("…")), cause: cause}
 }
 
 // String returns the constraint as it was written.

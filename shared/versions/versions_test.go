@@ -1,7 +1,11 @@
 package versions_test
 
 import (
+	"errors"
 	"math/rand/v2"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -70,6 +74,19 @@ var _ = Describe("Parse", func() {
 		Entry("a number too large for a letter-suffixed base", "99999999999999999999.0.0k",
 			`invalid version "99999999999999999999.0.0k": error parsing version segment: strconv.ParseUint: parsing "99999999999999999999": value out of range`),
 	)
+
+	It("keeps the error of a long, unprintable string to one short line", func() {
+		_, err := versions.Parse("0" + strings.Repeat("\xd7", 250))
+		Expect(err).To(HaveOccurred())
+		Expect(err.Error()).To(HavePrefix(`invalid version "0\xd7\xd7`))
+		Expect(err.Error()).To(ContainSubstring(`"…: invalid semantic version`))
+		Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+	})
+
+	It("still lets errors.Is reach semver's error", func() {
+		_, err := versions.Parse("foo")
+		Expect(errors.Is(err, semver.ErrInvalidSemVer)).To(BeTrue())
+	})
 })
 
 var _ = Describe("Compare", func() {
@@ -172,6 +189,29 @@ var _ = Describe("Constraint", func() {
 		Entry("an operator on a letter suffix", ">= 1.0.2k", `invalid version constraint ">= 1.0.2k": improper constraint`),
 		Entry("a dangling operator", "> ", `invalid version constraint "> ": improper constraint`),
 	)
+
+	It("quotes at most 200 bytes of a long constraint, also where the library repeats it", func() {
+		long := strings.Repeat("newest", 60) // the library refuses more than 512 bytes
+		_, err := versions.ParseConstraint(long)
+		cause := `improper constraint: "` + long
+		Expect(err).To(MatchError(`invalid version constraint "` + long[:200] + `"…: ` + cause[:200] + `…`))
+	})
+
+	It("quotes at most 200 bytes of a long version", func() {
+		long := strings.Repeat("9", 1<<20)
+		_, err := versions.Parse(long)
+		Expect(err).To(HaveOccurred())
+		Expect(len(err.Error())).To(BeNumerically("<", 500))
+		Expect(err.Error()).To(HavePrefix(`invalid version "` + long[:200] + `"…: `))
+	})
+
+	It("keeps the error of a long constraint to one short line, though semver quotes it again", func() {
+		long := strings.Repeat("\x91\x04", 250)
+		_, err := versions.ParseConstraint(long)
+		Expect(err).To(MatchError(HavePrefix(`invalid version constraint "\x91\x04`)))
+		Expect(err.Error()).To(ContainSubstring(`"…: improper constraint: "\x91\x04`))
+		Expect(len(err.Error())).To(BeNumerically("<=", 1000))
+	})
 })
 
 var _ = Describe("Check", func() {

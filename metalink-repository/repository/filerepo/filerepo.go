@@ -45,7 +45,7 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	}
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri %q: %w", redact.UnparsedURL(uri), err)
+		return nil, fmt.Errorf("source.uri %s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	repo := &Repository{uri: redact.String(uri), root: root}
 	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil
@@ -137,14 +137,23 @@ func readEntry(top, path string) (repository.Entry, error) {
 	return repository.Entry{Path: filepath.ToSlash(rel), Metalink: m}, nil
 }
 
-// Put writes data to root/name atomically (a temporary file renamed into
-// place), creating parent directories. Identical content is left untouched.
-func (r *Repository) Put(_ context.Context, name string, data []byte) error {
+// CheckPut refuses an unsafe name and a repository path that is a glob.
+func (r *Repository) CheckPut(name string) error {
 	if err := metalink.ValidateName(name); err != nil {
 		return fmt.Errorf("put into %s: %w", r.uri, err)
 	}
 	if strings.ContainsAny(r.root, `*?[\`) {
 		return fmt.Errorf("put into %s: the path is a glob; expected one directory", r.uri)
+	}
+	return nil
+}
+
+// Put writes data to root/name atomically (a temporary file renamed into
+// place), creating parent directories. Identical content is left untouched.
+func (r *Repository) Put(_ context.Context, doc repository.Document) error {
+	name, data := doc.Name, doc.Data
+	if err := r.CheckPut(name); err != nil {
+		return err
 	}
 	target := filepath.Join(r.root, filepath.FromSlash(name))
 	if existing, err := os.ReadFile(target); err == nil && bytes.Equal(existing, data) {
@@ -168,8 +177,10 @@ func writeAtomically(target string, data []byte) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			_ = tmp.Close() // closed already when only the rename failed; err is the news
+			if removeErr := os.Remove(tmp.Name()); removeErr != nil {
+				err = fmt.Errorf("%w; the temporary file stays behind: %w", err, removeErr)
+			}
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {

@@ -52,7 +52,7 @@ func sshAuth(loc location, s settings, tempDir string, stderr io.Writer) (transp
 		return nil, fmt.Errorf("source.options.private_key: %w", err)
 	}
 	if s.knownHosts == "" {
-		fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set source.options.known_hosts to check it\n", loc.hostPort)
+		_, _ = fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set source.options.known_hosts to check it\n", loc.hostPort)
 		keys.HostKeyCallback = ssh.InsecureIgnoreHostKey()
 		return keys, nil
 	}
@@ -74,7 +74,8 @@ func knownHostsDB(text, tempDir string) (*hostkeydb.HostKeyDB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source.options.known_hosts: %w", err)
 	}
-	defer os.Remove(file.Name())
+	// The file holds public host keys only: one left behind in tempDir harms nothing.
+	defer func() { _ = os.Remove(file.Name()) }()
 	_, writeErr := io.WriteString(file, text+"\n")
 	if closeErr := file.Close(); writeErr == nil {
 		writeErr = closeErr

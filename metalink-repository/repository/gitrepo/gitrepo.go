@@ -43,7 +43,7 @@ type repo struct {
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri %q: %w", redact.UnparsedURL(uri), err)
+		return nil, fmt.Errorf("source.uri %s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {
@@ -76,7 +76,7 @@ func jitteredBackoff(int) time.Duration {
 }
 
 func (r *repo) secrets() []string {
-	return []string{r.loc.password, r.settings.password, r.settings.privateKey, r.settings.privateKeyPassphrase}
+	return append([]string{r.loc.password}, r.settings.secrets...)
 }
 
 // redact keeps err's chain but removes every secret from its message.
@@ -190,7 +190,13 @@ func (r *repo) List(ctx context.Context) ([]repository.Entry, error) {
 	return entries, r.redact(err)
 }
 
+// CheckPut refuses an unsafe name and a sub-path glob, contacting nothing.
+func (r *repo) CheckPut(name string) error {
+	_, err := r.targetPath(name)
+	return r.redact(err)
+}
+
 // Put commits data as name under the uri's sub-path and pushes it.
-func (r *repo) Put(ctx context.Context, name string, data []byte) error {
-	return r.redact(r.put(ctx, name, data))
+func (r *repo) Put(ctx context.Context, doc repository.Document) error {
+	return r.redact(r.put(ctx, doc.Name, doc.Data, r.settings.commitMessage(doc.Summary)))
 }

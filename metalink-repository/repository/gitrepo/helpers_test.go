@@ -1,10 +1,10 @@
 package gitrepo_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"sync"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 
@@ -16,33 +16,15 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 )
 
-// syncBuffer is a stderr that goroutines may share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // client is one container's view of a repository: its own $TMPDIR (and so
 // its own cache) and stderr.
 type client struct {
 	env repository.Env
-	log *syncBuffer
+	log *lockedbuffer.Buffer
 }
 
 func newClient() *client {
-	log := &syncBuffer{}
+	log := &lockedbuffer.Buffer{}
 	return &client{env: repository.Env{TempDir: GinkgoT().TempDir(), Stderr: log}, log: log}
 }
 

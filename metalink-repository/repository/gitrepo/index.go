@@ -53,7 +53,7 @@ func loadIndex(path string) *metalinkIndex {
 	if err != nil {
 		return index
 	}
-	defer file.Close()
+	defer func() { _ = file.Close() }() // opened read-only: closing cannot lose data
 	decoder := gob.NewDecoder(bufio.NewReader(file))
 	for {
 		var chunk indexChunk
@@ -100,19 +100,35 @@ func (x *metalinkIndex) save(refs []metalinkRef, entries []repository.Entry, cac
 	if err != nil {
 		return err
 	}
-	defer os.Remove(file.Name()) // after a successful rename this finds nothing
+	if err := writeIndexFile(file, keep, refs, entries); err != nil {
+		return removeTemp(file.Name(), fmt.Errorf("write %s: %w", file.Name(), err))
+	}
+	if err := os.Rename(file.Name(), x.path); err != nil {
+		return removeTemp(file.Name(), err)
+	}
+	return nil
+}
+
+// writeIndexFile writes the entries at positions keep to file and closes it.
+func writeIndexFile(file *os.File, keep []int, refs []metalinkRef, entries []repository.Entry) error {
 	buffered := bufio.NewWriter(file)
-	err = encodeIndex(buffered, keep, refs, entries)
+	err := encodeIndex(buffered, keep, refs, entries)
 	if err == nil {
 		err = buffered.Flush()
 	}
 	if closeErr := file.Close(); err == nil {
 		err = closeErr
 	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", file.Name(), err)
+	return err
+}
+
+// removeTemp removes the temporary file at path after err. The cache lives
+// on between runs, so a file that stays behind is named in the error.
+func removeTemp(path string, err error) error {
+	if removeErr := os.Remove(path); removeErr != nil {
+		return fmt.Errorf("%w; the temporary file stays behind: %w", err, removeErr)
 	}
-	return os.Rename(file.Name(), x.path)
+	return err
 }
 
 // encodeIndex writes the entries at positions keep as chunks of records.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 const (
@@ -35,7 +36,7 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 		return nil, nil // nothing published yet
 	}
 	if branch.tip.IsZero() {
-		return nil, fmt.Errorf("branch %q does not exist in %s", branch.name, r.loc.remote)
+		return nil, fmt.Errorf("branch %s does not exist in %s", redact.Quote(branch.name), r.loc.remote)
 	}
 	s, err := openStore(ctx, r, branch.name)
 	if err != nil {
@@ -56,7 +57,7 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 		return nil, err
 	}
 	if err := index.save(refs, entries, cacheable); err != nil {
-		fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
+		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
 	}
 	return entries, nil
 }
@@ -252,6 +253,6 @@ func readBlob(s storer.EncodedObjectStorer, hash plumbing.Hash) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer reader.Close()
+	defer func() { _ = reader.Close() }() // it only reads: closing cannot lose data
 	return io.ReadAll(reader)
 }

@@ -43,7 +43,8 @@ type settings struct {
 	committerName        string
 	committerEmail       string
 	message              string
-	rebase               int // retries after a rejected push
+	rebase               int      // retries after a rejected push
+	secrets              []string // the values of the fields tagged secret
 }
 
 // decodeOptions validates the options strictly; an empty identity or
@@ -54,28 +55,35 @@ func decodeOptions(options *repository.Options) (settings, error) {
 	if err := options.Decode(&o); err != nil {
 		return settings{}, err
 	}
-	rebase, err := parseRebase(o.Rebase)
+	rebase, ok, err := o.Rebase.Uint() // checked by CheckLayer already
 	if err != nil {
 		return settings{}, err
+	}
+	if !ok {
+		rebase = defaultRebase
 	}
 	return settings{
 		privateKey: o.PrivateKey, privateKeyPassphrase: o.PrivateKeyPassphrase, knownHosts: o.KnownHosts,
 		username: o.Username, password: o.Password,
 		authorName: orDefault(o.AuthorName, defaultIdentityName), authorEmail: orDefault(o.AuthorEmail, defaultIdentityEmail),
 		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
-		message: orDefault(o.Message, defaultMessage), rebase: rebase,
+		message: o.Message, rebase: int(rebase),
+		secrets: strictjson.Secrets(&o),
 	}, nil
 }
 
-func parseRebase(value strictjson.Flexible) (int, error) {
-	n, ok, err := value.Uint()
-	if err != nil {
-		return 0, fmt.Errorf("source.options.rebase: %w (a number of retries)", err)
+// CheckLayer names the layer a rebase that is no whole number came from.
+func (o *Options) CheckLayer(path string) error {
+	if _, _, err := o.Rebase.Uint(); err != nil {
+		return fmt.Errorf("%s: %w (a number of retries)", strictjson.Join(path, "rebase"), err)
 	}
-	if !ok {
-		return defaultRebase, nil
-	}
-	return int(n), nil
+	return nil
+}
+
+// commitMessage is options.message when set, else what the put says it
+// changes, else the original resource's message.
+func (s settings) commitMessage(summary string) string {
+	return orDefault(s.message, orDefault(summary, defaultMessage))
 }
 
 func orDefault(value, fallback string) string {

@@ -3,6 +3,8 @@ package gitrepo
 import (
 	"encoding/json"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/repotest"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -17,9 +19,20 @@ var _ = Describe("decodeOptions", func() {
 		Expect(s).To(Equal(settings{
 			authorName: "metalink-repository", authorEmail: "metalink-repository@localhost",
 			committerName: "metalink-repository", committerEmail: "metalink-repository@localhost",
-			message: "update metalink", rebase: 3,
+			rebase: 3,
 		}))
 	})
+
+	DescribeTable("writes options.message, else the put's summary, else the original's message",
+		func(message, summary, want string) {
+			s, err := decodeOptions(repotest.Options(map[string]any{"message": message}))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.commitMessage(summary)).To(Equal(want))
+		},
+		Entry("a message", "publish", "golang.org: v1.21.1 (3 files)", "publish"),
+		Entry("no message", "", "golang.org: v1.21.1 (3 files)", "golang.org: v1.21.1 (3 files)"),
+		Entry("neither", "", "", "update metalink"),
+	)
 
 	It("takes every documented key", func() {
 		s, err := decodeOptions(repotest.Options(map[string]any{
@@ -33,7 +46,7 @@ var _ = Describe("decodeOptions", func() {
 		Expect(s).To(Equal(settings{
 			privateKey: "KEY", privateKeyPassphrase: "PASS", knownHosts: "HOSTS", username: "u", password: "p",
 			authorName: "Ann", authorEmail: "ann@x", committerName: "Cid", committerEmail: "cid@x",
-			message: "publish", rebase: 5,
+			message: "publish", rebase: 5, secrets: []string{"KEY", "PASS", "p"},
 		}))
 	})
 
@@ -42,7 +55,15 @@ var _ = Describe("decodeOptions", func() {
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.authorName).To(Equal("metalink-repository"))
-		Expect(s.message).To(Equal("update metalink"))
+		Expect(s.commitMessage("")).To(Equal("update metalink"))
+	})
+
+	It("names the layer a bad rebase was written in", func() {
+		_, err := decodeOptions(&repository.Options{Layers: []repository.Layer{
+			{Path: "source.options", JSON: []byte(`{"rebase": 2}`)},
+			{Path: "params.options", JSON: []byte(`{"rebase": "often"}`)},
+		}})
+		Expect(err).To(MatchError(`params.options.rebase: "often" is not a whole number (a number of retries)`))
 	})
 
 	DescribeTable("reads rebase written as a number or a string",

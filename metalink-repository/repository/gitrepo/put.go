@@ -15,9 +15,10 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
-func (r *repo) put(ctx context.Context, name string, data []byte) error {
+func (r *repo) put(ctx context.Context, name string, data []byte, message string) error {
 	target, err := r.targetPath(name)
 	if err != nil {
 		return err
@@ -41,7 +42,7 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 				return err
 			}
 		}
-		pushed, err := s.commitAndPush(ctx, branch.tip, target, data)
+		pushed, err := s.commitAndPush(ctx, branch.tip, target, data, message)
 		if err == nil {
 			r.reportStored(target, branch.name, pushed)
 			return nil
@@ -49,7 +50,7 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 		if !isWorthRetrying(ctx, err) || attempt >= r.settings.rebase {
 			return fmt.Errorf("store %s in %s branch %s (attempt %d of %d): %w", target, r.loc.remote, branch.name, attempt+1, r.settings.rebase+1, err)
 		}
-		fmt.Fprintf(r.stderr, "push of %s was rejected, retrying on the new tip of branch %s: %v\n", target, branch.name, err)
+		_, _ = fmt.Fprintf(r.stderr, "push of %s was rejected, retrying on the new tip of branch %s: %v\n", target, branch.name, err)
 		if err := sleep(ctx, r.backoff(attempt+1)); err != nil {
 			return err
 		}
@@ -58,17 +59,17 @@ func (r *repo) put(ctx context.Context, name string, data []byte) error {
 
 func (r *repo) reportStored(target, branch string, pushed bool) {
 	if pushed {
-		fmt.Fprintf(r.stderr, "pushed %s to %s branch %s\n", target, r.loc.remote, branch)
+		_, _ = fmt.Fprintf(r.stderr, "pushed %s to %s branch %s\n", target, r.loc.remote, branch)
 		return
 	}
-	fmt.Fprintf(r.stderr, "%s in %s branch %s already has this content: nothing to commit\n", target, r.loc.remote, branch)
+	_, _ = fmt.Fprintf(r.stderr, "%s in %s branch %s already has this content: nothing to commit\n", target, r.loc.remote, branch)
 }
 
 // targetPath is where name goes in the repository: under the uri's sub-path,
 // which must be a plain directory for writing.
 func (r *repo) targetPath(name string) (string, error) {
 	if strings.ContainsAny(r.loc.subPath, `*?[{\`) {
-		return "", fmt.Errorf("cannot store %q under the sub-path glob %q: the uri's //sub/path must name one directory to write to", name, r.loc.subPath)
+		return "", fmt.Errorf("cannot store %s under the sub-path glob %s: the uri's //sub/path must name one directory to write to", redact.Quote(name), redact.Quote(r.loc.subPath))
 	}
 	if err := validateName(name); err != nil {
 		return "", err
@@ -84,7 +85,7 @@ func validateName(name string) error {
 	}
 	for segment := range strings.SplitSeq(name, "/") {
 		if strings.EqualFold(segment, ".git") {
-			return fmt.Errorf("invalid metalink name %q: segment %q is not allowed", name, segment)
+			return fmt.Errorf("invalid metalink name %s: segment %s is not allowed", redact.Quote(name), redact.Quote(segment))
 		}
 	}
 	return nil
@@ -92,11 +93,11 @@ func validateName(name string) error {
 
 // commitAndPush writes the file on top of tip (zero: a first commit) and
 // pushes it. pushed is false when tip already has exactly this content.
-func (s *store) commitAndPush(ctx context.Context, tip plumbing.Hash, target string, data []byte) (pushed bool, err error) {
+func (s *store) commitAndPush(ctx context.Context, tip plumbing.Hash, target string, data []byte, message string) (pushed bool, err error) {
 	if tip, err = s.sync(ctx, tip); err != nil {
 		return false, err
 	}
-	commit, changed, err := s.commitFile(tip, target, data)
+	commit, changed, err := s.commitFile(tip, target, data, message)
 	if err != nil || !changed {
 		return false, err
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -35,7 +37,7 @@ var _ = Describe("Put", func() {
 	})
 
 	It("commits a new metalink with the default identity and message", func() {
-		Expect(c.open(uri, nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(2))
 		Expect(repo.Show(GinkgoT(), "v1.0.0.meta4")).To(Equal(strings.TrimSpace(meta4("1.0.0"))))
@@ -56,7 +58,7 @@ var _ = Describe("Put", func() {
 			"message": "publish 1.0.0",
 		}
 
-		Expect(c.open(uri, options).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open(uri, options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		last := repo.LastCommit(GinkgoT())
 		Expect(last.AuthorName).To(Equal("Ann"))
@@ -70,8 +72,8 @@ var _ = Describe("Put", func() {
 		repo.WriteFiles(GinkgoT(), "existing", map[string]string{"releases/stable/v0.9.0.meta4": meta4("0.9.0")})
 		r := c.open(uri+"//releases/stable", nil)
 
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
-		Expect(c.open(uri+"//releases/new", nil).Put(ctx, "deeper/v2.0.0.meta4", []byte(meta4("2.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(c.open(uri+"//releases/new", nil).Put(ctx, repository.Document{Name: "deeper/v2.0.0.meta4", Data: []byte(meta4("2.0.0"))})).To(Succeed())
 
 		Expect(repo.Files(GinkgoT())).To(Equal([]string{
 			"README.md", "releases/new/deeper/v2.0.0.meta4", "releases/stable/v0.9.0.meta4", "releases/stable/v1.0.0.meta4",
@@ -85,19 +87,19 @@ var _ = Describe("Put", func() {
 	It("keeps git's tree order when names sort differently as directories", func() {
 		repo.WriteFiles(GinkgoT(), "tricky names", map[string]string{"a-b": "file", "a/x": "dir", "a.c": "file"})
 
-		Expect(c.open(uri, nil).Put(ctx, "a/v1.meta4", []byte(meta4("1")))).To(Succeed())
-		Expect(c.open(uri, nil).Put(ctx, "a0.meta4", []byte(meta4("2")))).To(Succeed())
+		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "a/v1.meta4", Data: []byte(meta4("1"))})).To(Succeed())
+		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "a0.meta4", Data: []byte(meta4("2"))})).To(Succeed())
 
 		Expect(gitserver.Git(GinkgoT(), repo.Path, "fsck", "--strict", "--no-dangling")).To(BeEmpty())
 	})
 
 	It("does nothing when the same content is already there", func() {
 		r := c.open(uri, nil)
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		head := repo.Head(GinkgoT())
 
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
-		Expect(newClient().open(uri, nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(newClient().open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.Head(GinkgoT())).To(Equal(head))
 		Expect(c.log.String()).To(ContainSubstring("already has this content: nothing to commit"))
@@ -105,10 +107,10 @@ var _ = Describe("Put", func() {
 
 	It("replaces changed content in exactly one commit", func() {
 		r := c.open(uri, nil)
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		before := repo.CommitCount(GinkgoT())
 
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0-fixed")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0-fixed"))})).To(Succeed())
 
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(before + 1))
 		Expect(repo.Show(GinkgoT(), "v1.0.0.meta4")).To(ContainSubstring("1.0.0-fixed"))
@@ -117,10 +119,10 @@ var _ = Describe("Put", func() {
 
 	It("builds on commits others pushed since its cache was filled", func() {
 		r := c.open(uri, nil)
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		repo.WriteFiles(GinkgoT(), "someone else", map[string]string{"v1.5.0.meta4": meta4("1.5.0")})
 
-		Expect(r.Put(ctx, "v2.0.0.meta4", []byte(meta4("2.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v2.0.0.meta4", Data: []byte(meta4("2.0.0"))})).To(Succeed())
 
 		Expect(repo.Files(GinkgoT())).To(Equal([]string{"README.md", "v1.0.0.meta4", "v1.5.0.meta4", "v2.0.0.meta4"}))
 	})
@@ -128,7 +130,7 @@ var _ = Describe("Put", func() {
 	It("creates the first commit of an empty repository on the named branch", func() {
 		empty := gitserver.NewRepo(GinkgoT(), root, "empty.git")
 
-		Expect(c.open("git+"+empty.FileURL()+"#"+gitserver.DefaultBranch, nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open("git+"+empty.FileURL()+"#"+gitserver.DefaultBranch, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(empty.CommitCount(GinkgoT())).To(Equal(1))
 		Expect(empty.Files(GinkgoT())).To(Equal([]string{"v1.0.0.meta4"}))
@@ -137,13 +139,13 @@ var _ = Describe("Put", func() {
 	It("asks for a branch to create in an empty repository", func() {
 		empty := gitserver.NewRepo(GinkgoT(), root, "empty.git")
 
-		err := c.open("git+"+empty.FileURL(), nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))
+		err := c.open("git+"+empty.FileURL(), nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("add #branch to the uri")))
 	})
 
 	It("creates a new branch in a repository that has others", func() {
-		Expect(c.open(uri+"#metalinks", nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open(uri+"#metalinks", nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(gitserver.Git(GinkgoT(), repo.Path, "ls-tree", "--name-only", "metalinks")).To(Equal("v1.0.0.meta4"))
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(1))
@@ -151,7 +153,7 @@ var _ = Describe("Put", func() {
 
 	DescribeTable("refuses names that leave the sub-path",
 		func(name string) {
-			err := c.open(uri, nil).Put(ctx, name, []byte(meta4("1.0.0")))
+			err := c.open(uri, nil).Put(ctx, repository.Document{Name: name, Data: []byte(meta4("1.0.0"))})
 			Expect(err).To(MatchError(ContainSubstring("invalid metalink name")))
 			Expect(repo.CommitCount(GinkgoT())).To(Equal(1))
 		},
@@ -164,7 +166,7 @@ var _ = Describe("Put", func() {
 	)
 
 	It("refuses to write into a sub-path glob", func() {
-		err := c.open(uri+"//releases/*", nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))
+		err := c.open(uri+"//releases/*", nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("sub-path glob")))
 	})
@@ -172,14 +174,14 @@ var _ = Describe("Put", func() {
 	It("refuses to replace a directory with a file", func() {
 		repo.WriteFiles(GinkgoT(), "dir", map[string]string{"v1.0.0.meta4/inside": "x"})
 
-		err := c.open(uri, nil).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))
+		err := c.open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("is a directory")))
 	})
 
 	It("retries a rejected push on the new tip and loses nothing", func() {
 		r := c.open(uri, nil)
-		Expect(r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		rejectOnce(repo)
 		var waits []int
 		gitrepo.SetBackoff(r, func(attempt int) time.Duration {
@@ -189,7 +191,7 @@ var _ = Describe("Put", func() {
 			return 0
 		})
 
-		Expect(r.Put(ctx, "v2.0.0.meta4", []byte(meta4("2.0.0")))).To(Succeed())
+		Expect(r.Put(ctx, repository.Document{Name: "v2.0.0.meta4", Data: []byte(meta4("2.0.0"))})).To(Succeed())
 
 		Expect(waits).To(Equal([]int{1}))
 		Expect(repo.Files(GinkgoT())).To(Equal([]string{"README.md", "v1.0.0.meta4", "v1.5.0.meta4", "v2.0.0.meta4"}))
@@ -204,7 +206,7 @@ var _ = Describe("Put", func() {
 		attempts := 0
 		gitrepo.SetBackoff(r, func(int) time.Duration { attempts++; return 0 })
 
-		err := r.Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))
+		err := r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("attempt 3 of 3")))
 		Expect(err).To(MatchError(ContainSubstring("pre-receive hook declined")))
@@ -226,7 +228,7 @@ var _ = Describe("Put", func() {
 				// Each writer is its own container with its own cache. Eight
 				// writers racing need up to seven retries in the worst case.
 				r := newClient().open(uri, map[string]any{"rebase": writers})
-				errs[i] = r.Put(ctx, fmt.Sprintf("v%d.0.0.meta4", i), []byte(meta4(fmt.Sprintf("%d.0.0", i))))
+				errs[i] = r.Put(ctx, repository.Document{Name: fmt.Sprintf("v%d.0.0.meta4", i), Data: []byte(meta4(fmt.Sprintf("%d.0.0", i)))})
 			}()
 		}
 		wg.Wait()
@@ -243,7 +245,7 @@ var _ = Describe("Put", func() {
 		server := gitserver.StartHTTP(GinkgoT(), root, "ci", "t0ken")
 		options := map[string]any{"username": "ci", "password": "t0ken"}
 
-		Expect(c.open("git+"+server.RepoURL(repo), options).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open("git+"+server.RepoURL(repo), options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.Files(GinkgoT())).To(ContainElement("v1.0.0.meta4"))
 	})
@@ -254,7 +256,7 @@ var _ = Describe("Put", func() {
 		options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": server.KnownHosts()}
 		sshURI := fmt.Sprintf("git+ssh://git@127.0.0.1:%d/org/metalinks.git//metalinks", server.Port)
 
-		Expect(c.open(sshURI, options).Put(ctx, "v1.0.0.meta4", []byte(meta4("1.0.0")))).To(Succeed())
+		Expect(c.open(sshURI, options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.Files(GinkgoT())).To(ContainElement("metalinks/v1.0.0.meta4"))
 	})

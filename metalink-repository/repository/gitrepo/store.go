@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 const (
@@ -81,12 +82,12 @@ func lockDir(ctx context.Context, dir string) (*os.File, error) {
 			return file, nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			file.Close()
+			_ = file.Close() // never written to: closing cannot lose data
 			return nil, fmt.Errorf("lock cache: %w", err)
 		}
 		select {
 		case <-ctx.Done():
-			file.Close()
+			_ = file.Close() // never written to: closing cannot lose data
 			return nil, fmt.Errorf("wait for cache lock: %w", ctx.Err())
 		case <-time.After(lockPoll):
 		}
@@ -111,19 +112,30 @@ func (s *store) openStorage() error {
 	return nil
 }
 
-// discard throws the cached objects away so that the next run starts clean,
-// used when a fetch failed halfway.
-func (s *store) discard() {
-	s.storage.Close()
-	os.RemoveAll(s.gitDir())
+// discard throws the cached objects away after fetchErr, a fetch that failed
+// halfway, so that the next attempt or run starts clean, and reopens the
+// storage for the next attempt. It returns fetchErr and what else failed.
+func (s *store) discard(fetchErr error) error {
+	_ = s.storage.Close() // it only holds read descriptors, of packs about to go
+	err := fetchErr
+	if removeErr := os.RemoveAll(s.gitDir()); removeErr != nil {
+		err = fmt.Errorf("%w; discard the cache: %w", err, removeErr)
+	}
+	if reopenErr := s.openStorage(); reopenErr != nil {
+		err = fmt.Errorf("%w; %w", err, reopenErr)
+	}
+	return err
 }
 
+// close releases the cache. Nothing here can lose data: the storage only
+// holds read descriptors of packs, the lock file is never written to, and
+// closing it releases the lock anyway.
 func (s *store) close() {
 	if s.storage != nil {
-		s.storage.Close()
+		_ = s.storage.Close()
 	}
-	syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
-	s.lock.Close()
+	_ = syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
+	_ = s.lock.Close()
 }
 
 func (s *store) trackingRef() plumbing.ReferenceName {
@@ -141,11 +153,7 @@ func (s *store) sync(ctx context.Context, tip plumbing.Hash) (plumbing.Hash, err
 	if !s.hasCommit(tip) {
 		fetched, err := s.fetch(ctx)
 		if err != nil {
-			s.discard()
-			if reopenErr := s.openStorage(); reopenErr != nil {
-				return plumbing.ZeroHash, reopenErr
-			}
-			return plumbing.ZeroHash, err
+			return plumbing.ZeroHash, s.discard(err)
 		}
 		tip = fetched
 	}
@@ -176,11 +184,11 @@ func (s *store) fetch(ctx context.Context) (plumbing.Hash, error) {
 		Force:      true,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return plumbing.ZeroHash, s.repo.transportError(fmt.Sprintf("fetch branch %q from", s.branch), err)
+		return plumbing.ZeroHash, s.repo.transportError(fmt.Sprintf("fetch branch %s from", redact.Quote(s.branch)), err)
 	}
 	ref, err := s.storage.Reference(s.trackingRef())
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("fetch branch %q from %s: fetched nothing: %w", s.branch, s.repo.loc.remote, err)
+		return plumbing.ZeroHash, fmt.Errorf("fetch branch %s from %s: fetched nothing: %w", redact.Quote(s.branch), s.repo.loc.remote, err)
 	}
 	return ref.Hash(), nil
 }

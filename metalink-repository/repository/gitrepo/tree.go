@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // treePathError says the file cannot go where it was asked to, because the
@@ -22,7 +23,7 @@ func (e *treePathError) Error() string { return e.message }
 // commitFile writes a commit on top of tip (zero: a first, parentless commit)
 // whose tree is tip's with data at target, without any working tree. changed
 // is false when the file already holds exactly data.
-func (s *store) commitFile(tip plumbing.Hash, target string, data []byte) (commit plumbing.Hash, changed bool, err error) {
+func (s *store) commitFile(tip plumbing.Hash, target string, data []byte, message string) (commit plumbing.Hash, changed bool, err error) {
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
 	if !tip.IsZero() {
@@ -40,14 +41,13 @@ func (s *store) commitFile(tip plumbing.Hash, target string, data []byte) (commi
 	if _, err := storeObject(s.storage, plumbing.BlobObject, data); err != nil {
 		return plumbing.ZeroHash, false, fmt.Errorf("store %s: %w", target, err)
 	}
-	commit, err = s.storeCommit(tree, parents)
+	commit, err = s.storeCommit(tree, parents, message)
 	return commit, true, err
 }
 
-func (s *store) storeCommit(tree plumbing.Hash, parents []plumbing.Hash) (plumbing.Hash, error) {
+func (s *store) storeCommit(tree plumbing.Hash, parents []plumbing.Hash, message string) (plumbing.Hash, error) {
 	settings := s.repo.settings
 	now := time.Now()
-	message := settings.message
 	if !strings.HasSuffix(message, "\n") {
 		message += "\n"
 	}
@@ -105,7 +105,7 @@ func treeWithFile(s storer.EncodedObjectStorer, base plumbing.Hash, segments []s
 	entry := object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: blob}
 	if len(segments) == 1 {
 		if at >= 0 && entries[at].Mode == filemode.Dir {
-			return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%q is a directory in the repository", name)}
+			return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%s is a directory in the repository", redact.Quote(name))}
 		}
 		if at >= 0 && entries[at].Hash == blob && entries[at].Mode.IsFile() {
 			return base, false, nil
@@ -114,7 +114,7 @@ func treeWithFile(s storer.EncodedObjectStorer, base plumbing.Hash, segments []s
 		subTree := plumbing.ZeroHash
 		if at >= 0 {
 			if entries[at].Mode != filemode.Dir {
-				return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%q is a file in the repository, not a directory", name)}
+				return plumbing.ZeroHash, false, &treePathError{fmt.Sprintf("%s is a file in the repository, not a directory", redact.Quote(name))}
 			}
 			subTree = entries[at].Hash
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // defaultSSHUser is who we log in as when a git+ssh uri names no user, as
@@ -72,7 +73,7 @@ func parseURI(raw string) (location, error) {
 	case "git+ssh":
 		loc, err = sshLocation(user, password, hostPort, pathPart)
 	default:
-		return location{}, fmt.Errorf("unsupported scheme %q (expected git+file, git+http, git+https, git+ssh or git)", scheme)
+		return location{}, fmt.Errorf("unsupported scheme %s (expected git+file, git+http, git+https, git+ssh or git)", redact.Quote(scheme))
 	}
 	if err != nil {
 		return location{}, err
@@ -84,13 +85,13 @@ func parseURI(raw string) (location, error) {
 func parseBranch(fragment string) (string, error) {
 	branch, err := url.PathUnescape(fragment)
 	if err != nil {
-		return "", fmt.Errorf("branch %q: %w", fragment, err)
+		return "", fmt.Errorf("branch %s: %w", redact.Quote(fragment), err)
 	}
 	if branch == "" {
 		return "", nil
 	}
 	if err := plumbing.NewBranchReferenceName(branch).Validate(); err != nil {
-		return "", fmt.Errorf("branch %q is not a valid git branch name", branch)
+		return "", fmt.Errorf("branch %s is not a valid git branch name", redact.Quote(branch))
 	}
 	return branch, nil
 }
@@ -114,7 +115,7 @@ func fileLocation(user, hostPort, pathPart string) (location, error) {
 		return location{}, errors.New("git+file uri cannot carry credentials")
 	}
 	if hostPort != "" && hostPort != "localhost" {
-		return location{}, fmt.Errorf("git+file uri needs an absolute path (git+file:///path/to/repo.git), not host %q", hostPort)
+		return location{}, fmt.Errorf("git+file uri needs an absolute path (git+file:///path/to/repo.git), not host %s", redact.Quote(hostPort))
 	}
 	repoPath, subPath, err := splitRepoPath(pathPart)
 	if err != nil {
@@ -133,7 +134,7 @@ func networkLocation(scheme, user, password, hostPort, pathPart string) (locatio
 		return location{}, fmt.Errorf("%s uri has no host", scheme)
 	}
 	if hasPort && !isPort(port) {
-		return location{}, fmt.Errorf("%s uri has an invalid port %q", scheme, port)
+		return location{}, fmt.Errorf("%s uri has an invalid port %s", scheme, redact.Quote(port))
 	}
 	repoPath, subPath, err := splitRepoPath(pathPart)
 	if err != nil {
@@ -161,7 +162,7 @@ func sshLocation(user, password, hostPort, pathPart string) (location, error) {
 		// user@host:NNN/path — digits after the colon are a port, never a
 		// path: one out of range is a mistake, not a directory named 99999.
 		if !isPort(afterColon) {
-			return location{}, fmt.Errorf("git+ssh uri has an invalid port %q (expected 1 to 65535)", afterColon)
+			return location{}, fmt.Errorf("git+ssh uri has an invalid port %s (expected 1 to 65535)", redact.Quote(afterColon))
 		}
 		port = afterColon
 	case hasColon:
@@ -222,13 +223,13 @@ func splitRepoPath(pathPart string) (repoPath, subPath string, err error) {
 		rawRepo, rawSub = pathPart[:i], pathPart[i+2:]
 	}
 	if repoPath, err = url.PathUnescape(rawRepo); err != nil {
-		return "", "", fmt.Errorf("repository path %q is not valid percent-encoding", rawRepo)
+		return "", "", fmt.Errorf("repository path %s is not valid percent-encoding", redact.Quote(rawRepo))
 	}
 	if strings.Trim(repoPath, "/") == "" {
 		return "", "", errors.New("uri has no repository path")
 	}
 	if subPath, err = url.PathUnescape(rawSub); err != nil {
-		return "", "", fmt.Errorf("sub-path %q is not valid percent-encoding", rawSub)
+		return "", "", fmt.Errorf("sub-path %s is not valid percent-encoding", redact.Quote(rawSub))
 	}
 	subPath, err = cleanSubPath(subPath)
 	return repoPath, subPath, err
@@ -241,7 +242,7 @@ func cleanSubPath(subPath string) (string, error) {
 	}
 	for _, segment := range strings.Split(subPath, "/") {
 		if segment == ".." {
-			return "", fmt.Errorf("sub-path %q must stay inside the repository", subPath)
+			return "", fmt.Errorf("sub-path %s must stay inside the repository", redact.Quote(subPath))
 		}
 	}
 	subPath = path.Clean(subPath)
@@ -249,7 +250,7 @@ func cleanSubPath(subPath string) (string, error) {
 		return "", nil
 	}
 	if !doublestar.ValidatePattern(subPath) {
-		return "", fmt.Errorf("sub-path %q is not a valid glob", subPath)
+		return "", fmt.Errorf("sub-path %s is not a valid glob", redact.Quote(subPath))
 	}
 	return subPath, nil
 }

@@ -154,7 +154,7 @@ var _ = Describe("an http repository", func() {
 	})
 
 	It("refuses to put", func() {
-		err := open(srv.URL+"/index.xml").Put(ctx, "v1.meta4", []byte("<metalink/>"))
+		err := open(srv.URL+"/index.xml").Put(ctx, repository.Document{Name: "v1.meta4", Data: []byte("<metalink/>")})
 		Expect(err).To(MatchError("http repository is read-only: put is not supported"))
 	})
 

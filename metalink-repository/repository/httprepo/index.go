@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // parseIndex streams the index, turning each <metalink> element into an
@@ -77,7 +78,7 @@ var referenceName = xml.Name{Space: namespaceRepository, Local: "repository-refe
 func readMetalink(dec *xml.Decoder, start xml.StartElement) (repository.Entry, error) {
 	var entry repository.Entry
 	if start.Name.Space != namespaceMetalink {
-		return entry, fmt.Errorf("element <metalink> is in namespace %q, expected %s", start.Name.Space, namespaceMetalink)
+		return entry, fmt.Errorf("element <metalink> is in namespace %s, expected %s", redact.Quote(start.Name.Space), namespaceMetalink)
 	}
 	var doc bytes.Buffer
 	enc := xml.NewEncoder(&doc)
@@ -129,7 +130,7 @@ func readPath(dec *xml.Decoder, start xml.StartElement) (string, error) {
 func withoutDeclarations(start xml.StartElement) xml.StartElement {
 	kept := make([]xml.Attr, 0, len(start.Attr))
 	for _, attr := range start.Attr {
-		if attr.Name.Space != "xmlns" && !(attr.Name.Space == "" && attr.Name.Local == "xmlns") {
+		if attr.Name.Space != "xmlns" && (attr.Name.Space != "" || attr.Name.Local != "xmlns") {
 			kept = append(kept, attr)
 		}
 	}

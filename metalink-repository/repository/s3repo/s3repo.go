@@ -129,7 +129,7 @@ func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, e
 	if err != nil {
 		return repository.Entry{}, s3client.WrapError("get", r.url(key), err)
 	}
-	defer out.Body.Close()
+	defer func() { _ = out.Body.Close() }() // a response body only reads: closing loses nothing
 	data, err := io.ReadAll(io.LimitReader(out.Body, maxDocumentSize+1))
 	if err != nil {
 		return repository.Entry{}, fmt.Errorf("get %s: %w", r.url(key), err)
@@ -144,11 +144,20 @@ func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, e
 	return repository.Entry{Path: strings.TrimPrefix(key, r.prefix), Metalink: m}, nil
 }
 
-// Put stores data at PREFIX/name, unless an object with the same size and
-// MD5 ETag is already there.
-func (r *Repository) Put(ctx context.Context, name string, data []byte) error {
+// CheckPut refuses an unsafe name.
+func (r *Repository) CheckPut(name string) error {
 	if err := metalink.ValidateName(name); err != nil {
 		return fmt.Errorf("put into %s: %w", r.url(r.prefix), err)
+	}
+	return nil
+}
+
+// Put stores data at PREFIX/name, unless an object with the same size and
+// MD5 ETag is already there.
+func (r *Repository) Put(ctx context.Context, doc repository.Document) error {
+	name, data := doc.Name, doc.Data
+	if err := r.CheckPut(name); err != nil {
+		return err
 	}
 	key := r.prefix + name
 	if r.holds(ctx, key, data) {

@@ -121,7 +121,7 @@ var _ = Describe("an s3 repository", func() {
 
 		It("stores a document under the prefix, where List finds it", func() {
 			repo := open("repo")
-			Expect(repo.Put(ctx, "component/v2.1.0.meta4", doc("2.1.0"))).To(Succeed())
+			Expect(repo.Put(ctx, repository.Document{Name: "component/v2.1.0.meta4", Data: doc("2.1.0")})).To(Succeed())
 			head, err := server.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bucket"), Key: aws.String("repo/component/v2.1.0.meta4")})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(aws.ToString(head.ContentType)).To(Equal("application/json"))
@@ -130,21 +130,21 @@ var _ = Describe("an s3 repository", func() {
 
 		It("leaves an identical object alone and replaces different content", func() {
 			repo := open("repo/")
-			Expect(repo.Put(ctx, "v1.meta4", doc("1.0.0"))).To(Succeed())
+			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
 			before, err := os.Stat(objectFile("repo/v1.meta4"))
 			Expect(err).NotTo(HaveOccurred())
 
-			Expect(repo.Put(ctx, "v1.meta4", doc("1.0.0"))).To(Succeed())
+			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
 			after, err := os.Stat(objectFile("repo/v1.meta4"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(os.SameFile(before, after)).To(BeTrue(), "an identical put must not upload again")
 
-			Expect(repo.Put(ctx, "v1.meta4", doc("1.0.1"))).To(Succeed())
+			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.1")})).To(Succeed())
 			Expect(os.ReadFile(objectFile("repo/v1.meta4"))).To(Equal(doc("1.0.1")))
 		})
 
 		It("refuses a name that would leave the prefix", func() {
-			err := open("repo").Put(ctx, "../v1.meta4", doc("1.0.0"))
+			err := open("repo").Put(ctx, repository.Document{Name: "../v1.meta4", Data: doc("1.0.0")})
 			Expect(err).To(MatchError(ContainSubstring("unsafe file name")))
 		})
 
@@ -152,7 +152,7 @@ var _ = Describe("an s3 repository", func() {
 			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
 			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
 			Expect(err).NotTo(HaveOccurred())
-			err = repo.Put(ctx, "v1.meta4", doc("1.0.0"))
+			err = repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})
 			Expect(err).To(MatchError(HavePrefix("put " + server.URL("bucket", "repo/v1.meta4") + ": access denied (SignatureDoesNotMatch")))
 		})
 	})

@@ -200,33 +200,42 @@ func (r *Repo) ImportVersions(t TB, n int, file func(i int) (path string, conten
 	t.Helper()
 	parent := r.Head(t)
 	reader, writer := io.Pipe()
-	go func() {
-		buffered := bufio.NewWriterSize(writer, 1<<16)
-		start := time.Now().Unix() - int64(n)
-		for i := 0; i < n; i++ {
-			path, content := file(i)
-			writeCommitHeader(buffered, "add "+path, start+int64(i), parent)
-			writeFileChange(buffered, path, content)
-			parent = "" // fast-import chains later commits on the branch itself
-		}
-		writer.CloseWithError(buffered.Flush())
-	}()
+	go func() { writer.CloseWithError(writeVersions(writer, n, parent, file)) }()
 	r.fastImport(t, reader)
 }
 
-func writeCommitHeader(w io.Writer, message string, when int64, parent string) {
-	fmt.Fprintf(w, "commit refs/heads/%s\n", DefaultBranch)
-	fmt.Fprintf(w, "committer Test <test@localhost> %d +0000\n", when)
-	fmt.Fprintf(w, "data %d\n%s\n", len(message), message)
+// writeVersions writes the fast-import stream of ImportVersions to w. Each
+// commit is put together in memory, so that there is one write to check.
+func writeVersions(w io.Writer, n int, parent string, file func(i int) (path string, content []byte)) error {
+	buffered := bufio.NewWriterSize(w, 1<<16)
+	start := time.Now().Unix() - int64(n)
+	var commit bytes.Buffer
+	for i := 0; i < n; i++ {
+		path, content := file(i)
+		commit.Reset()
+		writeCommitHeader(&commit, "add "+path, start+int64(i), parent)
+		writeFileChange(&commit, path, content)
+		if _, err := buffered.Write(commit.Bytes()); err != nil {
+			return err
+		}
+		parent = "" // fast-import chains later commits on the branch itself
+	}
+	return buffered.Flush()
+}
+
+func writeCommitHeader(b *bytes.Buffer, message string, when int64, parent string) {
+	fmt.Fprintf(b, "commit refs/heads/%s\n", DefaultBranch)
+	fmt.Fprintf(b, "committer Test <test@localhost> %d +0000\n", when)
+	fmt.Fprintf(b, "data %d\n%s\n", len(message), message)
 	if parent != "" {
-		fmt.Fprintf(w, "from %s\n", parent)
+		fmt.Fprintf(b, "from %s\n", parent)
 	}
 }
 
-func writeFileChange(w io.Writer, path string, content []byte) {
-	fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n", path, len(content))
-	w.Write(content)
-	io.WriteString(w, "\n")
+func writeFileChange(b *bytes.Buffer, path string, content []byte) {
+	fmt.Fprintf(b, "M 100644 inline %s\ndata %d\n", path, len(content))
+	b.Write(content)
+	b.WriteString("\n")
 }
 
 func (r *Repo) fastImport(t TB, stream io.Reader) {

@@ -100,12 +100,14 @@ func (s *SSHServer) authorize(authorized []ssh.PublicKey) func(ssh.ConnMetadata,
 	}
 }
 
+// stop shuts the server down. Closing what it served is all there is left
+// to do with the listener and the connections, so their errors are dropped.
 func (s *SSHServer) stop() {
 	s.cancel()
-	s.listener.Close()
+	_ = s.listener.Close()
 	s.mu.Lock()
 	for conn := range s.conns {
-		conn.Close()
+		_ = conn.Close()
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
@@ -119,7 +121,7 @@ func (s *SSHServer) acceptLoop() {
 			return // listener closed by stop
 		}
 		if !s.track(conn) {
-			conn.Close()
+			_ = conn.Close() // stopping: refused
 			return
 		}
 		s.wg.Add(1)
@@ -144,7 +146,7 @@ func (s *SSHServer) serveConn(conn net.Conn) {
 		s.mu.Lock()
 		delete(s.conns, conn)
 		s.mu.Unlock()
-		conn.Close()
+		_ = conn.Close() // stop may have closed it already
 	}()
 	_, channels, requests, err := ssh.NewServerConn(conn, s.config)
 	if err != nil {
@@ -153,7 +155,8 @@ func (s *SSHServer) serveConn(conn net.Conn) {
 	go ssh.DiscardRequests(requests)
 	for newChannel := range channels {
 		if newChannel.ChannelType() != "session" {
-			newChannel.Reject(ssh.UnknownChannelType, "only sessions are served")
+			// Fails only when the client is gone, which ends the loop.
+			_ = newChannel.Reject(ssh.UnknownChannelType, "only sessions are served")
 			continue
 		}
 		channel, channelRequests, err := newChannel.Accept()
@@ -165,25 +168,28 @@ func (s *SSHServer) serveConn(conn net.Conn) {
 	}
 }
 
+// serveSession answers a session's requests. Replies and the exit status
+// fail only when the client is gone, and then there is no one left to tell:
+// the client sees the broken session.
 func (s *SSHServer) serveSession(channel ssh.Channel, requests <-chan *ssh.Request) {
 	defer s.wg.Done()
-	defer channel.Close()
+	defer func() { _ = channel.Close() }()
 	for request := range requests {
 		switch request.Type {
 		case "env":
-			request.Reply(true, nil) // GIT_PROTOCOL and friends: accepted, not needed
+			_ = request.Reply(true, nil) // GIT_PROTOCOL and friends: accepted, not needed
 		case "exec":
 			var payload struct{ Command string }
 			if err := ssh.Unmarshal(request.Payload, &payload); err != nil {
-				request.Reply(false, nil)
+				_ = request.Reply(false, nil)
 				continue
 			}
-			request.Reply(true, nil)
+			_ = request.Reply(true, nil)
 			status := s.runGit(channel, payload.Command)
-			channel.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
+			_, _ = channel.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
 			return
 		default:
-			request.Reply(false, nil)
+			_ = request.Reply(false, nil)
 		}
 	}
 }
@@ -191,31 +197,20 @@ func (s *SSHServer) serveSession(channel ssh.Channel, requests <-chan *ssh.Reque
 // runGit runs the git service that command names with the channel as its
 // stdio and returns its exit status.
 func (s *SSHServer) runGit(channel ssh.Channel, command string) uint32 {
-	service, repoPath, err := s.parseCommand(command)
+	cmd, stdin, err := s.startGit(channel, command)
 	if err != nil {
-		fmt.Fprintf(channel.Stderr(), "gitserver: %v\n", err)
-		return 1
-	}
-	cmd := exec.CommandContext(s.ctx, "git", service, repoPath)
-	cmd.Env = IsolatedGitEnv()
-	cmd.Stdout = channel
-	cmd.Stderr = channel.Stderr()
-	// A manual stdin pipe: exec would otherwise wait for the client to close
-	// its side, and the client waits for our exit status.
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		fmt.Fprintf(channel.Stderr(), "gitserver: %v\n", err)
-		return 1
-	}
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(channel.Stderr(), "gitserver: start git %s: %v\n", service, err)
+		// The client shows this as the remote's message; one that is gone
+		// cannot be told.
+		_, _ = fmt.Fprintf(channel.Stderr(), "gitserver: %v\n", err)
 		return 1
 	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		io.Copy(stdin, channel)
-		stdin.Close()
+		// This ends when git exits without reading it all or the client
+		// closes its side; either way git's exit status tells what happened.
+		_, _ = io.Copy(stdin, channel)
+		_ = stdin.Close()
 	}()
 	if err := cmd.Wait(); err != nil {
 		var exitErr *exec.ExitError
@@ -225,6 +220,29 @@ func (s *SSHServer) runGit(channel ssh.Channel, command string) uint32 {
 		return 1
 	}
 	return 0
+}
+
+// startGit starts the git service that command names with the channel as its
+// stdout and stderr, and returns the pipe to its stdin.
+func (s *SSHServer) startGit(channel ssh.Channel, command string) (*exec.Cmd, io.WriteCloser, error) {
+	service, repoPath, err := s.parseCommand(command)
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.CommandContext(s.ctx, "git", service, repoPath)
+	cmd.Env = IsolatedGitEnv()
+	cmd.Stdout = channel
+	cmd.Stderr = channel.Stderr()
+	// A manual stdin pipe: exec would otherwise wait for the client to close
+	// its side, and the client waits for our exit status.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start git %s: %w", service, err)
+	}
+	return cmd, stdin, nil
 }
 
 // parseCommand turns "git-upload-pack '/org/repo.git'" into the git

@@ -7,7 +7,6 @@
 package s3server
 
 import (
-	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"bytes"
 	"context"
 	"errors"
@@ -21,9 +20,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
 const (
@@ -107,7 +110,7 @@ func start(binary, dir string) (*Server, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
-	var output lockedBuffer
+	var output lockedbuffer.Buffer
 	cmd := exec.Command(binary, "--port", host, "--quiet", "posix", root)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey, "VGW_REGION="+Region)
 	cmd.Stdout, cmd.Stderr = &output, &output
@@ -133,8 +136,11 @@ func freeAddress() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find a free port: %w", err)
 	}
-	defer listener.Close()
-	return listener.Addr().String(), nil
+	address := listener.Addr().String()
+	if err := listener.Close(); err != nil {
+		return "", fmt.Errorf("free port %s: %w", address, err)
+	}
+	return address, nil
 }
 
 // waitUntilAnswering polls until versitygw answers HTTP (any status: an
@@ -149,7 +155,7 @@ func (s *Server) waitUntilAnswering() error {
 		default:
 		}
 		if resp, err := client.Get(s.Endpoint); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // that it answered is all we wanted
 			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -204,22 +210,4 @@ func (s *Server) Put(ctx context.Context, bucket, key string, data []byte) error
 		return fmt.Errorf("put s3://%s/%s/%s: %w", s.Host, bucket, key, err)
 	}
 	return nil
-}
-
-// lockedBuffer collects the server's output while it runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

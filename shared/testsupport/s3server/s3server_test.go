@@ -39,8 +39,8 @@ var _ = Describe("Start", func() {
 
 		out, err := server.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("two"), Key: aws.String("dir/key")})
 		Expect(err).NotTo(HaveOccurred())
-		defer out.Body.Close()
 		Expect(io.ReadAll(out.Body)).To(Equal([]byte("stored")))
+		Expect(out.Body.Close()).To(Succeed())
 		Expect(filepath.Join(server.Dir, "two", "dir", "key")).To(BeARegularFile())
 		Expect(server.URL("two", "dir/key")).To(Equal("s3://" + server.Host + "/two/dir/key"))
 	})

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -36,7 +37,7 @@ func main() {
 	}
 }
 
-func demo(ctx context.Context, keep bool, size int) error {
+func demo(ctx context.Context, keep bool, size int) (err error) {
 	workDir, err := os.MkdirTemp("", "metalink-demo-")
 	if err != nil {
 		return err
@@ -44,7 +45,11 @@ func demo(ctx context.Context, keep bool, size int) error {
 	if keep {
 		fmt.Fprintf(os.Stderr, "demo: work directory %s is kept\n", workDir)
 	} else {
-		defer os.RemoveAll(workDir)
+		defer func() {
+			if removeErr := os.RemoveAll(workDir); removeErr != nil {
+				err = errors.Join(err, fmt.Errorf("remove the work directory: %w", removeErr))
+			}
+		}()
 	}
 	binaries, err := build(ctx, filepath.Join(workDir, "bin"))
 	if err != nil {

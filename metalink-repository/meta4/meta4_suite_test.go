@@ -1,0 +1,70 @@
+package meta4_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+)
+
+func TestMeta4(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "meta4 (built binary)")
+}
+
+var binary string
+
+var _ = SynchronizedBeforeSuite(func() []byte {
+	return []byte(clitest.Build("github.com/metalink-resources/metalink-resources/metalink-repository/cmd/meta4"))
+}, func(path []byte) {
+	binary = string(path)
+})
+
+var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+
+// newTool is meta4 running in a fresh directory.
+func newTool(env ...string) clitest.Tool {
+	return clitest.New(binary, GinkgoT().TempDir(), env...)
+}
+
+// at is a path inside the tool's directory.
+func at(t clitest.Tool, name string) string { return filepath.Join(t.Dir, name) }
+
+func writeFile(path, content string) {
+	GinkgoHelper()
+	Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
+	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
+}
+
+func readFile(path string) string {
+	GinkgoHelper()
+	data, err := os.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred())
+	return string(data)
+}
+
+// document parses the metalink at path.
+func document(path string) metalink.Metalink {
+	GinkgoHelper()
+	doc, err := metalink.Parse([]byte(readFile(path)))
+	Expect(err).NotTo(HaveOccurred())
+	return doc
+}
+
+// entries lists a directory's names.
+func entries(dir string) []string {
+	GinkgoHelper()
+	list, err := os.ReadDir(dir)
+	Expect(err).NotTo(HaveOccurred())
+	names := make([]string, 0, len(list))
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -1,0 +1,229 @@
+package meta4_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+)
+
+// releaseFile is what the download server serves at /files/NAME; /corrupt/NAME
+// serves as many wrong bytes.
+var releaseFile = strings.Repeat("the real release bytes\n", 50000)
+
+func startDownloads() *httptest.Server {
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/files/"):
+			_, _ = w.Write([]byte(releaseFile))
+		case strings.HasPrefix(r.URL.Path, "/corrupt/"):
+			_, _ = w.Write(bytes.Repeat([]byte("X"), len(releaseFile)))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	DeferCleanup(server.Close)
+	return server
+}
+
+// describedRelease is a tool whose document describes releaseFile as
+// app.tgz (size, four hashes), built from a local copy.
+func describedRelease(env ...string) clitest.Tool {
+	tool := newTool(env...)
+	writeFile(at(tool, "build/app.tgz"), releaseFile)
+	tool.Succeed("import-file", "--version", "1.0.0", "build/app.tgz")
+	return tool
+}
+
+var _ = Describe("file-download and file-verify", func() {
+	var downloads *httptest.Server
+
+	BeforeEach(func() { downloads = startDownloads() })
+
+	It("downloads to PATH, verified, with progress and results on stderr", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+		r := tool.Run("file-download", "out/app.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(readFile(at(tool, "out/app.tgz"))).To(Equal(releaseFile))
+		Expect(r.Stdout).To(BeEmpty())
+		Expect(r.Stderr).To(ContainSubstring("app.tgz: sha-512 ok"))
+		Expect(r.Stderr).To(MatchRegexp(`app.tgz: 1.1 MiB / 1.1 MiB \(100%\) [0-9.]+ [KMG]iB/s`))
+	})
+
+	It("downloads into PATH when it is a directory, under the file's name", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+		Expect(os.Mkdir(at(tool, "dl"), 0o755)).To(Succeed())
+		tool.Succeed("--metalink-file=metalink.meta4", "--file=app.tgz", "file-download", "dl")
+		Expect(readFile(at(tool, "dl/app.tgz"))).To(Equal(releaseFile))
+	})
+
+	It("leaves a corrupt mirror for the next URL", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", "--priority", "1", downloads.URL+"/corrupt/app.tgz")
+		tool.Succeed("file-set-url", "--priority", "2", downloads.URL+"/files/app.tgz")
+		r := tool.Run("file-download", "app-copy.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring(downloads.URL + "/corrupt/app.tgz failed: sha-512 mismatch"))
+		Expect(readFile(at(tool, "app-copy.tgz"))).To(Equal(releaseFile))
+	})
+
+	It("refuses a corrupt mirror and leaves nothing under the final name", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/corrupt/app.tgz")
+		Expect(os.Mkdir(at(tool, "dl"), 0o755)).To(Succeed())
+		line := tool.Fail("file-download", "dl/app.tgz")
+		Expect(line).To(HavePrefix("meta4 file-download: download app.tgz: " + downloads.URL + "/corrupt/app.tgz: sha-512 mismatch: expected "))
+		Expect(entries(at(tool, "dl"))).To(BeEmpty())
+	})
+
+	It("verifies a local file, and names the mismatch of one that differs", func() {
+		tool := describedRelease()
+		r := tool.Run("file-verify", "build/app.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("app.tgz: size 1150000 bytes ok\napp.tgz: sha-512 ok\n"))
+		writeFile(at(tool, "other.tgz"), strings.ToUpper(releaseFile))
+		Expect(tool.Fail("file-verify", "other.tgz")).To(MatchRegexp(
+			`^meta4 file-verify: verify app.tgz: file:///.*/other.tgz: sha-512 mismatch: expected [0-9a-f]+, got [0-9a-f]+$`))
+		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
+	})
+
+	Describe("signatures", Ordered, func() {
+		var key *openpgp.Entity
+		BeforeAll(func() {
+			var err error
+			key, err = openpgp.NewEntity("Release Signer", "", "signer@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+			Expect(err).NotTo(HaveOccurred())
+		})
+
+		It("checks a signature against --signature-trust-store, and asks for one", func() {
+			tool := describedRelease()
+			tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+			var signature bytes.Buffer
+			Expect(openpgp.ArmoredDetachSign(&signature, key, strings.NewReader(releaseFile), nil)).To(Succeed())
+			writeFile(at(tool, "app.tgz.asc"), signature.String())
+			tool.Succeed("file-set-signature", "application/pgp-signature", "app.tgz.asc")
+			writeFile(at(tool, "keys.asc"), armoredPublicKey(key))
+
+			r := tool.Run("file-download", "--signature-trust-store", "keys.asc", "ok.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(MatchRegexp(`ok.tgz: pgp signature by [0-9A-F]+.* Release Signer.* ok`))
+			Expect(tool.Fail("file-download", "no-store.tgz")).To(Equal("meta4 file-download: download no-store.tgz: " +
+				"the file is signed but no --signature-trust-store is configured; configure one or set --skip-signature-verification"))
+			tool.Succeed("file-download", "--skip-signature-verification", "skipped.tgz")
+			Expect(readFile(at(tool, "skipped.tgz"))).To(Equal(releaseFile))
+		})
+	})
+})
+
+func armoredPublicKey(key *openpgp.Entity) string {
+	var out bytes.Buffer
+	w, err := armor.Encode(&out, openpgp.PublicKeyType, nil)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(key.Serialize(w)).To(Succeed())
+	Expect(w.Close()).To(Succeed())
+	return out.String()
+}
+
+var _ = Describe("file-upload", func() {
+	It("copies to a file:// URL, verified, records it, and does not copy an identical file again", func() {
+		tool := describedRelease()
+		dest := filepath.Join(GinkgoT().TempDir(), "mirror", "app-1.0.0.tgz")
+		r := tool.Run("file-upload", "--priority", "5", "build/app.tgz", "file://"+dest)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("app.tgz: copied to file://" + dest))
+		Expect(readFile(dest)).To(Equal(releaseFile))
+		f := document(at(tool, "metalink.meta4")).Files[0]
+		Expect(f.URLs).To(HaveLen(1))
+		Expect(f.URLs[0].URL).To(Equal("file://" + dest))
+		Expect(*f.URLs[0].Priority).To(BeEquivalentTo(5))
+
+		info, err := os.Stat(dest)
+		Expect(err).NotTo(HaveOccurred())
+		r = tool.Run("file-upload", "build/app.tgz", "file://"+dest)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("already holds it"))
+		again, err := os.Stat(dest)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again.ModTime()).To(Equal(info.ModTime()))
+		Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(HaveLen(1))
+	})
+
+	It("refuses a local file whose bytes differ from the file's hashes, copying nothing", func() {
+		tool := describedRelease()
+		writeFile(at(tool, "build/app.tgz"), strings.ToUpper(releaseFile))
+		dest := filepath.Join(GinkgoT().TempDir(), "app.tgz")
+		Expect(tool.Fail("file-upload", "build/app.tgz", "file://"+dest)).To(ContainSubstring("sha-512 mismatch"))
+		Expect(dest).NotTo(BeAnExistingFile())
+		Expect(entries(filepath.Dir(dest))).To(BeEmpty())
+		Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(BeEmpty())
+	})
+
+	It("gives a file without hashes its size and hashes from the upload's one read", func() {
+		tool := newTool()
+		writeFile(at(tool, "a.bin"), "some bytes")
+		tool.Succeed("add-file", "a.bin")
+		dest := filepath.Join(GinkgoT().TempDir(), "a.bin")
+		tool.Succeed("file-upload", "a.bin", "file://"+dest)
+		f := document(at(tool, "metalink.meta4")).Files[0]
+		Expect(f.Size).To(BeEquivalentTo(10))
+		Expect(f.Hashes).To(ConsistOf(allHashes("some bytes")))
+		Expect(readFile(dest)).To(Equal("some bytes"))
+	})
+
+	It("says that ftp:// uploads are not supported yet", func() {
+		tool := describedRelease()
+		Expect(tool.Fail("file-upload", "build/app.tgz", "ftp://ftp.example.com/app.tgz")).To(Equal(
+			"meta4 file-upload: ftp:// uploads are not supported yet: upload to s3:// or file://"))
+	})
+
+	Describe("to S3", Ordered, func() {
+		var s3 *s3server.Server
+		BeforeAll(func() { s3 = s3server.Start(GinkgoT(), "mirror") })
+
+		credentials := func() []string {
+			return []string{"AWS_ACCESS_KEY_ID=" + s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=" + s3server.SecretKey}
+		}
+
+		It("uploads with the default credential chain, records the s3:// URL, skips an identical object, and downloads it back", func() {
+			tool := describedRelease(credentials()...)
+			dest := s3.URL("mirror", "releases/v1.0.0/app.tgz")
+			r := tool.Run("file-upload", "--disable-ssl", "--location", "us", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(filepath.Join(s3.Dir, "mirror", "releases", "v1.0.0", "app.tgz"))).To(Equal(releaseFile))
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.URLs).To(HaveLen(1))
+			Expect(f.URLs[0].URL).To(Equal(dest))
+			Expect(f.URLs[0].Location).To(Equal("us"))
+
+			r = tool.Run("file-upload", "--disable-ssl", "--location", "us", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: " + dest + " already holds it"))
+
+			r = tool.Run("file-download", "--disable-ssl", "downloaded.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(at(tool, "downloaded.tgz"))).To(Equal(releaseFile))
+			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
+		})
+
+		It("fails without credentials, naming the destination, and prints no secret", func() {
+			tool := describedRelease("AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=wrong-secret-key")
+			r := tool.Run("file-upload", "--disable-ssl", "build/app.tgz", s3.URL("mirror", "denied/app.tgz"))
+			Expect(r.FailedLine()).To(ContainSubstring(s3.URL("mirror", "denied/app.tgz")))
+			Expect(r.Stderr).NotTo(ContainSubstring("wrong-secret-key"))
+			Expect(filepath.Join(s3.Dir, "mirror", "denied")).NotTo(BeADirectory())
+		})
+	})
+})

@@ -1,0 +1,137 @@
+package meta4
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
+)
+
+func (a *app) fileUploadCommand() *cobra.Command {
+	var flags urlFlags
+	cmd := command("file-upload [--location CC] [--priority N] PATH URI",
+		"Copy the local file PATH to URI (s3:// or file://), verified, and add URI to the file's URLs", 2,
+		func(cmd *cobra.Command, args []string) error {
+			return a.fileUpload(cmd.Context(), flags, args[0], args[1])
+		})
+	cmd.Long = "Copy PATH to URI as the resource's mirror_files do: s3://HOST[:PORT]/BUCKET/KEY (credentials from\n" +
+		"the AWS SDK's default chain: AWS_* variables, shared config, roles) or file:///ABS/PATH. The bytes are\n" +
+		"checked against the file's hashes while they stream, and the copy becomes visible only once they\n" +
+		"match; a destination that already holds the same bytes is not written again. A file without hashes\n" +
+		"gets its size and hashes from this one read. The recorded URL is URI itself (s3:// for S3)."
+	flags.register(cmd)
+	a.registerDisableSSL(cmd)
+	return cmd
+}
+
+func (a *app) fileUpload(ctx context.Context, flags urlFlags, local, dest string) error {
+	if _, err := flags.url(dest); err != nil {
+		return err
+	}
+	if err := checkUploadScheme(dest); err != nil {
+		return err
+	}
+	info, err := os.Stat(local)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", local)
+	}
+	return a.changeFile(func(f *metalink.File) error {
+		uploaded, err := a.upload(ctx, *f, local, uint64(info.Size()), dest, flags)
+		if err != nil {
+			return err
+		}
+		*f = uploaded
+		return nil
+	})
+}
+
+func checkUploadScheme(dest string) error {
+	scheme, _, _ := strings.Cut(dest, "://")
+	switch strings.ToLower(scheme) {
+	case "s3", "file":
+		return nil
+	case "ftp":
+		return errors.New("ftp:// uploads are not supported yet: upload to s3:// or file://")
+	}
+	return fmt.Errorf("URI %q: expected an s3:// or file:// URL", dest)
+}
+
+// upload copies local to dest through the resource's mirror code and
+// returns f with the copy's URL and, for a file that had none, its size
+// and hashes.
+func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags) (metalink.File, error) {
+	entry, _ := flags.url(dest)
+	// mirror destinations are templates; this one is taken literally.
+	target := mirror.Target{Destination: "{{" + strconv.Quote(dest) + "}}", Location: entry.Location, Priority: entry.Priority}
+	plan, err := mirror.Compile([]mirror.Target{target}, a.handlers())
+	if err != nil {
+		return f, err
+	}
+	req, source, err := uploadRequest(f, local, size)
+	if err != nil {
+		return f, err
+	}
+	req.Log = a.console
+	result, err := mirror.Run(ctx, plan, req)
+	if err != nil {
+		return f, err
+	}
+	return withCopy(f, result.Metalink.Files[0], source), nil
+}
+
+// uploadRequest reads a file that has hashes as a mirror reads a URL,
+// verified against them (the local file is its only URL); one without is
+// read as out reads a generated file, its hashes computed on the way.
+func uploadRequest(f metalink.File, local string, size uint64) (mirror.Request, string, error) {
+	baseDir, err := os.Getwd()
+	if err != nil {
+		return mirror.Request{}, "", err
+	}
+	source, err := fileURL(local)
+	if err != nil {
+		return mirror.Request{}, "", err
+	}
+	// A signature is not needed to prove the bytes are the ones hashed.
+	checks := verify.Options{SkipSignature: true}
+	f.URLs, f.MetaURLs = []metalink.URL{{URL: source}}, nil
+	req := mirror.Request{Metalink: metalink.Metalink{Files: []metalink.File{f}}, BaseDir: baseDir, Verify: checks}
+	if plan, err := verify.NewPlan(f, checks); err == nil && plan.HasHash() {
+		return req, source, nil
+	}
+	if f.Size != 0 && f.Size != size {
+		return req, "", fmt.Errorf("%s has %d bytes, the document says %d", local, size, f.Size)
+	}
+	req.Metalink.Files[0].Size, req.Metalink.Files[0].URLs = size, nil
+	req.Local = []string{local}
+	return req, source, nil
+}
+
+// withCopy is f with the URL of the copy mirror made (replacing an entry
+// of the same URL) and the hashes it computed for a file that had none.
+func withCopy(f, mirrored metalink.File, source string) metalink.File {
+	for _, u := range mirrored.URLs {
+		if u.URL != source {
+			setURL(&f, u)
+		}
+	}
+	if f.Size == 0 {
+		f.Size = mirrored.Size
+	}
+	for _, h := range mirrored.Hashes {
+		if hashIndex(&f, h.Type) < 0 {
+			setHash(&f, h)
+		}
+	}
+	return f
+}
