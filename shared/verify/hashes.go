@@ -12,7 +12,8 @@ import (
 	"hash"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/klauspost/cpuid/v2"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
@@ -53,24 +54,14 @@ func preferred() []Algorithm {
 	return algos
 }
 
-// sha256IsFaster is measured once per process; tests replace it.
+// sha256IsFaster says whether this CPU has SHA-256 instructions that Go's
+// crypto/sha256 uses (the SHA extensions on x86, which need SSSE3 and
+// SSE4.1 beside them; SHA2 on arm64). Without them sha-512, working on 64-bit
+// words, is the faster of the two. It is decided by the CPU's features, not
+// timed, so that every run on a machine chooses alike; tests replace it.
 var sha256IsFaster = sync.OnceValue(func() bool {
-	return hashTime(sha256.New) < hashTime(sha512.New)
+	return cpuid.CPU.Supports(cpuid.SHA, cpuid.SSSE3, cpuid.SSE4) || cpuid.CPU.Supports(cpuid.SHA2)
 })
-
-// hashTime is the best of a few runs over 256 KiB: about a millisecond in
-// all, once per process, and the best run ignores a busy scheduler.
-func hashTime(newHash func() hash.Hash) time.Duration {
-	buf := make([]byte, 256<<10)
-	best := time.Duration(1<<63 - 1)
-	for range 3 {
-		h := newHash()
-		start := time.Now()
-		h.Write(buf)
-		best = min(best, time.Since(start))
-	}
-	return best
-}
 
 // rank returns the Algorithm named typ and its place among the preferred
 // ones (0 first).
