@@ -98,7 +98,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
-		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify,
+		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify, Segments: cfg.get.Segments,
 	})
 	if err != nil {
 		return nil, err

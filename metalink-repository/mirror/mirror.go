@@ -60,7 +60,10 @@ type Request struct {
 	// BaseDir is what file://./relative destinations are relative to.
 	BaseDir string
 	Verify  verify.Options // for files read from their URLs
-	Log     io.Writer      // progress and what was copied where; nil discards
+	// Segments say when a file read from its URLs is fetched from several
+	// at once (source.download).
+	Segments download.Segments
+	Log      io.Writer // progress and what was copied where; nil discards
 	// Concurrency is how many files are copied at once; 0: DefaultConcurrency.
 	Concurrency int
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
@@ -142,6 +145,7 @@ type environment struct {
 	local    func(path string) (io.ReadCloser, error) // opens a generated file
 	reader   transfer.Handler
 	verify   verify.Options
+	segments download.Segments
 	log      io.Writer
 	interval time.Duration
 }
@@ -157,7 +161,7 @@ func newEnvironment(plan *Plan, req Request) *environment {
 	}
 	return &environment{
 		targets: plan.targets, opener: newOpener(req.BaseDir, plan.handlers), local: local, reader: plan.handlers.Router(),
-		verify: req.Verify, log: log, interval: req.ProgressInterval,
+		verify: req.Verify, segments: req.Segments, log: log, interval: req.ProgressInterval,
 	}
 }
 
@@ -425,7 +429,7 @@ func (j *job) copied(state *copyState) {
 func (j *job) downloadOptions() download.Options {
 	return download.Options{
 		Reader: j.env.reader, Verify: j.env.verify, Progress: j.env.log, Report: j.env.log,
-		ProgressInterval: j.env.interval,
+		ProgressInterval: j.env.interval, Segments: j.env.segments,
 	}
 }
 

@@ -157,10 +157,16 @@ func (d *downloader) fetchAll(ctx context.Context, classes [][]string, sink Sink
 	if segmented := d.segmentedClasses(classes); segmented != nil {
 		report, err := d.fetchSegmented(ctx, segmented, sink)
 		var whole errWholeFile
-		if !errors.As(err, &whole) {
+		switch {
+		case errors.As(err, &whole):
+			d.note("%v after a download from several mirrors at once; fetching it again from one URL at a time", whole.err)
+		case errors.Is(err, transfer.ErrRangeIgnored):
+			// Every mirror failed, and one that ignores Range may still serve
+			// the file as one stream.
+			d.note("fetching it again from one URL at a time, as one stream each")
+		default:
 			return report, err
 		}
-		d.note("%v after a download from several mirrors at once; fetching it again from one URL at a time", whole.err)
 	}
 	var urls []string
 	for _, class := range classes {

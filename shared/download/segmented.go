@@ -121,7 +121,9 @@ func (d *downloader) fetchSegmented(ctx context.Context, classes [][]string, sin
 		checker, pieces = d.plan.StartOwnPieces()
 	}
 	fan := fanout.New(ctx, append(localWriters(sink.Writers()), checker.Writers()...)...)
-	p := &pass{d: d, ctx: fan.Context(), ledger: newLedger(d.plan.Size(), unit), classes: classes}
+	// A server that ignores Range is no use to a segmented pass: it fails there
+	// rather than send again, to every connection, the bytes before its block.
+	p := &pass{d: d, ctx: transfer.RangesOnly(fan.Context()), ledger: newLedger(d.plan.Size(), unit), classes: classes}
 	reader := &ordered{l: p.ledger}
 	if pieces != nil {
 		reader.check = func(k int, b *block) error {

@@ -198,11 +198,25 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(stalled.Sent()).To(BeNumerically("<=", int64(stalled.Requests())*100<<10))
 	})
 
-	It("reads a server that ignores Range correctly", func(ctx SpecContext) {
-		plain := throttled(2, throttle.Config{Body: big.body(), IgnoreRange: true})
+	It("leaves out a server that ignores Range, rather than have it send the file again per block", func(ctx SpecContext) {
+		plain := throttled(2, throttle.Config{Body: big.body(), IgnoreRange: true, Rate: 40 * mib})
 		ranged := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib})
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(plain, ranged)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
+		// Discarding the bytes before each block would have it send several
+		// times the file; what it sent beyond its share is what was in
+		// flight when its connection was closed.
+		Expect(plain.Sent()).To(BeNumerically("<", segmentedSize+4*mib))
+		Expect(report).To(gbytes.Say(`ignores Range requests`))
+	})
+
+	It("reads a file whose only server ignores Range as one stream", func(ctx SpecContext) {
+		plain := throttled(2, throttle.Config{Body: big.body(), IgnoreRange: true, Rate: 80 * mib})
+		opts.Segments.PerServer = 4
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(plain)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(report).To(gbytes.Say(`ignores Range requests`))
+		Expect(report).To(gbytes.Say(`fetching it again from one URL at a time, as one stream each`))
 	})
 
 	Describe("a mirror that serves a corrupt byte", func() {

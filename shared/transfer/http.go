@@ -61,7 +61,8 @@ func (h *HTTP) Handles(rawURL string) bool {
 
 // Open sends a GET, with a Range header when offset > 0. A server that
 // ignores the Range and answers 200 gets its first offset bytes discarded,
-// so the caller still receives the bytes from offset on.
+// so the caller still receives the bytes from offset on; under RangesOnly
+// that is ErrRangeIgnored instead.
 func (h *HTTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCloser, int64, error) {
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	resp, err := h.get(reqCtx, rawURL, offset)
@@ -70,7 +71,7 @@ func (h *HTTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCl
 		return nil, 0, err
 	}
 	body := watch(reqCtx, cancel, resp.Body, h.StallTimeout, Transient)
-	size, err := h.position(resp, body, offset)
+	size, err := h.position(ctx, resp, body, offset)
 	if err != nil {
 		_ = body.Close()
 		return nil, 0, err
@@ -108,8 +109,11 @@ func (h *HTTP) get(ctx context.Context, rawURL string, offset int64) (*http.Resp
 }
 
 // position returns the total size of the resource and leaves body at offset.
-func (h *HTTP) position(resp *http.Response, body io.Reader, offset int64) (int64, error) {
+func (h *HTTP) position(ctx context.Context, resp *http.Response, body io.Reader, offset int64) (int64, error) {
 	if resp.StatusCode == http.StatusOK {
+		if offset > 0 && rangesOnly(ctx) {
+			return 0, ErrRangeIgnored
+		}
 		if offset > 0 {
 			if _, err := io.CopyN(io.Discard, body, offset); err != nil {
 				return 0, fmt.Errorf("skip %d bytes the server sent again (it ignored the Range request): %w", offset, err)

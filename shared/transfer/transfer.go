@@ -74,6 +74,25 @@ func Scheme(rawURL string) string {
 	return strings.ToLower(u.Scheme)
 }
 
+// ErrRangeIgnored is matched (errors.Is) by the error of a ranged read from
+// a server that sent the whole resource instead, when the caller asked with
+// RangesOnly: a stream that starts at byte 0 whatever offset was asked is
+// no use to a segmented download.
+var ErrRangeIgnored = errors.New("the server ignores Range requests")
+
+type rangesOnlyKey struct{}
+
+// RangesOnly makes Open, under the returned context, fail with
+// ErrRangeIgnored where it would read and discard the bytes before offset.
+func RangesOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rangesOnlyKey{}, true)
+}
+
+func rangesOnly(ctx context.Context) bool {
+	only, _ := ctx.Value(rangesOnlyKey{}).(bool)
+	return only
+}
+
 // TransientError marks an error worth a retry; find it with errors.As.
 type TransientError struct {
 	Err error
