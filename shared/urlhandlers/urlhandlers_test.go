@@ -1,15 +1,23 @@
 package urlhandlers_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
@@ -168,3 +176,32 @@ func compile(configs ...urlhandlers.Config) *urlhandlers.Set {
 	Expect(err).NotTo(HaveOccurred())
 	return set
 }
+
+var _ = Describe("a download through the router", func() {
+	It("fetches one file in segments from an S3 URL and an HTTP mirror at once", func(ctx SpecContext) {
+		const size = 24 << 20
+		content := make([]byte, size)
+		_, _ = rand.NewChaCha8([32]byte{1}).Read(content)
+		server := s3server.Start(GinkgoT(), "mirror")
+		Expect(server.Put(ctx, "mirror", "big.bin", content)).To(Succeed())
+		web, err := throttle.Start(throttle.Config{Addr: throttle.Loopback(2), Path: "/big.bin",
+			Body: func() io.ReadSeeker { return bytes.NewReader(content) }})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(web.Close)
+
+		sum := sha256.Sum256(content)
+		file := metalink.File{Name: "big.bin", Size: size,
+			Hashes: []metalink.Hash{{Type: "sha-256", Hash: hex.EncodeToString(sum[:])}},
+			URLs:   []metalink.URL{{URL: server.URL("mirror", "big.bin")}, {URL: web.URL}}}
+		router := compile(urlhandlers.Config{Type: "s3", Options: server.Credentials()}).Router()
+		log := gbytes.NewBuffer()
+		dir := GinkgoT().TempDir()
+		opts := download.Options{Reader: router, Progress: log, Report: log, Segments: download.Segments{MinSize: 1 << 20}}
+		Expect(download.File(ctx, file, dir, opts)).To(Succeed())
+
+		got, err := os.ReadFile(filepath.Join(dir, "big.bin"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(bytes.Equal(got, content)).To(BeTrue())
+		Expect(log).To(gbytes.Say(`served by s3://\S+/mirror/big.bin \([1-9][0-9.]* [KM]iB\), http://\S+/big.bin \([1-9][0-9.]* [KM]iB\)`))
+	})
+})
