@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 )
 
 // buildDir is the directory Concourse hands to out: the put step's inputs.
@@ -140,6 +142,31 @@ var _ = Describe("out", func() {
 			{URL: "https://cdn.example.com/" + hexSHA256("app build"), Priority: &one},
 		}))
 		Expect(got.stderr).To(ContainSubstring("mirrored 1 file(s) to 2 destination(s): 2 copied"))
+	})
+
+	It("reads a metalink's file from its mirrors at once, as source.download says", func() {
+		content := bytes.Repeat([]byte("0123456789abcdef"), 256<<10) // 4 MiB
+		var mirrors []*throttle.Server
+		var urls []string
+		for host := 2; host <= 3; host++ {
+			server, err := throttle.Start(throttle.Config{Addr: throttle.Loopback(host), Path: "/app.tgz",
+				Body: func() io.ReadSeeker { return bytes.NewReader(content) }, Rate: 8 << 20})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(server.Close)
+			mirrors, urls = append(mirrors, server), append(urls, server.URL)
+		}
+		build.write("m.meta4", string(mustXML(release("1.0.0", blob("app.tgz", content, urls...)))))
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri(), "download": map[string]any{"min_split_size": "1MiB"},
+				"mirror_files": []map[string]any{{"destination": "file://./mirror/{{.Name}}"}}},
+			"params": map[string]any{"metalink": "m.meta4"},
+		}), string(build))
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(os.ReadFile(filepath.Join(string(build), "mirror", "app.tgz"))).To(Equal(content))
+		for _, server := range mirrors {
+			Expect(server.Sent()).To(BeNumerically(">", 0), "%s served a share", server.URL)
+		}
+		Expect(got.stderr).To(MatchRegexp(`served by http://127.0.0.2:\d+/app.tgz \([1-9].*\), http://127.0.0.3:\d+/app.tgz \([1-9]`))
 	})
 
 	It("takes params.options without source.options", func() {
