@@ -17,8 +17,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
-	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
