@@ -149,10 +149,19 @@ func unescape(name string) (string, error) {
 		case name[i] == 'r':
 			b.WriteByte('\r')
 		default:
-			return "", fmt.Errorf("unknown escape \\%c in an escaped name", name[i])
+			return "", unknownEscape(name[i])
 		}
 	}
 	return b.String(), nil
+}
+
+// unknownEscape names the byte after a backslash, spelled out when it is
+// not printable so that the message stays one line.
+func unknownEscape(c byte) error {
+	if c < 0x20 || c >= 0x7f {
+		return fmt.Errorf("unknown escape: a backslash before byte 0x%02x in an escaped name", c)
+	}
+	return fmt.Errorf("unknown escape \\%c in an escaped name", c)
 }
 
 // cleanName drops a leading "./" and applies the rules of metalink names.

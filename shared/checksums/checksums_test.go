@@ -80,6 +80,7 @@ var _ = Describe("Parse", func() {
 			`line 2: a second, different sha-256 digest of "a" (the first is on line 1)`),
 		Entry("an unknown type asked for", sha256Hex+"  a", "sha256", `unknown hash type "sha256" (expected sha-512, sha-256, sha-1, md5)`),
 		Entry("a bad escape", `\`+sha256Hex+`  a\tb`, "", `line 1: unknown escape \t in an escaped name`),
+		Entry("a backslash before a control byte", `\`+sha256Hex+"  a\\\rb", "", `line 1: unknown escape: a backslash before byte 0x0d in an escaped name`),
 	)
 
 	It("refuses a line longer than MaxLine", func() {

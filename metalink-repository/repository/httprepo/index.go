@@ -16,14 +16,17 @@ import (
 // entry; only one metalink's markup is held at a time.
 func parseIndex(r io.Reader) ([]repository.Entry, error) {
 	dec := xml.NewDecoder(r)
+	// encoding/xml quotes a declared encoding in its error, and the label is
+	// whatever the server wrote; this error says what is wrong without it.
+	dec.CharsetReader = func(string, io.Reader) (io.Reader, error) { return nil, errNotUTF8 }
 	if err := expectRoot(dec); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
+		return nil, indexError(err)
 	}
 	var entries []repository.Entry
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("index: %w", err)
+			return nil, indexError(err)
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
@@ -31,7 +34,7 @@ func parseIndex(r io.Reader) ([]repository.Entry, error) {
 		case xml.StartElement:
 			if t.Name.Local != "metalink" {
 				if err := dec.Skip(); err != nil {
-					return nil, fmt.Errorf("index: %w", err)
+					return nil, indexError(err)
 				}
 				continue
 			}
@@ -42,6 +45,17 @@ func parseIndex(r io.Reader) ([]repository.Entry, error) {
 			entries = append(entries, entry)
 		}
 	}
+}
+
+var errNotUTF8 = errors.New("the index declares an encoding other than UTF-8, the only one read")
+
+// indexError keeps a wrapped errNotUTF8 from bringing encoding/xml's
+// message, which quotes the declared label, along.
+func indexError(err error) error {
+	if errors.Is(err, errNotUTF8) {
+		return fmt.Errorf("index: %w", errNotUTF8)
+	}
+	return fmt.Errorf("index: %w", err)
 }
 
 func expectRoot(dec *xml.Decoder) error {
