@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 const (
@@ -26,7 +27,7 @@ var awsRegionalHost = regexp.MustCompile(`^s3(\.dualstack\.|\.|-)([^.]+)\.amazon
 
 // endpoint is where a client sends its requests.
 type endpoint struct {
-	custom    bool   // not AWS: BaseEndpoint with path-style addressing
+	custom    bool   // not AWS: BaseEndpoint, path-style by default
 	baseURL   string // custom endpoints only
 	region    string // "" until known
 	dualStack bool
@@ -34,7 +35,7 @@ type endpoint struct {
 
 // NewClient builds a client for loc's endpoint with opts. AWS hosts use the
 // SDK's endpoint resolution; any other host (MinIO, SeaweedFS, R2, …) is a
-// custom endpoint addressed path-style.
+// custom endpoint, addressed path-style unless use_path_style is false.
 func NewClient(ctx context.Context, loc Location, opts Options) (*s3.Client, error) {
 	ep := endpointFor(loc, opts)
 	if ep.region == "" {
@@ -95,10 +96,14 @@ func bucketRegion(ctx context.Context, ep endpoint, bucket string, opts Options)
 }
 
 func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3.Options {
-	o := s3.Options{Region: ep.region, Credentials: creds}
+	o := s3.Options{Region: ep.region, Credentials: creds, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
+	// Path-style by default for custom endpoints, virtual-hosted for AWS.
+	o.UsePathStyle = ep.custom
+	if opts.UsePathStyle != nil {
+		o.UsePathStyle = bool(*opts.UsePathStyle)
+	}
 	if ep.custom {
 		o.BaseEndpoint = aws.String(ep.baseURL)
-		o.UsePathStyle = true
 		// Many S3-compatible servers reject or mishandle the CRC checksums the
 		// SDK adds by default; our own hashes verify the bytes anyway.
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
