@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -126,7 +127,9 @@ func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint
 }
 
 // baseCredentials picks, in order: URL userinfo, the options' keys, nothing
-// (Anonymous), the SDK's default chain, and anonymous when the chain finds none.
+// (Anonymous), the SDK's default chain (environment, shared config, web
+// identity, container or instance role), and anonymous when the chain finds
+// none.
 func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.CredentialsProvider, error) {
 	switch {
 	case loc.AccessKey != "":
@@ -144,9 +147,22 @@ func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.Crede
 		return aws.AnonymousCredentials{}, nil
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return aws.AnonymousCredentials{}, nil
+		if foundNothing(cfg.Credentials) {
+			return aws.AnonymousCredentials{}, nil
+		}
+		return nil, &chainError{err: err}
 	}
 	return cfg.Credentials, nil
+}
+
+// foundNothing reports whether the default chain fell through to the
+// instance metadata service, which fails where there is no instance role
+// (outside EC2, or IMDS disabled): no source was configured. A source that
+// was configured and failed (a web identity token that STS refuses, a
+// container endpoint that is down) is an error worth reporting, not a
+// reason to read anonymously and fail with the bucket's AccessDenied.
+func foundNothing(chain aws.CredentialsProvider) bool {
+	return aws.IsCredentialsProvider(chain, (*ec2rolecreds.Provider)(nil))
 }
 
 // assumeRole exchanges base for role credentials. S3-compatible servers that
