@@ -110,3 +110,33 @@ var _ = Describe("An upload to S3", func() {
 		Expect(pendingUploads()).To(BeZero(), "AbortMultipartUpload ran on a context of its own")
 	})
 })
+
+// The copy of a staged object too large for one CopyObject starts its own
+// multipart upload, which must carry the upload options like any other.
+var _ = Describe("A server-side copy in parts with S3 upload options", func() {
+	It("creates its multipart upload with them", func(ctx SpecContext) {
+		const bucket = "copies"
+		server := s3server.Start(GinkgoT(), bucket)
+		recorder := s3server.StartRecorder(GinkgoT(), server)
+		opts := server.Credentials()
+		opts.ServerSideEncryption, opts.StorageClass, opts.ACL = "AES256", "STANDARD_IA", "bucket-owner-full-control"
+		loc, err := s3client.ParseURL(recorder.URL(bucket, "releases/app.tgz"))
+		Expect(err).NotTo(HaveOccurred())
+		client, err := s3client.NewClient(ctx, loc, opts)
+		Expect(err).NotTo(HaveOccurred())
+		endpoint := newS3Endpoint(client)
+		endpoint.maxCopySize, endpoint.copyPartSize = 5<<20, 5<<20
+		source := s3client.Location{Host: recorder.Host, Bucket: bucket, Key: "staging/" + stagingPrefix + "x"}
+		Expect(server.Put(ctx, bucket, source.Key, make([]byte, 11<<20))).To(Succeed())
+
+		dest := &s3Destination{s3Endpoint: endpoint, loc: loc}
+		Expect(dest.copyFrom(ctx, source, 11<<20, map[string]string{"sha-256": "abc"})).To(Succeed())
+		created := recorder.Operations("CreateMultipartUpload")
+		Expect(created).To(HaveLen(1))
+		Expect(created[0].UploadHeaders()).To(Equal(map[string]string{
+			"X-Amz-Server-Side-Encryption": "AES256", "X-Amz-Storage-Class": "STANDARD_IA", "X-Amz-Acl": "bucket-owner-full-control",
+		}))
+		Expect(recorder.Operations("UploadPart")).To(HaveLen(3), "three part copies")
+		Expect(recorder.Operations("CompleteMultipartUpload")).To(HaveLen(1))
+	})
+})

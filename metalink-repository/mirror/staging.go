@@ -178,7 +178,7 @@ func (s s3Staging) start(ctx context.Context) (stagedUpload, error) {
 	temp := s.prefix
 	temp.Key += stagingPrefix + rand.Text()
 	object := &s3Destination{s3Endpoint: s.endpoint, loc: temp}
-	return &stagedObject{s3Upload: object.put(ctx, nil), temp: object, ctx: ctx}, nil
+	return &stagedObject{s3Upload: object.put(s3client.ForTemporaryObject(ctx), nil), temp: object, ctx: ctx}, nil
 }
 
 // stagedObject is an upload to a temporary key that commit copies, on the

@@ -8,10 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 const (
@@ -26,7 +28,7 @@ var awsRegionalHost = regexp.MustCompile(`^s3(\.dualstack\.|\.|-)([^.]+)\.amazon
 
 // endpoint is where a client sends its requests.
 type endpoint struct {
-	custom    bool   // not AWS: BaseEndpoint with path-style addressing
+	custom    bool   // not AWS: BaseEndpoint, path-style by default
 	baseURL   string // custom endpoints only
 	region    string // "" until known
 	dualStack bool
@@ -34,7 +36,7 @@ type endpoint struct {
 
 // NewClient builds a client for loc's endpoint with opts. AWS hosts use the
 // SDK's endpoint resolution; any other host (MinIO, SeaweedFS, R2, …) is a
-// custom endpoint addressed path-style.
+// custom endpoint, addressed path-style unless use_path_style is false.
 func NewClient(ctx context.Context, loc Location, opts Options) (*s3.Client, error) {
 	ep := endpointFor(loc, opts)
 	if ep.region == "" {
@@ -95,10 +97,14 @@ func bucketRegion(ctx context.Context, ep endpoint, bucket string, opts Options)
 }
 
 func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3.Options {
-	o := s3.Options{Region: ep.region, Credentials: creds}
+	o := s3.Options{Region: ep.region, Credentials: creds, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
+	// Path-style by default for custom endpoints, virtual-hosted for AWS.
+	o.UsePathStyle = ep.custom
+	if opts.UsePathStyle != nil {
+		o.UsePathStyle = bool(*opts.UsePathStyle)
+	}
 	if ep.custom {
 		o.BaseEndpoint = aws.String(ep.baseURL)
-		o.UsePathStyle = true
 		// Many S3-compatible servers reject or mishandle the CRC checksums the
 		// SDK adds by default; our own hashes verify the bytes anyway.
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
@@ -121,7 +127,9 @@ func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint
 }
 
 // baseCredentials picks, in order: URL userinfo, the options' keys, nothing
-// (Anonymous), the SDK's default chain, and anonymous when the chain finds none.
+// (Anonymous), the SDK's default chain (environment, shared config, web
+// identity, container or instance role), and anonymous when the chain finds
+// none.
 func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.CredentialsProvider, error) {
 	switch {
 	case loc.AccessKey != "":
@@ -139,9 +147,22 @@ func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.Crede
 		return aws.AnonymousCredentials{}, nil
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return aws.AnonymousCredentials{}, nil
+		if foundNothing(cfg.Credentials) {
+			return aws.AnonymousCredentials{}, nil
+		}
+		return nil, &chainError{err: err}
 	}
 	return cfg.Credentials, nil
+}
+
+// foundNothing reports whether the default chain fell through to the
+// instance metadata service, which fails where there is no instance role
+// (outside EC2, or IMDS disabled): no source was configured. A source that
+// was configured and failed (a web identity token that STS refuses, a
+// container endpoint that is down) is an error worth reporting, not a
+// reason to read anonymously and fail with the bucket's AccessDenied.
+func foundNothing(chain aws.CredentialsProvider) bool {
+	return aws.IsCredentialsProvider(chain, (*ec2rolecreds.Provider)(nil))
 }
 
 // assumeRole exchanges base for role credentials. S3-compatible servers that

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 var _ = Describe("NewClient", func() {
@@ -63,6 +64,15 @@ var _ = Describe("NewClient", func() {
 			endpoint{BaseEndpoint: "https://r2.example.com", PathStyle: true, Region: "auto"}),
 		Entry("an AWS-looking host on another port", "s3://s3.us-west-2.amazonaws.com:8443/b/k", keys,
 			endpoint{BaseEndpoint: "https://s3.us-west-2.amazonaws.com:8443", PathStyle: true, Region: "us-east-1"}),
+		Entry("a custom host with use_path_style false", "s3://minio.example.com/b/k",
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", UsePathStyle: new(strictjson.Bool(false))},
+			endpoint{BaseEndpoint: "https://minio.example.com", Region: "us-east-1"}),
+		Entry("a custom host with use_path_style true", "s3://minio.example.com/b/k",
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", UsePathStyle: new(strictjson.Bool(true))},
+			endpoint{BaseEndpoint: "https://minio.example.com", PathStyle: true, Region: "us-east-1"}),
+		Entry("an AWS host with use_path_style true", "s3://s3.eu-west-1.amazonaws.com/b/k",
+			s3client.Options{AccessKey: "AK", SecretKey: "SK", UsePathStyle: new(strictjson.Bool(true))},
+			endpoint{Region: "eu-west-1", PathStyle: true}),
 	)
 
 	DescribeTable("signs with the most specific credentials given",

@@ -131,6 +131,19 @@ func rootCause(err error) string {
 	return err.Error()
 }
 
+// chainError is a failure of a source of the SDK's default credential chain.
+type chainError struct{ err error }
+
+func (e *chainError) Error() string {
+	var opErr *smithy.OperationError
+	if errors.As(e.err, &opErr) {
+		return "credentials from the AWS default chain: " + opErr.OperationName + ": " + describe(e.err)
+	}
+	return "credentials from the AWS default chain: " + describe(e.err)
+}
+
+func (e *chainError) Unwrap() error { return e.err }
+
 // assumeRoleError is a failure to get credentials for a role from STS.
 type assumeRoleError struct {
 	roleARN string

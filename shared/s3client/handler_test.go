@@ -117,7 +117,8 @@ var _ = Describe("Handler", func() {
 		withRole := rootKey
 		withRole.RoleARN = "arn:aws:iam::123456789012:role/reader"
 		_, _, err := s3client.NewHandler(withRole).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
-		// versitygw has no STS: its refusal proves the request went there.
+		// versitygw serves no STS on its S3 port: its refusal proves the
+		// request went there (credentials_test.go has one that answers).
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") +
 			": assume role arn:aws:iam::123456789012:role/reader: HTTP 405 (MethodNotAllowed")))
 		Expect(err.Error()).NotTo(ContainSubstring(s3server.SecretKey))

@@ -6,7 +6,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
-// Options are the credential and endpoint options shared by the S3
+// Options are the credential, endpoint and upload options shared by the S3
 // repository (source.options), url_handlers[].options and mirror
 // destinations, decoded strictly by strictjson from what the author wrote.
 type Options struct {
@@ -18,6 +18,19 @@ type Options struct {
 	RoleARN      string          `json:"role_arn"`
 	Region       string          `json:"region"`
 	DisableSSL   strictjson.Bool `json:"disable_ssl"`
+	// UsePathStyle nil keeps the default addressing: path-style for custom
+	// endpoints, which is what most S3-compatible servers expect, and the
+	// SDK's choice (virtual-hosted) for AWS.
+	UsePathStyle *strictjson.Bool `json:"use_path_style"`
+
+	// Every request that creates an object carries these (see
+	// uploadSettings). A KMS key id or ARN names a key without granting its
+	// use, and S3 shows it to whoever may read the object, so it is not
+	// hidden.
+	ServerSideEncryption Encryption   `json:"server_side_encryption"`
+	SSEKMSKeyID          string       `json:"sse_kms_key_id"`
+	StorageClass         StorageClass `json:"storage_class"`
+	ACL                  CannedACL    `json:"acl"`
 
 	// Anonymous sends unsigned requests without consulting the SDK's default
 	// credential chain; it is how the built-in s3 download handler reads
@@ -25,7 +38,8 @@ type Options struct {
 	Anonymous bool `json:"-"`
 }
 
-// Validate rejects incomplete credentials, naming the keys but never a value.
+// Validate rejects incomplete credentials and settings that need another,
+// naming the keys but never a value.
 func (o Options) Validate() error {
 	switch {
 	case o.AccessKey != "" && o.SecretKey == "":
@@ -34,6 +48,8 @@ func (o Options) Validate() error {
 		return errors.New("secret_key is set but access_key is not")
 	case o.SessionToken != "" && o.AccessKey == "":
 		return errors.New("session_token needs access_key and secret_key")
+	case o.SSEKMSKeyID != "" && !o.ServerSideEncryption.usesKMS():
+		return errors.New("sse_kms_key_id needs server_side_encryption aws:kms or aws:kms:dsse")
 	}
 	return nil
 }

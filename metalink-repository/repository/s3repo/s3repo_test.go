@@ -2,6 +2,7 @@ package s3repo_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,6 +149,35 @@ var _ = Describe("an s3 repository", func() {
 			Expect(err).To(MatchError(ContainSubstring("unsafe file name")))
 		})
 
+		It("stores the document with the upload options, from source.options and params.options", func() {
+			recorder := s3server.StartRecorder(GinkgoT(), server)
+			source, err := json.Marshal(map[string]any{
+				"access_key": s3server.AccessKey, "secret_key": s3server.SecretKey, "disable_ssl": true,
+				"server_side_encryption": "aws:kms:dsse", "acl": "bucket-owner-full-control",
+			})
+			Expect(err).NotTo(HaveOccurred())
+			options := &repository.Options{Layers: []repository.Layer{
+				{Path: "source.options", JSON: source},
+				{Path: "params.options", JSON: json.RawMessage(`{"sse_kms_key_id":"alias/metalinks","storage_class":"ONEZONE_IA"}`)},
+			}}
+			opener, err := s3repo.Configure(recorder.URL("bucket", "repo"), options)
+			Expect(err).NotTo(HaveOccurred())
+			repo, err := opener(ctx, repository.Env{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
+			Expect(os.ReadFile(objectFile("repo/v1.meta4"))).To(Equal(doc("1.0.0")))
+
+			heads := recorder.Operations("HeadObject")
+			Expect(heads).To(HaveLen(1), "whether the object is there already")
+			Expect(heads[0].UploadHeaders()).To(BeEmpty())
+			puts := recorder.Operations("PutObject")
+			Expect(puts).To(HaveLen(1))
+			Expect(puts[0].UploadHeaders()).To(Equal(map[string]string{
+				"X-Amz-Server-Side-Encryption": "aws:kms:dsse", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": "alias/metalinks",
+				"X-Amz-Storage-Class": "ONEZONE_IA", "X-Amz-Acl": "bucket-owner-full-control",
+			}))
+		})
+
 		It("reports a refused upload with the object's URL", func() {
 			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
 			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
@@ -168,5 +198,26 @@ var _ = Describe("an s3 repository", func() {
 			`unknown key "source.options.secret"`),
 		Entry("a secret key without an access key", "s3://127.0.0.1:9000/bucket/", map[string]any{"secret_key": "x"},
 			"source.options: secret_key is set but access_key is not"),
+		Entry("an unknown encryption", "s3://127.0.0.1:9000/bucket/", map[string]any{"server_side_encryption": "KMS"},
+			"source.options.server_side_encryption: expected one of AES256, aws:kms, aws:kms:dsse"),
+		Entry("a KMS key without KMS encryption", "s3://127.0.0.1:9000/bucket/", map[string]any{"sse_kms_key_id": "alias/k"},
+			"source.options: sse_kms_key_id needs server_side_encryption aws:kms or aws:kms:dsse"),
+		Entry("an unknown storage class", "s3://127.0.0.1:9000/bucket/", map[string]any{"storage_class": "ARCHIVE"},
+			"source.options.storage_class: expected one of STANDARD, "),
+		Entry("an unknown canned ACL", "s3://127.0.0.1:9000/bucket/", map[string]any{"acl": "full-control"},
+			"source.options.acl: expected one of private, "),
+		Entry("a number for use_path_style", "s3://127.0.0.1:9000/bucket/", map[string]any{"use_path_style": 1},
+			"source.options.use_path_style: expected true or false, got a number"),
 	)
+
+	It("names params.options for a bad value written there, before connecting anywhere", func() {
+		options := &repository.Options{Layers: []repository.Layer{
+			{Path: "source.options", JSON: json.RawMessage(`{"storage_class":"STANDARD"}`)},
+			{Path: "params.options", JSON: json.RawMessage(`{"storage_class":"glacier"}`)},
+		}}
+		// Configure only decodes: nothing listens on port 1.
+		_, err := s3repo.Configure("s3://127.0.0.1:1/bucket/", options)
+		Expect(err).To(MatchError(HavePrefix("params.options.storage_class: expected one of STANDARD, ")))
+		Expect(err).To(MatchError(HaveSuffix(`(did you mean "GLACIER"?)`)))
+	})
 })

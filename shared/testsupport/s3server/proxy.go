@@ -24,14 +24,9 @@ type RefusingProxy struct {
 // the test ends.
 func StartRefusingProxy(t TB, server *Server, part int) *RefusingProxy {
 	t.Helper()
-	backend, err := url.Parse(server.Endpoint)
-	if err != nil {
-		t.Fatalf("s3server: %v", err)
-	}
 	p := &RefusingProxy{}
-	forward := httputil.NewSingleHostReverseProxy(backend)
 	refused := strconv.Itoa(part)
-	listener := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	endpoint := startFront(t, server, func(w http.ResponseWriter, r *http.Request, forward http.Handler) {
 		if r.Method != http.MethodPut || r.URL.Query().Get("partNumber") != refused {
 			forward.ServeHTTP(w, r)
 			return
@@ -42,16 +37,30 @@ func StartRefusingProxy(t TB, server *Server, part int) *RefusingProxy {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+
 			`<Error><Code>InternalError</Code><Message>disk failure</Message></Error>`)
-	}))
-	t.Cleanup(listener.Close)
-	p.Host = strings.TrimPrefix(listener.URL, "http://")
+	})
+	p.Host = strings.TrimPrefix(endpoint, "http://")
 	return p
 }
 
 // URL is the s3:// URL of bucket/key through the proxy.
-func (p *RefusingProxy) URL(bucket, key string) string {
-	return "s3://" + p.Host + "/" + bucket + "/" + key
-}
+func (p *RefusingProxy) URL(bucket, key string) string { return s3URL(p.Host, bucket, key) }
 
 // Refused counts the part uploads refused so far.
 func (p *RefusingProxy) Refused() int64 { return p.refused.Load() }
+
+// startFront serves handle on 127.0.0.1 in front of server until the test
+// ends, and returns its http:// URL. handle passes a request on to server
+// with forward, which keeps the Host the client sent (and signed).
+func startFront(t TB, server *Server, handle func(w http.ResponseWriter, r *http.Request, forward http.Handler)) string {
+	t.Helper()
+	backend, err := url.Parse(server.Endpoint)
+	if err != nil {
+		t.Fatalf("s3server: %v", err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(backend)
+	listener := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handle(w, r, forward)
+	}))
+	t.Cleanup(listener.Close)
+	return listener.URL
+}

@@ -1,5 +1,7 @@
 // Package s3server runs a real S3 server (versitygw on a posix directory) on
 // 127.0.0.1 for tests, with buckets created and a client ready to seed them.
+// The server takes virtual-hosted requests for BUCKET.VirtualDomain too; a
+// Recorder in front of it observes what clients send.
 //
 // The versitygw binary is taken from $VERSITYGW, else from PATH. Install it with
 //
@@ -34,6 +36,10 @@ const (
 	AccessKey = "metalink-test-access"
 	SecretKey = "metalink-test-secret-0123456789"
 	Region    = "us-east-1"
+	// VirtualDomain is the domain of virtual-hosted requests: Host
+	// BUCKET.s3.metalink.test[:PORT]. It never resolves (.test is reserved),
+	// so clients reach it through a Recorder as their HTTP proxy.
+	VirtualDomain = "s3.metalink.test"
 
 	installHint  = "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 (or set $VERSITYGW to the binary)"
 	startTimeout = 15 * time.Second
@@ -111,7 +117,7 @@ func start(binary, dir string) (*Server, error) {
 		return nil, err
 	}
 	var output lockedbuffer.Buffer
-	cmd := exec.Command(binary, "--port", host, "--quiet", "posix", root)
+	cmd := exec.Command(binary, "--port", host, "--quiet", "--virtual-domain", VirtualDomain, "posix", root)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey, "VGW_REGION="+Region)
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.SysProcAttr = dieWithParent()
@@ -184,9 +190,9 @@ func (s *Server) NewClient(accessKey, secretKey string) *s3.Client {
 }
 
 // URL is the s3:// URL of bucket/key on this server.
-func (s *Server) URL(bucket, key string) string {
-	return "s3://" + s.Host + "/" + bucket + "/" + key
-}
+func (s *Server) URL(bucket, key string) string { return s3URL(s.Host, bucket, key) }
+
+func s3URL(host, bucket, key string) string { return "s3://" + host + "/" + bucket + "/" + key }
 
 // Options are the repository and url_handlers options that reach this
 // server with the root credentials.
