@@ -71,9 +71,7 @@ func Start(t TB, files map[string][]byte) *Server {
 		files: map[string][]byte{}, dirs: map[string]bool{"/": true}, open: map[io.Closer]struct{}{},
 	}
 	for name, content := range files {
-		name = clean(name)
-		s.files[name] = slices.Clone(content)
-		s.makeParents(name)
+		s.Put(name, content)
 	}
 	s.sessions.Add(1)
 	go s.acceptLoop()
@@ -131,6 +129,16 @@ func (s *Server) File(p string) ([]byte, error) {
 		return nil, fmt.Errorf("ftpserver: no file %s", clean(p))
 	}
 	return slices.Clone(content), nil
+}
+
+// Put stores content at p, creating its directories, as another client
+// would, without a command in the log.
+func (s *Server) Put(p string, content []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p = clean(p)
+	s.files[p] = slices.Clone(content)
+	s.makeParents(p)
 }
 
 // Names lists the files and directories directly inside dir, sorted.
