@@ -111,7 +111,7 @@ func (d *ftpDestination) secretURL() string {
 // copy never leaves a partial file under the destination's name.
 func (d *ftpDestination) create(ctx context.Context, _ metalink.File) (upload, error) {
 	dir, name := path.Split(d.target.Path)
-	u, err := d.at(dir+"."+name+".mirror-"+rand.Text()).store(ctx)
+	u, err := d.at(dir + "." + name + ".mirror-" + rand.Text()).store(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("put %s: %w", d, err)
 	}

@@ -177,7 +177,7 @@ var _ = Describe("Run with an ftp destination", func() {
 			_, err := mirror.Run(runCtx, plan, mirror.Request{Metalink: doc})
 			done <- err
 		}()
-		Eventually(func() []string { return server.Names("/pub") }).WithTimeout(10 * time.Second).ShouldNot(BeEmpty(), "the STOR has begun")
+		Eventually(func() []string { return server.Names("/pub") }).WithTimeout(10*time.Second).ShouldNot(BeEmpty(), "the STOR has begun")
 		cancel()
 		var runErr error
 		Eventually(done).WithTimeout(10 * time.Second).Should(Receive(&runErr))
@@ -245,4 +245,3 @@ var _ = Describe("Run for a generated file with an ftp destination", func() {
 		Expect(err.Error() + log).NotTo(ContainSubstring(ftpPassword))
 	})
 })
-
