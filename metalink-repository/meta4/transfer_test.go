@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
@@ -188,10 +189,74 @@ var _ = Describe("file-upload", func() {
 		Expect(readFile(dest)).To(Equal("some bytes"))
 	})
 
-	It("says that ftp:// uploads are not supported yet", func() {
+	It("names the schemes it takes, without the userinfo of a URI it refuses", func() {
 		tool := describedRelease()
-		Expect(tool.Fail("file-upload", "build/app.tgz", "ftp://ftp.example.com/app.tgz")).To(Equal(
-			"meta4 file-upload: ftp:// uploads are not supported yet: upload to s3:// or file://"))
+		Expect(tool.Fail("file-upload", "build/app.tgz", "sftp://me:hunter2-pw@host/app.tgz")).To(Equal(
+			`meta4 file-upload: URI "sftp://[redacted]@host/app.tgz": expected an s3://, file:// or ftp:// URL`))
+	})
+
+	Describe("to FTP", func() {
+		const password = "ftp-upload-s3cret"
+		var server *ftpserver.Server
+
+		BeforeEach(func() {
+			server = ftpserver.Start(GinkgoT(), nil)
+			server.SetLogin("uploader", password)
+		})
+
+		// noPassword checks every output of a run and the document.
+		noPassword := func(tool clitest.Tool, r clitest.Result) {
+			GinkgoHelper()
+			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(password))
+			Expect(readFile(at(tool, "metalink.meta4"))).NotTo(ContainSubstring(password))
+		}
+
+		It("stores the bytes, records the URL without the login, and does not store an identical file again", func() {
+			tool := describedRelease()
+			dest := server.URL("uploader:"+password, "/dir/app-1.0.0.tgz")
+			r := tool.Run("file-upload", "--location", "de", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(server.File("/dir/app-1.0.0.tgz")).To(Equal([]byte(releaseFile)))
+			Expect(server.Names("/dir")).To(Equal([]string{"app-1.0.0.tgz"}))
+			recorded := server.URL("", "/dir/app-1.0.0.tgz")
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: copied to " + recorded))
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.URLs).To(HaveLen(1))
+			Expect(f.URLs[0].URL).To(Equal(recorded))
+			Expect(f.URLs[0].Location).To(Equal("de"))
+			noPassword(tool, r)
+
+			r = tool.Run("file-upload", "--location", "de", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: " + recorded + " already holds it"))
+			Expect(server.Count("STOR")).To(Equal(1))
+			Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(HaveLen(1))
+			noPassword(tool, r)
+		})
+
+		It("gives a file without hashes its hashes from the one read that uploads it", func() {
+			tool := newTool()
+			writeFile(at(tool, "a.bin"), "some bytes")
+			tool.Succeed("add-file", "a.bin")
+			r := tool.Run("file-upload", "a.bin", server.URL("uploader:"+password, "/new/dir/a.bin"))
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(server.File("/new/dir/a.bin")).To(Equal([]byte("some bytes")))
+			Expect(server.Names("/new/dir")).To(Equal([]string{"a.bin"}), "no temporary file is left")
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.Hashes).To(ConsistOf(allHashes("some bytes")))
+			Expect(f.URLs[0].URL).To(Equal(server.URL("", "/new/dir/a.bin")))
+			noPassword(tool, r)
+		})
+
+		It("fails a STOR the server aborts, naming the URL without the login, and stores and records nothing", func() {
+			server.FailStorAfter(4096)
+			tool := describedRelease()
+			r := tool.Run("file-upload", "build/app.tgz", server.URL("uploader:"+password, "/dir/app.tgz"))
+			Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: mirror app.tgz: put " + server.URL("", "/dir/app.tgz") + ": ftp stor: 451 "))
+			Expect(server.Names("/dir")).To(BeEmpty())
+			Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(BeEmpty())
+			noPassword(tool, r)
+		})
 	})
 
 	Describe("to S3", Ordered, func() {

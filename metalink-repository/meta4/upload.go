@@ -2,7 +2,6 @@ package meta4
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,21 +11,25 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 func (a *app) fileUploadCommand() *cobra.Command {
 	var flags urlFlags
 	cmd := command("file-upload [--location CC] [--priority N] PATH URI",
-		"Copy the local file PATH to URI (s3:// or file://), verified, and add URI to the file's URLs", 2,
+		"Copy the local file PATH to URI (s3://, file:// or ftp://), verified, and add URI to the file's URLs", 2,
 		func(cmd *cobra.Command, args []string) error {
 			return a.fileUpload(cmd.Context(), flags, args[0], args[1])
 		})
 	cmd.Long = "Copy PATH to URI as the resource's mirror_files do: s3://HOST[:PORT]/BUCKET/KEY (credentials from\n" +
-		"the AWS SDK's default chain: AWS_* variables, shared config, roles) or file:///ABS/PATH. The bytes are\n" +
-		"checked against the file's hashes while they stream, and the copy becomes visible only once they\n" +
-		"match; a destination that already holds the same bytes is not written again. A file without hashes\n" +
-		"gets its size and hashes from this one read. The recorded URL is URI itself (s3:// for S3)."
+		"the AWS SDK's default chain: AWS_* variables, shared config, roles), file:///ABS/PATH, or\n" +
+		"ftp://[USER[:PASSWORD]@]HOST[:PORT]/PATH (anonymous without userinfo). The bytes are checked against\n" +
+		"the file's hashes while they stream, and the copy becomes visible only once they match (an ftp copy is\n" +
+		"stored under a temporary name and renamed); a destination that already holds the same bytes is not\n" +
+		"written again (an ftp file of the right size is read back and hashed). A file without hashes gets its\n" +
+		"size and hashes from this one read. The recorded URL is URI itself (s3:// for S3), without the\n" +
+		"userinfo of an ftp URL: a download of it logs in anonymously."
 	flags.register(cmd)
 	a.registerDisableSSL(cmd)
 	return cmd
@@ -56,15 +59,15 @@ func (a *app) fileUpload(ctx context.Context, flags urlFlags, local, dest string
 	})
 }
 
+// checkUploadScheme refuses, before any file is read, a URI that mirror
+// could not write; it never prints the URI's userinfo.
 func checkUploadScheme(dest string) error {
 	scheme, _, _ := strings.Cut(dest, "://")
 	switch strings.ToLower(scheme) {
-	case "s3", "file":
+	case "s3", "file", "ftp":
 		return nil
-	case "ftp":
-		return errors.New("ftp:// uploads are not supported yet: upload to s3:// or file://")
 	}
-	return fmt.Errorf("URI %q: expected an s3:// or file:// URL", dest)
+	return fmt.Errorf("URI %s: expected an s3://, file:// or ftp:// URL", redact.Quote(redact.UnparsedURL(dest)))
 }
 
 // upload copies local to dest through the resource's mirror code and

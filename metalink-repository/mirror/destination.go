@@ -11,6 +11,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
 
@@ -61,10 +62,12 @@ type upload interface {
 }
 
 // opener turns rendered destination URLs into destinations. S3 clients are
-// shared between destinations of the same endpoint, bucket and options.
+// shared between destinations of the same endpoint, bucket and options; ftp
+// destinations share the download handler, whose connections are per session.
 type opener struct {
 	baseDir  string
 	handlers *urlhandlers.Set
+	ftp      *transfer.FTP
 
 	mu      sync.Mutex
 	clients map[clientKey]*s3Endpoint
@@ -76,7 +79,7 @@ type clientKey struct {
 }
 
 func newOpener(baseDir string, handlers *urlhandlers.Set) *opener {
-	return &opener{baseDir: baseDir, handlers: handlers, clients: map[clientKey]*s3Endpoint{}}
+	return &opener{baseDir: baseDir, handlers: handlers, ftp: transfer.NewFTP(), clients: map[clientKey]*s3Endpoint{}}
 }
 
 // checkDestination parses raw without connecting anywhere.
@@ -88,8 +91,11 @@ func checkDestination(raw string) error {
 	case "file":
 		_, err := parseFileDestination(raw, "/")
 		return err
+	case "ftp":
+		_, err := parseFTPDestination(raw)
+		return err
 	}
-	return fmt.Errorf("destination %s: expected an s3:// or file:// URL", redact.Quote(redact.UnparsedURL(raw)))
+	return fmt.Errorf("destination %s: expected an s3://, file:// or ftp:// URL", redact.Quote(redact.UnparsedURL(raw)))
 }
 
 func (o *opener) open(ctx context.Context, raw string) (destination, error) {
@@ -106,6 +112,12 @@ func (o *opener) open(ctx context.Context, raw string) (destination, error) {
 			return nil, err
 		}
 		return o.s3Destination(ctx, loc, raw)
+	case "ftp":
+		target, err := parseFTPDestination(raw)
+		if err != nil {
+			return nil, err
+		}
+		return &ftpDestination{client: o.ftp, target: target}, nil
 	}
 	return nil, checkDestination(raw)
 }

@@ -1,12 +1,15 @@
 // Package mirror copies the files of a metalink to the destinations of
-// mirror_files (s3:// objects and file:// paths) and records the copies as
-// new URLs of the metalink. It also computes the hashes of the files out
-// generates a metalink for.
+// mirror_files (s3:// objects, file:// paths and ftp:// files) and records
+// the copies as new URLs of the metalink. It also computes the hashes of the
+// files out generates a metalink for.
 //
 // One read of a file feeds every destination and the hashers at once. A copy
 // becomes visible only once the bytes that made it are verified against the
 // metalink's hashes: a file:// copy is renamed into place, an S3 upload is
-// completed, only then.
+// completed, an ftp:// copy stored under a temporary name is renamed
+// (RNFR/RNTO) onto its name, only then. An ftp:// destination that holds a
+// file of the right size is read back through the hash, since FTP keeps no
+// record of hashes: when it matches, the file is not written again.
 //
 // A generated file (out's files mode) is read once too, although its hashes
 // are known only at the end of that read, while destination templates may
@@ -15,9 +18,10 @@
 // characters>, in the deepest directory or under the longest key prefix that
 // the destination has whatever the hashes (for s3://host/bucket/releases/
 // {{.SHA256}}/app.tgz, the key releases/.metalink-upload-…). Once the hashes
-// are known the destination is rendered: a temporary file is renamed to it, a
-// temporary object is copied to it by S3 itself (CopyObject, or UploadPartCopy
-// parts beyond 5 GiB) with the hashes as metadata and then deleted. When the
+// are known the destination is rendered: a temporary file (local or on the
+// FTP server) is renamed to it, a temporary object is copied to it by S3
+// itself (CopyObject, or UploadPartCopy parts beyond 5 GiB) with the hashes
+// as metadata and then deleted. When the
 // destination already holds the file (same size and hash) the temporary copy
 // is simply deleted. A failure deletes it too, and a delete that S3 refuses
 // fails the run, naming the object: only a killed process leaves a

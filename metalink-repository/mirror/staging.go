@@ -23,9 +23,9 @@ const stagingPrefix = ".metalink-upload-"
 // written while the file is read and hashed, before the hashes name their
 // destination. It lies in the deepest directory, or under the longest key
 // prefix, that the target's destination has whatever the hashes: on the same
-// file system as the destination, so that a rename moves the copy there, or
-// in the same bucket, so that S3 copies it there, and where whoever may
-// write the destination may write.
+// file system or FTP server as the destination, so that a rename moves the
+// copy there, or in the same bucket, so that S3 copies it there, and where
+// whoever may write the destination may write.
 type stagingArea interface {
 	start(ctx context.Context) (stagedUpload, error)
 }
@@ -50,8 +50,11 @@ func (o *opener) stagingArea(ctx context.Context, first, second string) (staging
 	if schemeOf(first) != schemeOf(second) {
 		return nil, fmt.Errorf("destination %s: its scheme may not depend on the hashes", redact.Quote(redact.String(first)))
 	}
-	if schemeOf(first) == "file" {
+	switch schemeOf(first) {
+	case "file":
 		return o.fileStaging(first, second)
+	case "ftp":
+		return o.ftpStaging(first, second)
 	}
 	return o.s3Staging(ctx, first, second)
 }
@@ -90,6 +93,23 @@ func (o *opener) s3Staging(ctx context.Context, first, second string) (stagingAr
 	}
 	a.Key = commonKeyPrefix(a.Key, b.Key)
 	return s3Staging{endpoint: endpoint, prefix: a}, nil
+}
+
+func (o *opener) ftpStaging(first, second string) (stagingArea, error) {
+	a, err := parseFTPDestination(first)
+	if err != nil {
+		return nil, err
+	}
+	b, err := parseFTPDestination(second)
+	if err != nil {
+		return nil, err
+	}
+	dir := &ftpDestination{client: o.ftp, target: a}
+	if !dir.sameServer(&ftpDestination{target: b}) {
+		return nil, fmt.Errorf("destination %s: its server and login may not depend on the hashes", dir)
+	}
+	// Both paths start with '/', so they share at least the root.
+	return ftpStaging{dir: dir.at(commonKeyPrefix(a.Path, b.Path))}, nil
 }
 
 // commonDir is the deepest directory that holds both a and b; ok is false

@@ -14,7 +14,7 @@ import (
 // the copy is recorded in the metalink.
 type Target struct {
 	// Destination is a text/template over the file (see File) that renders
-	// an s3:// or file:// URL.
+	// an s3://, file:// or ftp:// URL.
 	Destination string
 	// URL, when set, is a text/template over the file that renders the URL
 	// recorded instead of the destination, such as a public https address.
@@ -89,8 +89,8 @@ func Compile(targets []Target, handlers *urlhandlers.Set) (*Plan, error) {
 func (p *Plan) Targets() int { return len(p.targets) }
 
 // try renders the target for a sample file, which surfaces a field that
-// does not exist ({{.Nmae}}) and a destination that is no s3:// or file://
-// URL.
+// does not exist ({{.Nmae}}) and a destination that is no s3://, file:// or
+// ftp:// URL.
 func (c compiledTarget) try() error {
 	sample := withHashes(metalink.File{Name: "example-1.0.0.tgz", Version: "1.0.0", Size: 1}, "0")
 	r, err := c.render(sample)

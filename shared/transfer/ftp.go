@@ -19,7 +19,8 @@ import (
 const DefaultFTPTimeout = 30 * time.Second
 
 // FTP reads ftp:// URLs, logging in with the URL's userinfo or anonymously,
-// and resumes with REST.
+// and resumes with REST. Its Connect gives mirror's ftp:// uploads sessions
+// with the same timeouts and cancellation.
 type FTP struct {
 	Timeout time.Duration
 }
@@ -33,15 +34,13 @@ func (h *FTP) Handles(rawURL string) bool { return Scheme(rawURL) == "ftp" }
 // Open logs in, asks for the size and starts a RETR from offset. The control
 // connection lives as long as the body and is closed with it.
 func (h *FTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadCloser, int64, error) {
-	target, err := parseFTPURL(rawURL)
+	target, err := ParseFTPURL(rawURL)
 	if err != nil {
 		return nil, 0, err
 	}
-	conn, err := ftp.Dial(target.addr,
-		ftp.DialWithDialFunc(h.dialer(ctx)),
-		ftp.DialWithShutTimeout(h.timeout()))
+	conn, err := h.Connect(ctx, target)
 	if err != nil {
-		return nil, 0, setupError(ctx, ftpError("connect", err))
+		return nil, 0, err
 	}
 	body, size, err := retrieve(ctx, conn, target, offset)
 	if err != nil {
@@ -49,6 +48,24 @@ func (h *FTP) Open(ctx context.Context, rawURL string, offset int64) (io.ReadClo
 		return nil, 0, setupError(ctx, err)
 	}
 	return body, size, nil
+}
+
+// Connect dials target's server and logs in, in binary mode. Each read or
+// write on the connections of the session has the handler's timeout, and
+// cancelling ctx closes them; the caller ends the session with Quit. Its
+// errors are FTPError's, for the steps "connect" and "login".
+func (h *FTP) Connect(ctx context.Context, target FTPTarget) (*ftp.ServerConn, error) {
+	conn, err := ftp.Dial(target.Addr,
+		ftp.DialWithDialFunc(h.dialer(ctx)),
+		ftp.DialWithShutTimeout(h.timeout()))
+	if err != nil {
+		return nil, setupError(ctx, FTPError("connect", err))
+	}
+	if err := conn.Login(target.User, target.Password); err != nil {
+		_ = conn.Quit()
+		return nil, setupError(ctx, FTPError("login", err))
+	}
+	return conn, nil
 }
 
 // setupError prefers the reason a cancelled ctx gives over the error of the
@@ -105,52 +122,57 @@ func (h *FTP) timeout() time.Duration {
 	return h.Timeout
 }
 
-type ftpTarget struct {
-	addr, user, password, path string
+// FTPTarget is an ftp:// URL taken apart: the server to dial, who logs in,
+// and the file.
+type FTPTarget struct {
+	Addr           string // host:port, port 21 unless the URL gives one
+	Host           string // the URL's host[:port] as written, for showing it
+	User, Password string // the URL's userinfo, or anonymous
+	Path           string // percent-decoded, as the server is sent it
 }
 
-// parseFTPURL reads ftp://[user[:password]@]host[:port]/path.
-func parseFTPURL(rawURL string) (ftpTarget, error) {
+// ParseFTPURL reads ftp://[user[:password]@]host[:port]/path without
+// connecting anywhere. Its errors never hold the URL.
+func ParseFTPURL(rawURL string) (FTPTarget, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return ftpTarget{}, fmt.Errorf("invalid ftp URL: %w", unwrapURLError(err))
+		return FTPTarget{}, fmt.Errorf("invalid ftp URL: %w", unwrapURLError(err))
 	}
 	if u.Hostname() == "" {
-		return ftpTarget{}, errors.New("ftp URL has no host")
+		return FTPTarget{}, errors.New("ftp URL has no host")
 	}
 	if u.Path == "" || u.Path == "/" {
-		return ftpTarget{}, errors.New("ftp URL has no file path")
+		return FTPTarget{}, errors.New("ftp URL has no file path")
 	}
 	port := u.Port()
 	if port == "" {
 		port = "21"
 	}
-	target := ftpTarget{addr: net.JoinHostPort(u.Hostname(), port), user: "anonymous", password: "anonymous", path: u.Path}
+	target := FTPTarget{Addr: net.JoinHostPort(u.Hostname(), port), Host: u.Host, User: "anonymous", Password: "anonymous", Path: u.Path}
 	if u.User != nil {
-		target.user = u.User.Username()
-		target.password, _ = u.User.Password()
+		target.User = u.User.Username()
+		target.Password, _ = u.User.Password()
 	}
 	return target, nil
 }
 
-func retrieve(ctx context.Context, conn *ftp.ServerConn, target ftpTarget, offset int64) (io.ReadCloser, int64, error) {
-	if err := conn.Login(target.user, target.password); err != nil {
-		return nil, 0, ftpError("login", err)
-	}
-	size, err := conn.FileSize(target.path)
+func retrieve(ctx context.Context, conn *ftp.ServerConn, target FTPTarget, offset int64) (io.ReadCloser, int64, error) {
+	size, err := conn.FileSize(target.Path)
 	if err != nil {
 		size = -1 // SIZE is an extension; its absence is no reason to fail
 	}
-	resp, err := conn.RetrFrom(target.path, uint64(offset))
+	resp, err := conn.RetrFrom(target.Path, uint64(offset))
 	if err != nil {
-		return nil, 0, ftpError("retrieve", err)
+		return nil, 0, FTPError("retrieve", err)
 	}
 	return &ftpBody{ctx: ctx, resp: resp, conn: conn}, size, nil
 }
 
-// ftpError marks 4xx replies and network trouble as transient; 5xx replies
-// (no such file, login refused) are final.
-func ftpError(step string, err error) error {
+// FTPError names the step that failed and gives a server reply as the server
+// wrote it ("ftp stor: 451 Disk full."). It marks 4xx replies and network
+// trouble as transient; 5xx replies (no such file, login refused) and a dead
+// host are final.
+func FTPError(step string, err error) error {
 	wrapped := fmt.Errorf("ftp %s: %w", step, plainReply(err))
 	var reply *textproto.Error
 	if (errors.As(err, &reply) && (reply.Code < 400 || reply.Code >= 500)) || isDeadHost(err) {

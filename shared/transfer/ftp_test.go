@@ -10,14 +10,15 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
 var _ = Describe("the FTP handler", func() {
-	var server *ftpServer
+	var server *ftpserver.Server
 
 	BeforeEach(func() {
-		server = startFTPServer(map[string][]byte{"/pub/go.tgz": content})
+		server = ftpserver.Start(GinkgoT(), map[string][]byte{"/pub/go.tgz": content})
 	})
 
 	It("handles ftp URLs only", func() {
@@ -26,45 +27,45 @@ var _ = Describe("the FTP handler", func() {
 	})
 
 	It("downloads anonymously and reports the size", func(ctx SpecContext) {
-		body, size, err := transfer.NewFTP().Open(ctx, ftpURL(server, "", "/pub/go.tgz"), 0)
+		body, size, err := transfer.NewFTP().Open(ctx, server.URL("", "/pub/go.tgz"), 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(size).To(Equal(int64(len(content))))
 		Expect(readAll(body)).To(Equal(content))
-		Expect(server.loginNames()).To(Equal([]string{"anonymous"}))
+		Expect(server.Logins()).To(Equal([]string{"anonymous"}))
 	})
 
 	It("logs in with the URL's userinfo", func(ctx SpecContext) {
-		server.user, server.password = "mirror", "pa55"
-		body, _, err := transfer.NewFTP().Open(ctx, ftpURL(server, "mirror:pa55", "/pub/go.tgz"), 0)
+		server.SetLogin("mirror", "pa55")
+		body, _, err := transfer.NewFTP().Open(ctx, server.URL("mirror:pa55", "/pub/go.tgz"), 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(readAll(body)).To(Equal(content))
-		Expect(server.loginNames()).To(Equal([]string{"mirror"}))
+		Expect(server.Logins()).To(Equal([]string{"mirror"}))
 	})
 
 	It("refuses a wrong password as final, without echoing it", func(ctx SpecContext) {
-		server.user, server.password = "mirror", "pa55"
-		_, _, err := transfer.NewFTP().Open(ctx, ftpURL(server, "mirror:wrong-secret", "/pub/go.tgz"), 0)
+		server.SetLogin("mirror", "pa55")
+		_, _, err := transfer.NewFTP().Open(ctx, server.URL("mirror:wrong-secret", "/pub/go.tgz"), 0)
 		Expect(err).To(MatchError(ContainSubstring("ftp login: 530 Login incorrect.")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret"))
 		Expect(transfer.IsTransient(err)).To(BeFalse())
 	})
 
 	It("resumes from an offset with REST", func(ctx SpecContext) {
-		body, _, err := transfer.NewFTP().Open(ctx, ftpURL(server, "", "/pub/go.tgz"), 5000)
+		body, _, err := transfer.NewFTP().Open(ctx, server.URL("", "/pub/go.tgz"), 5000)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(readAll(body)).To(Equal(content[5000:]))
-		Expect(server.restartOffsets()).To(Equal([]int64{5000}))
+		Expect(server.RestartOffsets()).To(Equal([]int64{5000}))
 	})
 
 	It("reports a missing file as final", func(ctx SpecContext) {
-		_, _, err := transfer.NewFTP().Open(ctx, ftpURL(server, "", "/pub/missing.tgz"), 0)
+		_, _, err := transfer.NewFTP().Open(ctx, server.URL("", "/pub/missing.tgz"), 0)
 		Expect(err).To(MatchError(ContainSubstring("550 No such file.")))
 		Expect(transfer.IsTransient(err)).To(BeFalse())
 	})
 
 	It("reports an aborted transfer as transient", func(ctx SpecContext) {
-		server.cutAfter = 1000
-		body, _, err := transfer.NewFTP().Open(ctx, ftpURL(server, "", "/pub/go.tgz"), 0)
+		server.CutRetrAfter(1000)
+		body, _, err := transfer.NewFTP().Open(ctx, server.URL("", "/pub/go.tgz"), 0)
 		Expect(err).NotTo(HaveOccurred())
 		got, err := readAll(body)
 		Expect(got).To(Equal(content[:1000]))
