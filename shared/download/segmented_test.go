@@ -19,6 +19,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -140,6 +141,19 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(only)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
 		Expect(only.Requests()).To(BeNumerically(">=", 4))
+	})
+
+	It("fetches blocks from an ftp mirror with REST beside an http one", func(ctx SpecContext) {
+		server := ftpserver.Start(GinkgoT(), map[string][]byte{"/pub/big.bin": big.bytes()})
+		// Capped, so that the ftp mirror (slow under the race detector) has to
+		// carry a share.
+		web := throttled(2, throttle.Config{Body: big.body(), Rate: 10 * mib})
+		opts.Reader, opts.Progress = transfer.Defaults(), report
+		file := big.metalinkFile(0, metalink.URL{URL: server.URL("", "/pub/big.bin")}, metalink.URL{URL: web.URL})
+		Expect(download.File(ctx, file, dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(server.RestartOffsets()).To(ContainElement(BeNumerically(">", 0)), "the ftp mirror was asked for a later block")
+		Expect(report).To(gbytes.Say(`served by ftp://\S+/pub/big.bin \([1-9][^)]*\), http://\S+/big.bin`))
 	})
 
 	It("reads one URL as one stream by default", func(ctx SpecContext) {
