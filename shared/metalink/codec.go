@@ -35,6 +35,9 @@ func Parse(data []byte) (Metalink, error) {
 	default:
 		return Metalink{}, fmt.Errorf("not a metalink (expected JSON or XML): %s", quote(string(body)))
 	}
+	if err == nil {
+		m, err = withDigests(m)
+	}
 	if err != nil {
 		return Metalink{}, bounded(err)
 	}

@@ -100,6 +100,8 @@ func FuzzParseJSON(f *testing.F) {
 	f.Add(readSeed(f, "testdata/full.json"))
 	f.Add([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[]}]}`))
 	f.Add([]byte(`{"files":[{"name":"a","mirrors":3}],"comment":"x"}`))
+	f.Add([]byte(`{"files":[{"name":"a","hashes":[{"hash":"sha256-n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg= sha1:ab"}]}]}`))
+	f.Add([]byte(`{"files":[{"name":"a","hashes":[{"type":"sha-512","hash":"SHA256:0A"},{"hash":"md5-"}]}]}`))
 	f.Add([]byte(`{"files":[{"name":"a","urls":[{"url":"https://u:` + plantedPassword + `@x.example/a","priority":-1}]}]}`))
 	f.Add([]byte(`{"files":[{"name":"a"}]} trailing https://u:` + plantedPassword + `@x.example/`))
 	f.Add([]byte(`{"files":[],"published":"https://u:` + plantedPassword + `@x.example/","updated":1}`))
