@@ -67,7 +67,7 @@ var _ = Describe("in", func() {
 		r := run(in(dest), request(map[string]any{"metalink_get": printing(doc)}, nil))
 
 		Expect(r.code).To(Equal(0), r.output)
-		Expect(r.stdout).To(MatchJSON(`{"version":{"version":"1.2.3"},"metadata":[{"name":"files","value":"2"},{"name":"bytes","value":"11"}]}`))
+		Expect(r.stdout).To(HavePrefix(`{"version":{"version":"1.2.3"},"metadata":[{"name":"files","value":"2"},{"name":"bytes","value":"11"},`))
 		Expect(readDest("a.txt")).To(Equal("alpha"))
 		Expect(readDest("b.txt")).To(Equal("bravo!"))
 		Expect(readDest(".resource/version")).To(Equal("1.2.3"))
@@ -79,7 +79,7 @@ var _ = Describe("in", func() {
 		r := run(in(dest), request(map[string]any{"metalink_get": script}, map[string]any{"skip_download": true}))
 
 		Expect(r.code).To(Equal(0), r.output)
-		Expect(r.stdout).To(MatchJSON(`{"version":{"version":"1.2.3"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"7"}]}`))
+		Expect(r.stdout).To(HavePrefix(`{"version":{"version":"1.2.3"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"7"},`))
 		recorded, err := metalink.Parse([]byte(readDest(".resource/metalink.meta4")))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(recorded.Files[0].Name).To(Equal("go1.2.3.tgz"))

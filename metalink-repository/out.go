@@ -17,6 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
@@ -285,11 +286,11 @@ func outResponse(result mirror.Result, name string) concourse.Response {
 	}
 	return concourse.Response{
 		Version: concourse.Version{Version: result.Metalink.Files[0].Version},
-		Metadata: []concourse.MetadataField{
+		Metadata: append([]concourse.MetadataField{
 			{Name: "name", Value: name},
 			{Name: "files", Value: strconv.Itoa(len(result.Metalink.Files))},
 			{Name: "bytes", Value: strconv.FormatUint(bytes, 10)},
 			{Name: "mirrors", Value: strconv.Itoa(result.Copied + result.Present)},
-		},
+		}, getstep.URLMetadata(result.Metalink.Files)...),
 	}
 }

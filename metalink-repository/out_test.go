@@ -92,6 +92,8 @@ var _ = Describe("out", func() {
 				{"name": "files", "value": "2"},
 				{"name": "bytes", "value": "23"},
 				{"name": "mirrors", "value": "0"},
+				{"name": "app-darwin.tgz", "value": "no URLs"},
+				{"name": "app-linux.tgz", "value": "no URLs"},
 			},
 		}))
 		stored := repo.stored("v2.1.0.meta4")
@@ -134,6 +136,8 @@ var _ = Describe("out", func() {
 		}), string(build))
 		Expect(got.code).To(Equal(0), got.stderr)
 		Expect(got.outAnswer().Metadata).To(ContainElement(map[string]string{"name": "mirrors", "value": "2"}))
+		Expect(got.outAnswer().Metadata).To(ContainElement(map[string]string{"name": "app.tgz",
+			"value": "file://" + mirrorDir + "/1.0.0/app.tgz, https://cdn.example.com/" + hexSHA256("app build")}))
 		Expect(os.ReadFile(filepath.Join(mirrorDir, "1.0.0", "app.tgz"))).To(Equal([]byte("app build")))
 		Expect(os.ReadFile(filepath.Join(string(build), "cache", hexSHA256("app build")))).To(Equal([]byte("app build")))
 		three, one := uint(3), uint(1)

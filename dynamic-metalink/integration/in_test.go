@@ -88,8 +88,8 @@ var _ = Describe("in", func() {
 			r := execute(bin.In, request(map[string]any{"metalink_get": catScript(dir, doc)}, nil), dest)
 
 			Expect(r.code).To(Equal(0), r.output)
-			Expect(r.stdout).To(MatchJSON(fmt.Sprintf(
-				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"3"},{"name":"bytes","value":"%d"}]}`,
+			Expect(r.stdout).To(HavePrefix(fmt.Sprintf(
+				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"3"},{"name":"bytes","value":"%d"},`,
 				len(linux)+len(source)+len(darwin))))
 			Expect(readDest("go-linux.tgz")).To(Equal(linux))
 			Expect(readDest("go-src.tgz")).To(Equal(source))
@@ -133,8 +133,8 @@ var _ = Describe("in", func() {
 			r := execute(bin.In, request(map[string]any{"metalink_get": catScript(dir, doc)}, map[string]any{"skip_download": true}), dest)
 
 			Expect(r.code).To(Equal(0), r.output)
-			Expect(r.stdout).To(MatchJSON(fmt.Sprintf(
-				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"3"},{"name":"bytes","value":"%d"}]}`,
+			Expect(r.stdout).To(HavePrefix(fmt.Sprintf(
+				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"3"},{"name":"bytes","value":"%d"},`,
 				len(linux)+len(source)+len(darwin))))
 			Expect(regularFiles(dest)).To(ConsistOf(".resource/metalink.meta4", ".resource/version"))
 			Expect(m.seen()).To(BeEmpty())
@@ -155,8 +155,8 @@ var _ = Describe("in", func() {
 			r := execute(bin.In, request(src, map[string]any{"include_files": []string{"*linux*", "*src*"}}), dest)
 
 			Expect(r.code).To(Equal(0), r.output)
-			Expect(r.stdout).To(MatchJSON(fmt.Sprintf(
-				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"%d"}]}`, len(linux))))
+			Expect(r.stdout).To(HavePrefix(fmt.Sprintf(
+				`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"%d"},`, len(linux))))
 			Expect(regularFiles(dest)).To(ConsistOf("go-linux.tgz", ".resource/metalink.meta4", ".resource/version"))
 		})
 	})
@@ -185,8 +185,8 @@ var _ = Describe("in", func() {
 		r := execute(bin.In, request(map[string]any{"metalink_get": script}, nil), dest)
 
 		Expect(r.code).To(Equal(0), r.output)
-		Expect(r.stdout).To(MatchJSON(fmt.Sprintf(
-			`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"%d"}]}`, len(content))))
+		Expect(r.stdout).To(HavePrefix(fmt.Sprintf(
+			`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"1"},{"name":"bytes","value":"%d"},`, len(content))))
 		Expect(readDest("tool.tgz")).To(Equal(content))
 		Expect(m.seen()).To(ContainElement("corrupt/tool.tgz"))
 	})

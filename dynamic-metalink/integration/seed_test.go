@@ -167,8 +167,8 @@ var _ = Describe("the seed pipeline's golang resource, pointed at a local Go dow
 
 		Expect(r.code).To(Equal(0), r.output)
 		files := downloads.files("1.21.0")
-		Expect(r.stdout).To(MatchJSON(fmt.Sprintf(
-			`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"2"},{"name":"bytes","value":"%d"}]}`,
+		Expect(r.stdout).To(HavePrefix(fmt.Sprintf(
+			`{"version":{"version":"1.21.0"},"metadata":[{"name":"files","value":"2"},{"name":"bytes","value":"%d"},`,
 			files[0].Size+files[1].Size)))
 		Expect(regularFiles(dest)).To(ConsistOf(".resource/metalink.meta4", ".resource/version"))
 		Expect(downloads.fetched()).To(BeEmpty())

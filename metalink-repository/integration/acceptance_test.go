@@ -141,13 +141,22 @@ func (a acceptance) expectDownloaded(got result, dest string) {
 		bytes += len(content)
 		Expect(os.ReadFile(filepath.Join(dest, name))).To(Equal([]byte(content)), name)
 	}
-	Expect(string(got.stdout)).To(MatchJSON(mustJSON(map[string]any{
-		"version": map[string]string{"version": a.version},
-		"metadata": []map[string]string{
-			{"name": "files", "value": strconv.Itoa(len(a.files))},
-			{"name": "bytes", "value": strconv.Itoa(bytes)},
-		},
-	})))
+	var answer struct {
+		Version  map[string]string   `json:"version"`
+		Metadata []map[string]string `json:"metadata"`
+	}
+	Expect(json.Unmarshal([]byte(got.stdout), &answer)).To(Succeed(), string(got.stdout))
+	Expect(answer.Version).To(Equal(map[string]string{"version": a.version}))
+	Expect(answer.Metadata).To(HaveLen(2 + len(a.files)))
+	Expect(answer.Metadata[:2]).To(Equal([]map[string]string{
+		{"name": "files", "value": strconv.Itoa(len(a.files))},
+		{"name": "bytes", "value": strconv.Itoa(bytes)},
+	}))
+	// Then each file with its URLs, none with userinfo.
+	for _, entry := range answer.Metadata[2:] {
+		Expect(a.files).To(ContainElement(entry["name"]))
+		Expect(entry["value"]).To(MatchRegexp(`^[a-z0-9]+://[^@, ]+(, [a-z0-9]+://[^@, ]+)*$`), entry["name"])
+	}
 	entries, err := os.ReadDir(dest)
 	Expect(err).NotTo(HaveOccurred())
 	var names []string

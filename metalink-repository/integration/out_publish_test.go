@@ -45,15 +45,19 @@ var _ = Describe("out publishing to git over HTTP", func() {
 		before := repo.CommitCount(GinkgoT())
 		got := run(bin.Out, request, string(build))
 		Expect(got.code).To(Equal(0), got.stderr)
-		Expect(decodeOutAnswer(got)).To(Equal(outAnswer{
-			Version: map[string]string{"version": "3.0.0"},
-			Metadata: []map[string]string{
-				{"name": "name", "value": "v3.0.0.meta4"},
-				{"name": "files", "value": "2"},
-				{"name": "bytes", "value": "7340040"},
-				{"name": "mirrors", "value": "4"},
-			},
+		answer := decodeOutAnswer(got)
+		Expect(answer.Version).To(Equal(map[string]string{"version": "3.0.0"}))
+		Expect(answer.Metadata).To(HaveLen(6))
+		Expect(answer.Metadata[:4]).To(Equal([]map[string]string{
+			{"name": "name", "value": "v3.0.0.meta4"},
+			{"name": "files", "value": "2"},
+			{"name": "bytes", "value": "7340040"},
+			{"name": "mirrors", "value": "4"},
 		}))
+		for _, entry := range answer.Metadata[4:] {
+			// Each file's two copies, the S3 one as s3:// without credentials.
+			Expect(entry["value"]).To(MatchRegexp(`^s3://[^@, ]+, file://[^@, ]+$|^file://[^@, ]+, s3://[^@, ]+$`), entry["name"])
+		}
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(before + 1))
 		Expect(repo.LastCommit(GinkgoT()).Message).To(Equal("v3.0.0 (2 files)"))
 		published := repo.metalinkAt("3.0.0")

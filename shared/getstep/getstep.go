@@ -176,8 +176,45 @@ func describe(selected []metalink.File) []concourse.MetadataField {
 	for _, f := range selected {
 		total += f.Size
 	}
-	return []concourse.MetadataField{
+	return append([]concourse.MetadataField{
 		{Name: "files", Value: strconv.Itoa(len(selected))},
 		{Name: "bytes", Value: strconv.FormatUint(total, 10)},
+	}, URLMetadata(selected)...)
+}
+
+// Bounds of URLMetadata: a metalink of hundreds of files or mirrors must not
+// turn into a page of metadata.
+const (
+	maxMetadataFiles = 50
+	maxMetadataURLs  = 5
+)
+
+// URLMetadata gives, for each file, an entry named after it whose value lists
+// its URLs without userinfo, so that a pipeline author sees in the UI where a
+// version's bytes live.
+func URLMetadata(files []metalink.File) []concourse.MetadataField {
+	var fields []concourse.MetadataField
+	for i, f := range files {
+		if i == maxMetadataFiles {
+			fields = append(fields, concourse.MetadataField{Name: "…", Value: fmt.Sprintf("%d more files", len(files)-i)})
+			break
+		}
+		fields = append(fields, concourse.MetadataField{Name: f.Name, Value: urlList(f.URLs)})
 	}
+	return fields
+}
+
+func urlList(urls []metalink.URL) string {
+	if len(urls) == 0 {
+		return "no URLs"
+	}
+	var shown []string
+	for _, u := range urls[:min(len(urls), maxMetadataURLs)] {
+		shown = append(shown, redact.String(u.URL))
+	}
+	list := strings.Join(shown, ", ")
+	if len(urls) > maxMetadataURLs {
+		list += fmt.Sprintf(" and %d more", len(urls)-maxMetadataURLs)
+	}
+	return list
 }

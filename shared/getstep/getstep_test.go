@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -94,7 +95,8 @@ var _ = Describe("Run", func() {
 		metadata, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).NotTo(HaveOccurred())
-		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
+		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"},
+			{Name: "a.txt", Value: "file://" + filepath.Join(src, "a.txt")}, {Name: "sub/b.txt", Value: "file://" + filepath.Join(src, "sub_b.txt")}}))
 		Expect(readDest("a.txt")).To(Equal("alpha"))
 		Expect(readDest("sub/b.txt")).To(Equal("bravo!"))
 		Expect(readDest(".resource/version")).To(Equal("1.2.3"))
@@ -112,7 +114,8 @@ var _ = Describe("Run", func() {
 		metadata, err := getstep.Run(context.Background(), dest, req)
 
 		Expect(err).NotTo(HaveOccurred())
-		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"}}))
+		Expect(metadata).To(Equal([]concourse.MetadataField{{Name: "files", Value: "2"}, {Name: "bytes", Value: "11"},
+			{Name: "a.txt", Value: "file://" + filepath.Join(src, "a.txt")}, {Name: "b.txt", Value: "file://" + filepath.Join(src, "b.txt")}}))
 		Expect(entries()).To(ConsistOf(".resource", ".resource/metalink.meta4", ".resource/version"))
 		Expect(log.String()).To(HaveSuffix("wrote .resource/metalink.meta4 and .resource/version only (skip_download: 2 selected file(s) not downloaded)\n"))
 	})
@@ -244,5 +247,35 @@ var _ = Describe("Run", func() {
 
 		Eventually(done, 10*time.Second).Should(Receive(HaveOccurred()))
 		Expect(entries()).To(BeEmpty())
+	})
+})
+
+var _ = Describe("URLMetadata", func() {
+	It("lists each file's URLs without userinfo, bounded", func() {
+		var many []metalink.URL
+		for i := range 7 {
+			many = append(many, metalink.URL{URL: fmt.Sprintf("https://m%d.example/app.tgz", i)})
+		}
+		fields := getstep.URLMetadata([]metalink.File{
+			{Name: "app.tgz", URLs: many},
+			{Name: "key.asc", URLs: []metalink.URL{{URL: "https://user:s3cret@mirror.example/key.asc"}}},
+			{Name: "local.bin"},
+		})
+		Expect(fields).To(Equal([]concourse.MetadataField{
+			{Name: "app.tgz", Value: "https://m0.example/app.tgz, https://m1.example/app.tgz, https://m2.example/app.tgz, " +
+				"https://m3.example/app.tgz, https://m4.example/app.tgz and 2 more"},
+			{Name: "key.asc", Value: "https://[redacted]@mirror.example/key.asc"},
+			{Name: "local.bin", Value: "no URLs"},
+		}))
+	})
+
+	It("stops after 50 files", func() {
+		files := make([]metalink.File, 60)
+		for i := range files {
+			files[i].Name = fmt.Sprintf("f%d", i)
+		}
+		fields := getstep.URLMetadata(files)
+		Expect(fields).To(HaveLen(51))
+		Expect(fields[50]).To(Equal(concourse.MetadataField{Name: "…", Value: "10 more files"}))
 	})
 })
