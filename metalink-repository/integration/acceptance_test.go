@@ -187,9 +187,3 @@ func expectNoSecret(got result) {
 		Expect(got.stderr).NotTo(ContainSubstring(secret))
 	}
 }
-
-func mustJSON(v any) string {
-	data, err := json.Marshal(v)
-	Expect(err).NotTo(HaveOccurred())
-	return string(data)
-}
