@@ -73,14 +73,7 @@ func measure(b *testing.B, cmd *exec.Cmd, stdin []byte) cost {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin = bytes.NewReader(stdin)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		b.Fatalf("%s: %v", cmd.Path, err)
-	}
-	stop := peakrss.Watch(cmd.Process.Pid)
-	err := cmd.Wait()
-	elapsed := time.Since(start)
-	peak := stop()
+	elapsed, peak, err := peakrss.Run(cmd)
 	if err != nil {
 		b.Fatalf("%s: %v: %s", cmd.Path, err, stderr.String())
 	}

@@ -156,14 +156,7 @@ func measurePut(setup benchSetup, build, destination string, handlers []any) (co
 func measureProcess(cmd *exec.Cmd) (cost, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return cost{}, err
-	}
-	stop := peakrss.Watch(cmd.Process.Pid)
-	err := cmd.Wait()
-	wall := time.Since(start)
-	peak := stop()
+	wall, peak, err := peakrss.Run(cmd)
 	if err != nil {
 		return cost{}, fmt.Errorf("%s: %w: %s", cmd.Path, err, stderr.String())
 	}

@@ -225,7 +225,20 @@ func (d *downloader) fetchFrom(ctx context.Context, rawURL string, sink Sink) ([
 	d.meter.Restart()
 	checker := d.plan.Start()
 	fan := fanout.New(ctx, append(localWriters(sink.Writers()), checker.Writers()...)...)
-	transferErr := d.transferWithRetries(ctx, fan, rawURL)
+	report, err := finish(fan, checker, d.transferWithRetries(ctx, fan, rawURL), func(err error) error { return err })
+	if err != nil {
+		return nil, err
+	}
+	d.served = []progress.Served{{URL: redact.String(rawURL), Bytes: fan.Fed()}}
+	return report, nil
+}
+
+// finish ends a pass over the file once its transfer has returned
+// transferErr: it closes fan and the checker and says which error counts. A
+// local write error comes first, then the transfer's; a consumer's or a
+// check's, when every byte arrived, goes through whole, which says how the
+// caller takes a file that arrived whole but wrong.
+func finish(fan *fanout.Fanout, checker *verify.Checker, transferErr error, whole func(error) error) ([]string, error) {
 	consumerErr := fan.Close()
 	report, verifyErr := checker.Finish()
 	switch {
@@ -234,11 +247,10 @@ func (d *downloader) fetchFrom(ctx context.Context, rawURL string, sink Sink) ([
 	case transferErr != nil:
 		return nil, transferErr
 	case consumerErr != nil:
-		return nil, consumerErr
+		return nil, whole(consumerErr)
 	case verifyErr != nil:
-		return nil, verifyErr
+		return nil, whole(verifyErr)
 	}
-	d.served = []progress.Served{{URL: redact.String(rawURL), Bytes: fan.Fed()}}
 	return report, nil
 }
 

@@ -135,17 +135,9 @@ func (d *downloader) fetchSegmented(ctx context.Context, classes [][]string, sin
 		}
 	}
 	transferErr := p.run(func() error { return fan.CopyFrom(reader, d.meter.Add) })
-	consumerErr := fan.Close()
-	report, verifyErr := checker.Finish()
-	switch {
-	case isLocal(consumerErr):
-		return nil, consumerErr
-	case transferErr != nil:
-		return nil, transferErr
-	case consumerErr != nil:
-		return nil, errWholeFile{consumerErr}
-	case verifyErr != nil:
-		return nil, errWholeFile{verifyErr}
+	report, err := finish(fan, checker, transferErr, func(err error) error { return errWholeFile{err} })
+	if err != nil {
+		return nil, err
 	}
 	d.served = p.served()
 	return report, nil

@@ -149,14 +149,7 @@ func (c benchCost) plus(o benchCost) benchCost {
 func runMeasured(b *testing.B, cmd *exec.Cmd) benchCost {
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		b.Fatalf("%s: %v", cmd.Path, err)
-	}
-	stop := peakrss.Watch(cmd.Process.Pid)
-	err := cmd.Wait()
-	elapsed := time.Since(start)
-	peak := stop()
+	elapsed, peak, err := peakrss.Run(cmd)
 	if err != nil {
 		b.Fatal(fmt.Errorf("%s: %w: %s", filepath.Base(cmd.Path), err, output.String()))
 	}

@@ -48,14 +48,17 @@ func hasDigest(hashes []Hash) bool {
 
 // fromDigests converts one hash entry; a plain hex entry is kept as it is.
 func fromDigests(h Hash) ([]Hash, error) {
+	tokens := strings.Fields(h.Hash)
+	if len(tokens) == 1 {
+		if _, _, ok := parseDigest(tokens[0]); !ok {
+			return []Hash{h}, nil
+		}
+	}
 	var out []Hash
-	for _, token := range strings.Fields(h.Hash) {
+	for _, token := range tokens {
 		typ, digest, ok := parseDigest(token)
 		if !ok {
-			if len(out) > 0 || len(strings.Fields(h.Hash)) > 1 {
-				return nil, fmt.Errorf("hash %s: expected one hex digest, or digests written as sha256:HEX or sha256-BASE64", quote(h.Hash))
-			}
-			return []Hash{h}, nil
+			return nil, fmt.Errorf("hash %s: expected one hex digest, or digests written as sha256:HEX or sha256-BASE64", quote(h.Hash))
 		}
 		value, err := decodeDigest(token, digest)
 		if err != nil {

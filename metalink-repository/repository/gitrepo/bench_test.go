@@ -124,12 +124,7 @@ func runCheck(b *testing.B, check, uri, tmpDir string) int64 {
 	cmd.Stdin = bytes.NewReader(request)
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmpDir)
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	stop := peakrss.Watch(cmd.Process.Pid)
-	err = cmd.Wait()
-	peak := stop()
+	_, peak, err := peakrss.Run(cmd)
 	if err != nil {
 		b.Fatalf("check: %v: %s", err, output.String())
 	}

@@ -7,10 +7,24 @@ package peakrss
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// Run starts cmd, waits for it to exit, and returns its wall time and its
+// peak RSS in KiB; err is cmd's error starting or exiting.
+func Run(cmd *exec.Cmd) (wall time.Duration, peakKiB int64, err error) {
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	stop := Watch(cmd.Process.Pid)
+	err = cmd.Wait()
+	wall = time.Since(start)
+	return wall, stop(), err
+}
 
 // Watch samples the VmHWM of process pid every few milliseconds until the
 // returned stop is called (right after the process exits), and stop returns
