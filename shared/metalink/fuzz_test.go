@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
 )
 
 // The fuzz targets of this package, one per format plus FuzzParse for the
 // detection in front of them. Each checks, for whatever it is given:
 //
 //   - an error is one line of at most maxErrorBytes and never holds the
-//     password of a URL's userinfo (plantedPassword, planted in the seeds);
+//     password of a URL's userinfo (planted.Password, planted in the seeds);
 //   - a parsed document survives MarshalXML and MarshalJSON unchanged (the
 //     package doc's promise), and MarshalXML fails only on documents that
 //     Validate refuses;
@@ -36,9 +37,6 @@ const (
 
 	// maxErrorBytes is what a build log line can take.
 	maxErrorBytes = 1000
-	// plantedPassword stands in URL userinfo in the seeds; no error may
-	// repeat it, nor the first half of it (an excerpt cut inside it).
-	plantedPassword = "Pl4ntedPassw0rd"
 )
 
 // FuzzParse feeds whole documents to Parse: the BOM, white space, XML
@@ -65,10 +63,10 @@ func FuzzParse(f *testing.F) {
 // namespace that Parse dispatches on.
 func FuzzParseMeta4(f *testing.F) {
 	addRootSeeds(f, namespaceMeta4)
-	f.Add([]byte(`><file name="a"><url priority="1">https://mirror:` + plantedPassword + `@x.example/a</url></file></metalink>`))
-	f.Add([]byte(`><file name="a"><url priority="high">https://mirror:` + plantedPassword + `@x.example/a</url></file></metalink>`))
-	f.Add([]byte(`><file name="a"><metaurl mediatype="torrent" priority="-1">https://u:` + plantedPassword + `@x.example/a.torrent</metaurl></file></metalink>`))
-	f.Add([]byte(`><file name="https://u:` + plantedPassword + `@x.example/a"><size>big</size></file></metalink>`))
+	f.Add([]byte(`><file name="a"><url priority="1">https://mirror:` + planted.Password + `@x.example/a</url></file></metalink>`))
+	f.Add([]byte(`><file name="a"><url priority="high">https://mirror:` + planted.Password + `@x.example/a</url></file></metalink>`))
+	f.Add([]byte(`><file name="a"><metaurl mediatype="torrent" priority="-1">https://u:` + planted.Password + `@x.example/a.torrent</metaurl></file></metalink>`))
+	f.Add([]byte(`><file name="https://u:` + planted.Password + `@x.example/a"><size>big</size></file></metalink>`))
 	f.Add([]byte(`><file name="a/b"><pieces type="sha-1" length="2"><hash>00</hash><hash>11</hash></pieces><size>3</size></file><file name="a"/></metalink>`))
 	f.Add([]byte(`><origin dynamic="1"> https://x/a.meta4 </origin><published>2010-05-01T12:15:02+00:00</published><updated>bad</updated></metalink>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -79,8 +77,8 @@ func FuzzParseMeta4(f *testing.F) {
 // FuzzParseMetalink3 is FuzzParseMeta4 for Metalink 3.0 documents.
 func FuzzParseMetalink3(f *testing.F) {
 	addRootSeeds(f, namespaceMetalink3)
-	f.Add([]byte(` version="3.0"><files><file name="a"><resources><url preference="high">https://u:` + plantedPassword + `@x.example/a</url></resources></file></files></metalink>`))
-	f.Add([]byte(` origin="https://u:` + plantedPassword + `@x.example/a.metalink" pubdate="yesterday"><files/></metalink>`))
+	f.Add([]byte(` version="3.0"><files><file name="a"><resources><url preference="high">https://u:` + planted.Password + `@x.example/a</url></resources></file></files></metalink>`))
+	f.Add([]byte(` origin="https://u:` + planted.Password + `@x.example/a.metalink" pubdate="yesterday"><files/></metalink>`))
 	f.Add([]byte(`><files><file name="a"><verification><pieces type="sha1" length="4"><hash piece="5">x</hash><hash piece="0">y</hash></pieces></verification></file></files></metalink>`))
 	f.Add([]byte(`><files><file name="a"><resources><url type="bittorrent" preference="0">https://x/a.torrent</url><url preference="1000">https://x/a</url></resources></file></files></metalink>`))
 	f.Add([]byte(` refreshdate="Mon, 15 May 06 00:00 pdt"><description>doc</description><files><file name="a"><size>18446744073709551616</size></file></files></metalink>`))
@@ -102,9 +100,9 @@ func FuzzParseJSON(f *testing.F) {
 	f.Add([]byte(`{"files":[{"name":"a","mirrors":3}],"comment":"x"}`))
 	f.Add([]byte(`{"files":[{"name":"a","hashes":[{"hash":"sha256-n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg= sha1:ab"}]}]}`))
 	f.Add([]byte(`{"files":[{"name":"a","hashes":[{"type":"sha-512","hash":"SHA256:0A"},{"hash":"md5-"}]}]}`))
-	f.Add([]byte(`{"files":[{"name":"a","urls":[{"url":"https://u:` + plantedPassword + `@x.example/a","priority":-1}]}]}`))
-	f.Add([]byte(`{"files":[{"name":"a"}]} trailing https://u:` + plantedPassword + `@x.example/`))
-	f.Add([]byte(`{"files":[],"published":"https://u:` + plantedPassword + `@x.example/","updated":1}`))
+	f.Add([]byte(`{"files":[{"name":"a","urls":[{"url":"https://u:` + planted.Password + `@x.example/a","priority":-1}]}]}`))
+	f.Add([]byte(`{"files":[{"name":"a"}]} trailing https://u:` + planted.Password + `@x.example/`))
+	f.Add([]byte(`{"files":[],"published":"https://u:` + planted.Password + `@x.example/","updated":1}`))
 	f.Add([]byte(`{"files":[{"name":"a\u0000b","size":"12","signature":{"mediatype":"m","signature":"\ud800"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, data)
@@ -151,29 +149,8 @@ func checkError(t *testing.T, input []byte, msg string) {
 	if len(msg) > maxErrorBytes {
 		t.Fatalf("error of %d bytes: %.300q", len(msg), msg)
 	}
-	if plantedOnlyInUserinfo(string(input)) && strings.Contains(msg, plantedPassword[:len(plantedPassword)/2]) {
+	if planted.Shown(string(input), msg) {
 		t.Fatalf("error shows a URL's password: %q", msg)
-	}
-}
-
-// plantedOnlyInUserinfo reports whether input holds plantedPassword, and
-// only as the password of a URL: after "scheme://user:", before '@', with
-// nothing between "://" and '@' that ends an authority or a value.
-func plantedOnlyInUserinfo(input string) bool {
-	found := false
-	for i := 0; ; {
-		at := strings.Index(input[i:], plantedPassword)
-		if at < 0 {
-			return found
-		}
-		start, end := i+at, i+at+len(plantedPassword)
-		sep := strings.LastIndex(input[:start], "://")
-		if sep < 0 || end >= len(input) || input[end] != '@' || input[start-1] != ':' ||
-			strings.ContainsAny(input[sep+3:start], "/@ \t\r\n\"'<>&\\#?") {
-			return false
-		}
-		found = true
-		i = end
 	}
 }
 
