@@ -13,7 +13,12 @@
 //
 // A generated file (out's files mode) is read once too, although its hashes
 // are known only at the end of that read, while destination templates may
-// use them ({{.SHA256}}) and S3 metadata records them. Each of its copies is
+// use them ({{.SHA256}}) and S3 metadata records them. An S3 destination
+// whose key does not depend on the hashes is uploaded to straight away: the
+// object appears only when the upload completes, after the read, and a copy
+// of the object onto itself then records the hashes as its metadata (S3 and
+// the common S3 servers change only the metadata); when the object already
+// holds the file the upload is abandoned unfinished. Every other copy is
 // written first to a temporary name, .metalink-upload-<26 random base32
 // characters>, in the deepest directory or under the longest key prefix that
 // the destination has whatever the hashes (for s3://host/bucket/releases/

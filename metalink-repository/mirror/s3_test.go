@@ -234,6 +234,75 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 		Expect(s3.keys()).To(ConsistOf("releases/app.tgz"))
 	})
 
+	Context("when the key does not depend on the hashes", func() {
+		var recorder *s3server.Recorder
+
+		BeforeEach(func() {
+			recorder = s3server.StartRecorder(GinkgoT(), s3.server)
+			targets = []mirror.Target{{Destination: recorder.URL(bucket, "releases/{{.Name}}")}}
+		})
+		operations := func() []string {
+			var names []string
+			for _, r := range recorder.Requests() {
+				Expect(r.Path).NotTo(ContainSubstring(".metalink-upload-"), "no temporary key")
+				names = append(names, r.Operation())
+			}
+			return names
+		}
+
+		It("uploads straight to it and records the hashes by a copy onto itself", func() {
+			result, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Copied).To(Equal(1))
+			content, metadata, ok := s3.object("releases/app.tgz")
+			Expect(ok).To(BeTrue())
+			Expect(content).To(Equal(app))
+			Expect(metadata).To(HaveKeyWithValue("sha-512", allHashes(app)[0].Hash))
+			Expect(s3.keys()).To(ConsistOf("releases/app.tgz"))
+			Expect(operations()).To(ContainElements("CreateMultipartUpload", "CompleteMultipartUpload", "CopyObject"))
+			copies := recorder.Operations("CopyObject")
+			Expect(copies).To(HaveLen(1))
+			Expect(copies[0].Header.Get("X-Amz-Copy-Source")).To(Equal(bucket + "/releases/app.tgz"))
+			Expect(copies[0].Header.Get("X-Amz-Metadata-Directive")).To(Equal("REPLACE"))
+		})
+
+		It("abandons the upload unfinished when the object holds the file, leaving it as it was", func() {
+			path := writeLocal("app.tgz", app)
+			_, _, err := run(generatedFrom(path))
+			Expect(err).NotTo(HaveOccurred())
+			before := len(recorder.Requests())
+			result, log, err := run(generatedFrom(path))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Present).To(Equal(1))
+			Expect(log).To(ContainSubstring(" already holds it"))
+			second := operations()[before:]
+			Expect(second).To(ContainElement("CreateMultipartUpload"), "the bytes went up while they were hashed")
+			Expect(second).NotTo(ContainElements("CompleteMultipartUpload"))
+			Expect(second).NotTo(ContainElements("CopyObject"))
+			Expect(s3.pendingUploads()).To(BeZero())
+			_, metadata, _ := s3.object("releases/app.tgz")
+			Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(app)[1].Hash))
+		})
+
+		It("leaves an object that the next put replaces when S3 refuses to record the hashes", func() {
+			targets[0].Destination = s3.refuseCopies("releases/{{.Name}}")
+			path := writeLocal("app.tgz", app)
+			_, _, err := run(generatedFrom(path))
+			Expect(err).To(MatchError(MatchRegexp(`mirror app\.tgz: copy s3://\S+/releases/app\.tgz to s3://\S+/releases/app\.tgz: .*HTTP 500 \(InternalError: copy failed\)`)))
+			content, metadata, ok := s3.object("releases/app.tgz")
+			Expect(ok).To(BeTrue())
+			Expect(content).To(Equal(app))
+			Expect(metadata).NotTo(HaveKey("sha-256"))
+
+			targets[0].Destination = s3.url("releases/{{.Name}}")
+			result, _, err := run(generatedFrom(path))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(result.Copied).To(Equal(1), "an object without hashes is not trusted")
+			_, metadata, _ = s3.object("releases/app.tgz")
+			Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(app)[1].Hash))
+		})
+	})
+
 	It("leaves no temporary object, no object and no file when S3 refuses a part", func() {
 		proxy := s3server.StartRefusingProxy(GinkgoT(), s3.server, 2)
 		targets[0].Destination = proxy.URL(bucket, "releases/{{.SHA256}}/{{.Name}}")

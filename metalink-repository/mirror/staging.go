@@ -91,6 +91,9 @@ func (o *opener) s3Staging(ctx context.Context, first, second string) (stagingAr
 	if err != nil {
 		return nil, err
 	}
+	if first == second {
+		return s3InPlace{object: &s3Destination{s3Endpoint: endpoint, loc: a}}, nil
+	}
 	a.Key = commonKeyPrefix(a.Key, b.Key)
 	return s3Staging{endpoint: endpoint, prefix: a}, nil
 }
@@ -233,4 +236,54 @@ func (s *stagedObject) commit() error {
 	}
 	err := final.copyFrom(s.ctx, s.temp.loc, int64(s.file.Size), hashMetadata(s.file))
 	return errors.Join(err, s.temp.remove(s.ctx))
+}
+
+// s3InPlace uploads straight to a destination whose key does not depend on
+// the hashes. A multipart upload (or the PutObject of a small file, sent only
+// at the body's end) becomes visible only when completed, so no temporary key
+// is needed; only the metadata waits for the hashes, and a copy of the object
+// onto itself records it. S3, versitygw and MinIO change only the metadata
+// then; a staged copy would copy every byte again.
+type s3InPlace struct {
+	object *s3Destination
+}
+
+func (s s3InPlace) start(ctx context.Context) (stagedUpload, error) {
+	// In the default storage class until the copy onto itself, which sets
+	// storage_class: an archived object could not be copied.
+	return &inPlaceObject{s3Upload: s.object.put(s3client.ForTemporaryObject(ctx), nil), object: s.object, ctx: ctx}, nil
+}
+
+// inPlaceObject is an upload to its final key. When the destination holds
+// the file already, commit abandons it unfinished, which leaves that object
+// as it was.
+type inPlaceObject struct {
+	*s3Upload
+	object *s3Destination
+	ctx    context.Context
+	key    string      // the mirror_files key, for errors
+	final  destination // nil: the destination holds the file already
+	file   metalink.File
+}
+
+func (s *inPlaceObject) place(key string, final destination, f metalink.File) {
+	s.key, s.final, s.file = key, final, f
+}
+
+func (s *inPlaceObject) commit() error {
+	if s.final == nil {
+		s.abort(nil)
+		return nil
+	}
+	if s.final.String() != s.object.String() {
+		err := fmt.Errorf("%s: rendered as %s, not as its sample %s", s.key, s.final, s.object)
+		s.abort(err)
+		return err
+	}
+	if err := s.s3Upload.commit(); err != nil {
+		return err
+	}
+	// Should this fail, the object holds the right bytes but no record of
+	// its hashes, so the next put uploads it again rather than trust it.
+	return s.object.copyFrom(s.ctx, s.object.loc, int64(s.file.Size), hashMetadata(s.file))
 }

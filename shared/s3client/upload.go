@@ -154,7 +154,8 @@ func (u uploadSettings) fill(encryption *types.ServerSideEncryption, kmsKeyID **
 type temporaryKey struct{}
 
 // ForTemporaryObject marks requests under ctx as creating an object that is
-// copied and deleted at once (a staged upload): it is stored in the default
+// copied at once (a staged upload, copied and deleted, or one whose metadata
+// a copy onto itself sets): it is stored in the default
 // storage class whatever storage_class says, since an archived object
 // (GLACIER, DEEP_ARCHIVE) cannot be copied and the infrequent-access
 // classes charge for 30 days or more. Encryption and ACL still apply.
