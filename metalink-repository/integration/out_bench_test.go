@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,6 +120,7 @@ func sdkUpload(setup benchSetup, path string) (time.Duration, error) {
 		return 0, err
 	}
 	defer func() { _ = file.Close() }() // read only: nothing to learn from closing it
+	syscall.Sync()
 	start := time.Now()
 	_, err = transfermanager.New(setup.s3Client).UploadObject(context.Background(), &transfermanager.UploadObjectInput{
 		Bucket: aws.String(setup.bucket), Key: aws.String(fmt.Sprintf("reference-%d", start.UnixNano())), Body: file,
@@ -152,8 +154,10 @@ func measurePut(setup benchSetup, build, destination string, handlers []any) (co
 }
 
 // measureProcess runs cmd to completion and reads its wall and CPU time and
-// its own peak RSS.
+// its own peak RSS. It first flushes what earlier steps wrote (sync), whose
+// writeback would otherwise slow down whichever step comes next.
 func measureProcess(cmd *exec.Cmd) (cost, error) {
+	syscall.Sync()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	wall, peak, err := peakrss.Run(cmd)
