@@ -3,6 +3,7 @@ package s3client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,13 +33,17 @@ type endpoint struct {
 	baseURL   string // custom endpoints only
 	region    string // "" until known
 	dualStack bool
+	http      *http.Client // sends every request to the endpoint and to STS
 }
 
-// NewClient builds a client for loc's endpoint with opts. AWS hosts use the
+// NewClient builds a client for loc's endpoint with opts, whose requests
+// (STS's included) go through httpClient, which must not be nil (see
+// network.New). AWS hosts use the
 // SDK's endpoint resolution; any other host (MinIO, SeaweedFS, R2, …) is a
 // custom endpoint, addressed path-style unless use_path_style is false.
-func NewClient(ctx context.Context, loc Location, opts Options) (*s3.Client, error) {
+func NewClient(ctx context.Context, loc Location, opts Options, httpClient *http.Client) (*s3.Client, error) {
 	ep := endpointFor(loc, opts)
+	ep.http = httpClient
 	if ep.region == "" {
 		ep.region = bucketRegion(ctx, ep, loc.Bucket, opts)
 	}
@@ -97,7 +102,7 @@ func bucketRegion(ctx context.Context, ep endpoint, bucket string, opts Options)
 }
 
 func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3.Options {
-	o := s3.Options{Region: ep.region, Credentials: creds, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
+	o := s3.Options{Region: ep.region, Credentials: creds, HTTPClient: ep.http, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
 	// Path-style by default for custom endpoints, virtual-hosted for AWS.
 	o.UsePathStyle = ep.custom
 	if opts.UsePathStyle != nil {
@@ -119,7 +124,7 @@ func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3
 }
 
 func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint) (aws.CredentialsProvider, error) {
-	base, err := baseCredentials(ctx, loc, opts)
+	base, err := baseCredentials(ctx, loc, opts, ep.http)
 	if err != nil || opts.RoleARN == "" {
 		return base, err
 	}
@@ -130,7 +135,7 @@ func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint
 // (Anonymous), the SDK's default chain (environment, shared config, web
 // identity, container or instance role), and anonymous when the chain finds
 // none.
-func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.CredentialsProvider, error) {
+func baseCredentials(ctx context.Context, loc Location, opts Options, httpClient *http.Client) (aws.CredentialsProvider, error) {
 	switch {
 	case loc.AccessKey != "":
 		return credentials.NewStaticCredentialsProvider(loc.AccessKey, loc.SecretKey, ""), nil
@@ -139,7 +144,9 @@ func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.Crede
 	case opts.Anonymous:
 		return aws.AnonymousCredentials{}, nil
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	// The chain's own requests (web identity's STS, container and
+	// instance endpoints) go through the same client.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(httpClient))
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS configuration: %w", err)
 	}
@@ -168,7 +175,7 @@ func foundNothing(chain aws.CredentialsProvider) bool {
 // assumeRole exchanges base for role credentials. S3-compatible servers that
 // implement STS (MinIO, Ceph RGW) serve it on the same endpoint.
 func assumeRole(base aws.CredentialsProvider, roleARN string, ep endpoint) aws.CredentialsProvider {
-	stsOptions := sts.Options{Region: ep.region, Credentials: base}
+	stsOptions := sts.Options{Region: ep.region, Credentials: base, HTTPClient: ep.http}
 	if ep.custom {
 		stsOptions.BaseEndpoint = aws.String(ep.baseURL)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 // a retried or resumed download does not resolve credentials again.
 type Handler struct {
 	opts Options
+	http *http.Client
 
 	mu      sync.Mutex
 	clients map[clientKey]*s3.Client
@@ -33,9 +35,10 @@ type clientKey struct {
 
 var _ transfer.Handler = (*Handler)(nil)
 
-// NewHandler returns a handler that signs requests per opts.
-func NewHandler(opts Options) *Handler {
-	return &Handler{opts: opts, clients: map[clientKey]*s3.Client{}}
+// NewHandler returns a handler that signs requests per opts and sends them
+// with httpClient.
+func NewHandler(opts Options, httpClient *http.Client) *Handler {
+	return &Handler{opts: opts, http: httpClient, clients: map[clientKey]*s3.Client{}}
 }
 
 // Handles reports whether rawURL is an s3:// URL.
@@ -85,7 +88,7 @@ func (h *Handler) client(ctx context.Context, loc Location) (*s3.Client, error) 
 	if client, ok := h.clients[key]; ok {
 		return client, nil
 	}
-	client, err := NewClient(ctx, loc, h.opts)
+	client, err := NewClient(ctx, loc, h.opts, h.http)
 	if err != nil {
 		return nil, err
 	}
