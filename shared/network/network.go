@@ -51,24 +51,39 @@ type Options struct {
 func (c Config) Compile(path string, log io.Writer) (*Client, error) {
 	var bundle []byte
 	for i, entry := range c.CACerts {
-		if err := checkPEM(entry); err != nil {
+		if err := CheckCertificates(entry); err != nil {
 			return nil, fmt.Errorf("%s: %w", strictjson.Index(path+".ca_certs", i), err)
 		}
-		bundle = append(bundle, strings.TrimSpace(entry)...)
-		bundle = append(bundle, '\n')
+		bundle = AppendBundle(bundle, entry)
 	}
 	opts := Options{CABundle: bundle, SkipVerify: c.SkipSSLVerification}
 	if c.Debug {
 		opts.Debug = log
 	}
-	if c.SkipSSLVerification && log != nil {
-		_, _ = fmt.Fprintf(log, "warning: %s.skip_ssl_verification is on: TLS certificates are not checked, anyone on the way can read and change what is sent\n", path)
+	if c.SkipSSLVerification {
+		WarnUnverified(log, path+".skip_ssl_verification")
 	}
 	return New(opts)
 }
 
-// checkPEM accepts one or more PEM CERTIFICATE blocks and nothing else.
-func checkPEM(entry string) error {
+// WarnUnverified says on log, once per run, that setting turned
+// certificate checks off.
+func WarnUnverified(log io.Writer, setting string) {
+	if log != nil {
+		_, _ = fmt.Fprintf(log, "warning: %s is on: TLS certificates are not checked, so anyone on the way can read and change what is sent\n", setting)
+	}
+}
+
+// AppendBundle adds the certificates of entry, checked by
+// CheckCertificates, to a PEM bundle.
+func AppendBundle(bundle []byte, entry string) []byte {
+	bundle = append(bundle, strings.TrimSpace(entry)...)
+	return append(bundle, '\n')
+}
+
+// CheckCertificates accepts one or more PEM CERTIFICATE blocks and nothing
+// else; its errors never quote the text.
+func CheckCertificates(entry string) error {
 	rest := []byte(strings.TrimSpace(entry))
 	if len(rest) == 0 {
 		return fmt.Errorf("not a PEM certificate (empty)")
