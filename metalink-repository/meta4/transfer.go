@@ -30,7 +30,7 @@ func (a *app) handlers(opts s3client.Options) (*urlhandlers.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return urlhandlers.Compile("options", []urlhandlers.Config{{Type: "s3", Options: opts}}, client.HTTP)
+	return urlhandlers.Compile("options", []urlhandlers.Config{{Type: "s3", Options: opts}}, client)
 }
 
 // downloadOptions configure a download as the resources' get step does.

@@ -177,7 +177,7 @@ type request struct {
 
 // run compiles the plan and mirrors req, with a log it returns.
 func run(req request) (mirror.Result, string, error) {
-	handlers, err := urlhandlers.Compile("source.url_handlers", req.Handlers, network.Default().HTTP)
+	handlers, err := urlhandlers.Compile("source.url_handlers", req.Handlers, network.Default())
 	if err != nil {
 		return mirror.Result{}, "", err
 	}

@@ -70,7 +70,7 @@ func (s Source) Compile(log io.Writer) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	handlers, err := urlhandlers.Compile("source.url_handlers", s.URLHandlers, client.HTTP)
+	handlers, err := urlhandlers.Compile("source.url_handlers", s.URLHandlers, client)
 	if err != nil {
 		return Settings{}, err
 	}

@@ -36,6 +36,9 @@ type Client struct {
 	// client that builds its own transport from options (go-git).
 	CABundle   []byte
 	SkipVerify bool
+	// TLS is HTTP's TLS configuration, for a client the SDK builds itself
+	// (the AWS default credential chain's); nil: Go's defaults.
+	TLS *tls.Config
 }
 
 // Options are a Client's settings, already checked.
@@ -144,7 +147,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Debug != nil {
 		roundTripper = newRequestLog(transport, opts.Debug)
 	}
-	return &Client{HTTP: &http.Client{Transport: roundTripper}, CABundle: opts.CABundle, SkipVerify: opts.SkipVerify}, nil
+	return &Client{HTTP: &http.Client{Transport: roundTripper}, CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: transport.TLSClientConfig}, nil
 }
 
 // trustPool is the system pool (empty where the system has none) plus bundle.

@@ -45,7 +45,7 @@ func runChildJob(raw string) int {
 		fmt.Fprintln(os.Stderr, "child job:", err)
 		return 2
 	}
-	body, _, err := s3client.NewHandler(job.Options, network.Default().HTTP).Open(context.Background(), job.URL, 0)
+	body, _, err := s3client.NewHandler(job.Options, network.Default()).Open(context.Background(), job.URL, 0)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -28,7 +28,7 @@ var _ = Describe("NewClient", func() {
 		func(raw string, opts s3client.Options, want endpoint) {
 			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default().HTTP)
+			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default())
 			Expect(err).NotTo(HaveOccurred())
 			o := client.Options()
 			Expect(endpoint{
@@ -80,7 +80,7 @@ var _ = Describe("NewClient", func() {
 		func(raw string, opts s3client.Options, wantAccessKey string) {
 			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default().HTTP)
+			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default())
 			Expect(err).NotTo(HaveOccurred())
 			creds, err := client.Options().Credentials.Retrieve(context.Background())
 			Expect(err).NotTo(HaveOccurred())

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -21,8 +21,8 @@ import (
 // Clients are built on first use per endpoint and bucket and then reused, so
 // a retried or resumed download does not resolve credentials again.
 type Handler struct {
-	opts Options
-	http *http.Client
+	opts    Options
+	network *network.Client
 
 	mu      sync.Mutex
 	clients map[clientKey]*s3.Client
@@ -36,9 +36,9 @@ type clientKey struct {
 var _ transfer.Handler = (*Handler)(nil)
 
 // NewHandler returns a handler that signs requests per opts and sends them
-// with httpClient.
-func NewHandler(opts Options, httpClient *http.Client) *Handler {
-	return &Handler{opts: opts, http: httpClient, clients: map[clientKey]*s3.Client{}}
+// with client.
+func NewHandler(opts Options, client *network.Client) *Handler {
+	return &Handler{opts: opts, network: client, clients: map[clientKey]*s3.Client{}}
 }
 
 // Handles reports whether rawURL is an s3:// URL.
@@ -88,7 +88,7 @@ func (h *Handler) client(ctx context.Context, loc Location) (*s3.Client, error) 
 	if client, ok := h.clients[key]; ok {
 		return client, nil
 	}
-	client, err := NewClient(ctx, loc, h.opts, h.http)
+	client, err := NewClient(ctx, loc, h.opts, h.network)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ var _ = Describe("Upload settings", func() {
 	newClient := func(opts s3client.Options) *s3.Client {
 		loc, err := s3client.ParseURL(recorder.URL("bucket", "key"))
 		Expect(err).NotTo(HaveOccurred())
-		client, err := s3client.NewClient(ctx, loc, opts, network.Default().HTTP)
+		client, err := s3client.NewClient(ctx, loc, opts, network.Default())
 		Expect(err).NotTo(HaveOccurred())
 		return client
 	}

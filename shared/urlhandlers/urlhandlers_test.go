@@ -27,7 +27,7 @@ import (
 var _ = Describe("Compile", func() {
 	DescribeTable("accepts well-formed handlers",
 		func(configs []urlhandlers.Config) {
-			Expect(urlhandlers.Compile("source.url_handlers", configs, network.Default().HTTP)).NotTo(BeNil())
+			Expect(urlhandlers.Compile("source.url_handlers", configs, network.Default())).NotTo(BeNil())
 		},
 		Entry("none", nil),
 		Entry("a global s3 handler", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{AccessKey: "AK", SecretKey: "SK"}}}),
@@ -39,7 +39,7 @@ var _ = Describe("Compile", func() {
 
 	DescribeTable("names the entry and field that is wrong",
 		func(configs []urlhandlers.Config, want string) {
-			_, err := urlhandlers.Compile("source.url_handlers", configs, network.Default().HTTP)
+			_, err := urlhandlers.Compile("source.url_handlers", configs, network.Default())
 			Expect(err).To(MatchError(HavePrefix(want)))
 		},
 		Entry("an unknown type", []urlhandlers.Config{{Type: "http"}}, `source.url_handlers[0].type: unknown type "http" (expected s3)`),
@@ -51,7 +51,7 @@ var _ = Describe("Compile", func() {
 	)
 
 	It("never prints an option's value", func() {
-		_, err := urlhandlers.Compile("source.url_handlers", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{SecretKey: "s3cr3t-value"}}}, network.Default().HTTP)
+		_, err := urlhandlers.Compile("source.url_handlers", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{SecretKey: "s3cr3t-value"}}}, network.Default())
 		Expect(err).To(MatchError("source.url_handlers[0].options: secret_key is set but access_key is not"))
 	})
 })
@@ -173,7 +173,7 @@ var _ = Describe("OptionsFor", func() {
 
 // compile is Compile of well-formed configs.
 func compile(configs ...urlhandlers.Config) *urlhandlers.Set {
-	set, err := urlhandlers.Compile("source.url_handlers", configs, network.Default().HTTP)
+	set, err := urlhandlers.Compile("source.url_handlers", configs, network.Default())
 	Expect(err).NotTo(HaveOccurred())
 	return set
 }

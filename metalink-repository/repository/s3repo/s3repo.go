@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
@@ -60,12 +60,12 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 		return nil, fmt.Errorf("source.options: %w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
-		return open(ctx, loc, opts, env.Client().HTTP)
+		return open(ctx, loc, opts, env.Client())
 	}, nil
 }
 
-func open(ctx context.Context, loc s3client.Location, opts s3client.Options, httpClient *http.Client) (repository.Repository, error) {
-	client, err := s3client.NewClient(ctx, loc, opts, httpClient)
+func open(ctx context.Context, loc s3client.Location, opts s3client.Options, netClient *network.Client) (repository.Repository, error) {
+	client, err := s3client.NewClient(ctx, loc, opts, netClient)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", loc, err)
 	}
