@@ -173,6 +173,31 @@ var _ = Describe("network options", func() {
 		})
 	})
 
+	Describe("an S3 mirror_files destination behind TLS with a private CA", func() {
+		It("is refused without ca_certs and written with them", func() {
+			repo, bucket, build := newOutRepo(), newOutBucket(), newOutBuild()
+			build.write("dist/app.tgz", []byte("app 4.0.0 over TLS"))
+			build.write("version", []byte("4.0.0"))
+			source := map[string]any{
+				"uri":          repo.httpURI(),
+				"url_handlers": []any{s3TLSHandler()},
+				"mirror_files": []map[string]any{{"destination": w.s3.URL(string(bucket), "{{.Version}}/{{.Name}}")}},
+			}
+			request := map[string]any{"source": source, "params": map[string]any{"files": []string{"dist/*"}, "version": "version"}}
+			expectLastLine(run(bin.Out, request, string(build)), "out", w.s3.Host, unknownAuthority)
+			_, _, stored := bucket.object("4.0.0/app.tgz")
+			Expect(stored).To(BeFalse())
+
+			source["ca_certs"] = []string{w.ca.PEM}
+			got := run(bin.Out, request, string(build))
+			Expect(got.code).To(Equal(0), got.stderr)
+			content, _, stored := bucket.object("4.0.0/app.tgz")
+			Expect(stored).To(BeTrue())
+			Expect(string(content)).To(Equal("app 4.0.0 over TLS"))
+			expectNoSecret(got)
+		})
+	})
+
 	Describe("git over https with a private CA", func() {
 		It("refuses the repository without ca_certs and lists it with them", func() {
 			uri := w.gitRepository("127.0.0.1", document{"v1.0.0.meta4", release("1.0.0", described("app-1.0.0.tgz", "x"))})
