@@ -46,7 +46,7 @@ func (s Source) compile(log io.Writer) (settings, error) {
 	if cfg.timeout, err = parseTimeout(s.ScriptTimeout); err != nil {
 		return settings{}, err
 	}
-	if cfg.get, err = s.Source.Compile(log); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source, log); err != nil {
 		return settings{}, err
 	}
 	return cfg, nil

@@ -48,7 +48,7 @@ func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings,
 	if cfg.entries, err = newEntryFilter(s.Version, s.Filters); err != nil {
 		return cfg, err
 	}
-	if cfg.get, err = s.Source.Compile(log); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source, log); err != nil {
 		return cfg, err
 	}
 	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)

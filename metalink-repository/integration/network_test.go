@@ -300,7 +300,7 @@ var _ = Describe("network options", func() {
 			got := run(bin.In, getRequest(source, "1.10.0"), GinkgoT().TempDir())
 			Expect(got.code).To(Equal(0), got.stderr)
 			Expect(got.lines()).To(ContainElement(MatchRegexp(
-				`^debug: GET http://\[redacted\]@` + downloads + `/files/app-1\.0\.0\.tgz: 200, %d bytes, \S+$`, len(downloadable["app-1.0.0.tgz"]))))
+				`^debug: GET http://\[redacted\]@`+downloads+`/files/app-1\.0\.0\.tgz: 200, %d bytes, \S+$`, len(downloadable["app-1.0.0.tgz"]))))
 			Expect(got.lines()).To(ContainElement(MatchRegexp(
 				`^debug: GET http://`+world.s3.Host+`/`+mirrorBucket+`/`+w.prefix+`app-1\.10\.0\.tgz(\?\S*)?: 200, %d bytes, \S+$`, len(mirroredContent))))
 			Expect(got.stderr).NotTo(ContainSubstring(password))
