@@ -16,12 +16,14 @@ import (
 // never written: they carry credentials (Authorization, cookies, tokens).
 type requestLog struct {
 	next http.RoundTripper
-	mu   sync.Mutex // one line at a time from concurrent requests
-	out  io.Writer
+	out  *lineWriter
 }
 
-func newRequestLog(next http.RoundTripper, out io.Writer) *requestLog {
-	return &requestLog{next: next, out: out}
+// lineWriter writes one line at a time from concurrent requests, of every
+// transport of a Client.
+type lineWriter struct {
+	mu  sync.Mutex
+	out io.Writer
 }
 
 func (l *requestLog) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -39,9 +41,9 @@ func (l *requestLog) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (l *requestLog) printf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, _ = fmt.Fprintf(l.out, format, args...)
+	l.out.mu.Lock()
+	defer l.out.mu.Unlock()
+	_, _ = fmt.Fprintf(l.out.out, format, args...)
 }
 
 func since(start time.Time) time.Duration {

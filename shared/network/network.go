@@ -32,6 +32,11 @@ type Config struct {
 type Client struct {
 	// HTTP sends the requests of every client built on net/http.
 	HTTP *http.Client
+	// Patient is HTTP without the limit on waiting for response headers,
+	// for servers that answer only once an operation is done: S3 sends the
+	// headers of CopyObject and CompleteMultipartUpload after copying or
+	// joining the whole object, which can take minutes.
+	Patient *http.Client
 	// CABundle (the ca_certs, PEM) and SkipVerify are the same trust for a
 	// client that builds its own transport from options (go-git).
 	CABundle   []byte
@@ -117,9 +122,29 @@ func Default() *Client {
 	return client
 }
 
-// New builds the client of opts. Connecting and waiting for headers are
-// limited, the length of a body is not: large files may take hours.
+// New builds the client of opts.
 func New(opts Options) (*Client, error) {
+	transport, err := newTransport(opts)
+	if err != nil {
+		return nil, err
+	}
+	patient := transport.Clone()
+	patient.ResponseHeaderTimeout = 0
+	logged := func(t *http.Transport) http.RoundTripper { return t }
+	if opts.Debug != nil {
+		log := &lineWriter{out: opts.Debug}
+		logged = func(t *http.Transport) http.RoundTripper { return &requestLog{next: t, out: log} }
+	}
+	return &Client{
+		HTTP:     &http.Client{Transport: logged(transport)},
+		Patient:  &http.Client{Transport: logged(patient)},
+		CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: transport.TLSClientConfig,
+	}, nil
+}
+
+// newTransport limits connecting and waiting for headers but not the
+// length of a body: large files may take hours.
+func newTransport(opts Options) (*http.Transport, error) {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
 		// Read once per process by net/http; Concourse forwards the
@@ -143,11 +168,7 @@ func New(opts Options) (*Client, error) {
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, InsecureSkipVerify: opts.SkipVerify, MinVersion: tls.VersionTLS12} //nolint:gosec // only under skip_ssl_verification, with a warning
 	}
-	var roundTripper http.RoundTripper = transport
-	if opts.Debug != nil {
-		roundTripper = newRequestLog(transport, opts.Debug)
-	}
-	return &Client{HTTP: &http.Client{Transport: roundTripper}, CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: transport.TLSClientConfig}, nil
+	return transport, nil
 }
 
 // trustPool is the system pool (empty where the system has none) plus bundle.

@@ -103,7 +103,7 @@ func bucketRegion(ctx context.Context, ep endpoint, bucket string, opts Options)
 }
 
 func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3.Options {
-	o := s3.Options{Region: ep.region, Credentials: creds, HTTPClient: ep.network.HTTP, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
+	o := s3.Options{Region: ep.region, Credentials: creds, HTTPClient: ep.network.Patient, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
 	// Path-style by default for custom endpoints, virtual-hosted for AWS.
 	o.UsePathStyle = ep.custom
 	if opts.UsePathStyle != nil {
