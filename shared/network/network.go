@@ -42,7 +42,8 @@ type Client struct {
 	CABundle   []byte
 	SkipVerify bool
 	// TLS is HTTP's TLS configuration, for a client the SDK builds itself
-	// (the AWS default credential chain's); nil: Go's defaults.
+	// (the AWS default credential chain's); nil: Go's defaults. Its RootCAs
+	// are set whenever it is.
 	TLS *tls.Config
 }
 
@@ -128,6 +129,8 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before Clone, which sets up HTTP/2 and with it a TLS configuration.
+	tlsConfig := transport.TLSClientConfig
 	patient := transport.Clone()
 	patient.ResponseHeaderTimeout = 0
 	logged := func(t *http.Transport) http.RoundTripper { return t }
@@ -138,7 +141,7 @@ func New(opts Options) (*Client, error) {
 	return &Client{
 		HTTP:     &http.Client{Transport: logged(transport)},
 		Patient:  &http.Client{Transport: logged(patient)},
-		CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: transport.TLSClientConfig,
+		CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: tlsConfig,
 	}, nil
 }
 
