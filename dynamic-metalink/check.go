@@ -19,7 +19,7 @@ const maxNamedSkips = 10
 // checkStep runs version_check and answers the versions Concourse should know.
 var checkStep = concourse.Step[CheckRequest, settings]{
 	Name:    "check",
-	Compile: func(req *CheckRequest, _ string) (settings, error) { return req.Source.compile() },
+	Compile: func(req *CheckRequest, env concourse.Env) (settings, error) { return req.Source.compile(env.Log) },
 	Run:     check,
 }
 

@@ -122,6 +122,9 @@ var _ = Describe("check", func() {
 		Entry("a timeout that is not positive", map[string]any{"script_timeout": "-1s"}, `source.script_timeout: "-1s"`),
 		Entry("a trust store that holds no key", map[string]any{"signature_trust_store": "not a key"}, "source.signature_trust_store"),
 		Entry("a string where a list belongs", map[string]any{"include_files": "*.tgz"}, "include_files"),
+		Entry("a ca_certs entry that is not PEM", map[string]any{"ca_certs": []string{"not a certificate"}}, "source.ca_certs[0]: not a PEM certificate"),
+		Entry("ca_certs that is not a list", map[string]any{"ca_certs": "pem"}, "source.ca_certs: expected a list, got a string"),
+		Entry("a misspelt network key", map[string]any{"skip_ssl_verify": true}, `unknown key "source.skip_ssl_verify"`),
 	)
 
 	It("rejects malformed JSON with one line", func() {

@@ -18,8 +18,8 @@ func NewIn(stdin io.Reader, stdout, stderr io.Writer, args []string) concourse.E
 	return concourse.New(concourse.Step[InRequest, settings]{Name: "in", TakesDir: true, Compile: compileIn, Run: in}, stdin, stdout, stderr, args)
 }
 
-func compileIn(req *InRequest, _ string) (settings, error) {
-	cfg, err := req.Source.compile()
+func compileIn(req *InRequest, env concourse.Env) (settings, error) {
+	cfg, err := req.Source.compile(env.Log)
 	if err != nil {
 		return settings{}, err
 	}

@@ -17,7 +17,7 @@ var errPutUnsupported = errors.New("put is not supported by dynamic-metalink; us
 var outStep = concourse.Step[OutRequest, settings]{
 	Name:     "out",
 	TakesDir: true,
-	Compile: func(*OutRequest, string) (settings, error) {
+	Compile: func(*OutRequest, concourse.Env) (settings, error) {
 		return settings{}, errPutUnsupported
 	},
 	Run: func(context.Context, *OutRequest, settings, concourse.Env) (any, error) {

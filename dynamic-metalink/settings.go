@@ -3,6 +3,7 @@ package dynamicmetalink
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
@@ -28,8 +29,9 @@ type settings struct {
 // Secrets are all tagged in the request itself.
 func (settings) Secrets() []string { return nil }
 
-// compile checks the whole source once, at the edge.
-func (s Source) compile() (settings, error) {
+// compile checks the whole source once, at the edge; log takes its
+// warnings and the network client's debug lines.
+func (s Source) compile(log io.Writer) (settings, error) {
 	if s.VersionCheck == "" {
 		return settings{}, errors.New("source.version_check is required: a script that prints one version per line")
 	}
@@ -44,7 +46,7 @@ func (s Source) compile() (settings, error) {
 	if cfg.timeout, err = parseTimeout(s.ScriptTimeout); err != nil {
 		return settings{}, err
 	}
-	if cfg.get, err = getstep.Source.Compile(s.Source); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source, log); err != nil {
 		return settings{}, err
 	}
 	return cfg, nil

@@ -15,7 +15,7 @@ import (
 // know about, oldest first.
 var checkStep = concourse.Step[CheckRequest, settings]{
 	Name:    "check",
-	Compile: func(req *CheckRequest, _ string) (settings, error) { return req.Source.compile(nil) },
+	Compile: func(req *CheckRequest, env concourse.Env) (settings, error) { return req.Source.compile(nil, env.Log) },
 	Run:     check,
 }
 
@@ -35,7 +35,7 @@ func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.E
 // listEntries opens the repository and returns the entries that pass
 // source.version and source.filters.
 func listEntries(ctx context.Context, cfg settings, log io.Writer) ([]repository.Entry, error) {
-	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: log})
+	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: log, Network: cfg.get.Network})
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}

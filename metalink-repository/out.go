@@ -45,14 +45,14 @@ type outSettings struct {
 	rename *templating.Template // nil: rename_from_file or the default name
 }
 
-func compileOut(req *OutRequest, dir string) (outSettings, error) {
-	dir, err := filepath.Abs(dir)
+func compileOut(req *OutRequest, env concourse.Env) (outSettings, error) {
+	dir, err := filepath.Abs(env.Dir)
 	if err != nil {
 		return outSettings{}, fmt.Errorf("build directory: %w", err)
 	}
 	src := req.Source
 	src.URI = resolveRelativeURI(src.URI, dir)
-	cfg, err := src.compile(req.Params.Options)
+	cfg, err := src.compile(req.Params.Options, env.Log)
 	if err != nil {
 		return outSettings{settings: cfg}, err
 	}
@@ -90,7 +90,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
-	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: env.Log})
+	repo, err := cfg.repository(ctx, repository.Env{TempDir: os.TempDir(), Stderr: env.Log, Network: cfg.get.Network})
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}

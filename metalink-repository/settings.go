@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -32,8 +33,9 @@ type settings struct {
 func (s settings) Secrets() []string { return s.secrets }
 
 // compile validates every key of the source; paramsOptions are put's
-// params.options, laid over source.options.
-func (s Source) compile(paramsOptions json.RawMessage) (settings, error) {
+// params.options, laid over source.options. log takes the warnings and the
+// network client's debug lines.
+func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings, error) {
 	options := &repository.Options{Layers: []repository.Layer{
 		{Path: "source.options", JSON: s.Options},
 		{Path: "params.options", JSON: paramsOptions},
@@ -46,7 +48,7 @@ func (s Source) compile(paramsOptions json.RawMessage) (settings, error) {
 	if cfg.entries, err = newEntryFilter(s.Version, s.Filters); err != nil {
 		return cfg, err
 	}
-	if cfg.get, err = getstep.Source.Compile(s.Source); err != nil {
+	if cfg.get, err = getstep.Source.Compile(s.Source, log); err != nil {
 		return cfg, err
 	}
 	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)

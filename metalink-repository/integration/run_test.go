@@ -27,11 +27,16 @@ func (r result) lines() []string {
 // run starts binary with request on stdin, its own TMPDIR (where a backend
 // may keep caches) and args, and waits for it to exit.
 func run(binary string, request any, args ...string) result {
+	return runWithEnv(nil, binary, request, args...)
+}
+
+// runWithEnv is run with env (NAME=VALUE) added to the environment.
+func runWithEnv(env []string, binary string, request any, args ...string) result {
 	stdin, err := json.Marshal(request)
 	Expect(err).NotTo(HaveOccurred())
 	cmd := exec.Command(binary, args...)
 	cmd.Stdin = strings.NewReader(string(stdin))
-	cmd.Env = append(os.Environ(), "TMPDIR="+GinkgoT().TempDir())
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+GinkgoT().TempDir()), env...)
 	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(session.Kill)

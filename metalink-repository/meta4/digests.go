@@ -71,7 +71,10 @@ func (a *app) describe(ctx context.Context, name, rawURL string, size uint64, al
 	f := metalink.File{Name: name, Size: size, URLs: []metalink.URL{{URL: rawURL}}}
 	sink := newDigestSink(algos)
 	// Nothing to verify: these bytes are what the new hashes will describe.
-	opts := a.downloadOptions(verify.Options{SkipHash: true, SkipSignature: true})
+	opts, err := a.downloadOptions(verify.Options{SkipHash: true, SkipSignature: true})
+	if err != nil {
+		return 0, nil, err
+	}
 	if _, err := download.Stream(ctx, f, sink, opts); err != nil {
 		return 0, nil, err
 	}

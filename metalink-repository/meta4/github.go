@@ -51,12 +51,12 @@ type githubClient struct {
 	http  *http.Client
 }
 
-func newGitHubClient(getenv func(string) string) githubClient {
+func newGitHubClient(getenv func(string) string, transport http.RoundTripper) githubClient {
 	base := strings.TrimSuffix(getenv("GITHUB_API_URL"), "/")
 	if base == "" {
 		base = defaultGitHubAPI
 	}
-	return githubClient{base: base, token: getenv("GITHUB_TOKEN"), http: &http.Client{Timeout: apiTimeout}}
+	return githubClient{base: base, token: getenv("GITHUB_TOKEN"), http: &http.Client{Transport: transport, Timeout: apiTimeout}}
 }
 
 // release fetches the release of repo ("OWNER/REPO") tagged tag.

@@ -35,6 +35,7 @@ func (a *app) importGitHubReleaseCommand() *cobra.Command {
 	cmd.Flags().StringArrayVar(&opts.exclude, "exclude", nil, "leave out assets whose name matches this glob (repeatable)")
 	cmd.Flags().StringVar(&opts.version, "version", "", "the files' version (default: TAG without a leading v)")
 	cmd.Flags().BoolVar(&opts.noDownload, "no-download", false, "fail on an asset without a digest instead of downloading it")
+	a.network.Register(cmd.Flags())
 	return cmd
 }
 
@@ -45,7 +46,11 @@ func (a *app) importGitHubRelease(ctx context.Context, opts githubImport, repo, 
 	if err := checkGlobs(opts.exclude, "--exclude"); err != nil {
 		return err
 	}
-	release, err := newGitHubClient(a.streams.Getenv).release(ctx, repo, tag)
+	client, err := a.networkClient()
+	if err != nil {
+		return err
+	}
+	release, err := newGitHubClient(a.streams.Getenv, client.HTTP.Transport).release(ctx, repo, tag)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 )
 
 // DefaultMetalink is the document used without --metalink.
@@ -31,6 +32,13 @@ var words = []string{
 	"skip_hash_verification", "--skip-hash-verification",
 	"skip_signature_verification", "--skip-signature-verification",
 	"signature_trust_store", "--signature-trust-store",
+	"options.server_side_encryption", "--server-side-encryption",
+	"server_side_encryption", "--server-side-encryption",
+	"options.sse_kms_key_id", "--sse-kms-key-id",
+	"sse_kms_key_id", "--sse-kms-key-id",
+	"options.storage_class", "--storage-class",
+	"options.acl", "--acl",
+	"options.use_path_style", "--use-path-style",
 }
 
 type app struct {
@@ -39,6 +47,8 @@ type app struct {
 	metalink   string // --metalink
 	fileName   string // --file
 	disableSSL bool   // --disable-ssl, of the commands that reach S3
+	network    clirun.Network
+	client     *network.Client // built from network on first use
 }
 
 // Main runs meta4 with args (without the program name) and returns its exit code.
@@ -75,6 +85,20 @@ func New(streams clirun.Streams) (*cobra.Command, *clirun.Console) {
 
 func (a *app) registerDisableSSL(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&a.disableSSL, "disable-ssl", false, "reach s3:// endpoints over plain http (local servers only)")
+	a.network.Register(cmd.Flags())
+}
+
+// networkClient is the client of the network flags, built once per run so
+// that the warning of --skip-ssl-verification is printed once.
+func (a *app) networkClient() (*network.Client, error) {
+	if a.client == nil {
+		client, err := a.network.Client(a.console)
+		if err != nil {
+			return nil, err
+		}
+		a.client = client
+	}
+	return a.client, nil
 }
 
 // read reads the document, which must exist.

@@ -22,21 +22,24 @@ import (
 )
 
 // handlers give s3:// URLs the SDK's default credential chain (AWS_*
-// variables, shared config, roles; anonymous when it finds nothing), over
-// plain http with --disable-ssl.
-func (a *app) handlers() *urlhandlers.Set {
-	set, err := urlhandlers.Compile("--disable-ssl", []urlhandlers.Config{{
-		Type: "s3", Options: s3client.Options{DisableSSL: strictjson.Bool(a.disableSSL)},
-	}})
+// variables, shared config, roles; anonymous when it finds nothing) and
+// opts (--disable-ssl and, for file-upload, the upload flags); every request
+// goes through the client of the network flags.
+func (a *app) handlers(opts s3client.Options) (*urlhandlers.Set, error) {
+	client, err := a.networkClient()
 	if err != nil {
-		panic(err) // a fixed, valid configuration
+		return nil, err
 	}
-	return set
+	return urlhandlers.Compile("options", []urlhandlers.Config{{Type: "s3", Options: opts}}, client)
 }
 
 // downloadOptions configure a download as the resources' get step does.
-func (a *app) downloadOptions(v verify.Options) download.Options {
-	return getstep.Settings{Handlers: a.handlers(), Verify: v}.Download(a.console)
+func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
+	handlers, err := a.handlers(s3client.Options{DisableSSL: strictjson.Bool(a.disableSSL)})
+	if err != nil {
+		return download.Options{}, err
+	}
+	return getstep.Settings{Handlers: handlers, Verify: v}.Download(a.console), nil
 }
 
 // verification are the flags of file-download and file-verify.
@@ -112,7 +115,11 @@ func (a *app) fileDownload(ctx context.Context, v verification, path string) err
 	// download.File writes dir/name; the target's own name stands in.
 	target := *f
 	target.Name = filepath.Base(abs)
-	return download.File(ctx, target, filepath.Dir(abs), a.downloadOptions(opts))
+	getOptions, err := a.downloadOptions(opts)
+	if err != nil {
+		return err
+	}
+	return download.File(ctx, target, filepath.Dir(abs), getOptions)
 }
 
 func (a *app) fileVerifyCommand() *cobra.Command {
@@ -152,7 +159,11 @@ func (a *app) fileVerify(ctx context.Context, v verification, path string) error
 	// The same verified read as a download, from the local file only.
 	target := *f
 	target.URLs, target.MetaURLs = []metalink.URL{{URL: local}}, nil
-	report, err := download.Stream(ctx, target, discard{}, a.downloadOptions(opts))
+	readOptions, err := a.downloadOptions(opts)
+	if err != nil {
+		return err
+	}
+	report, err := download.Stream(ctx, target, discard{}, readOptions)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", f.Name, err)
 	}

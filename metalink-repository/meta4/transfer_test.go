@@ -18,6 +18,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
 )
 
 // releaseFile is what the download server serves at /files/NAME; /corrupt/NAME
@@ -104,6 +105,46 @@ var _ = Describe("file-download and file-verify", func() {
 		Expect(tool.Fail("file-verify", "other.tgz")).To(MatchRegexp(
 			`^meta4 file-verify: verify app.tgz: file:///.*/other.tgz: ` + strongHash + ` mismatch: expected [0-9a-f]+, got [0-9a-f]+$`))
 		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
+	})
+
+	Describe("over https from a server of a private CA", func() {
+		var (
+			ca   *tlsca.CA
+			tool clitest.Tool
+		)
+
+		BeforeEach(func() {
+			ca = tlsca.New(GinkgoT(), "meta4 test CA")
+			server := ca.StartServer(GinkgoT(), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(releaseFile))
+			}))
+			tool = describedRelease()
+			tool.Succeed("file-set-url", server.URL+"/files/app.tgz")
+			writeFile(at(tool, "ca.pem"), ca.PEM)
+		})
+
+		It("refuses it with the system's trust alone", func() {
+			Expect(tool.Fail("file-download", "out.tgz")).To(ContainSubstring("certificate signed by unknown authority"))
+		})
+
+		It("downloads it with --ca-cert, and logs each request with --debug", func() {
+			r := tool.Run("file-download", "--ca-cert", "ca.pem", "--debug", "out.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(at(tool, "out.tgz"))).To(Equal(releaseFile))
+			Expect(r.Stderr).To(MatchRegexp(`debug: GET https://127\.0\.0\.1:\d+/files/app\.tgz: 200, %d bytes, `, len(releaseFile)))
+		})
+
+		It("downloads it with --skip-ssl-verification, which warns once", func() {
+			r := tool.Run("file-download", "--skip-ssl-verification", "out.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(strings.Count(r.Stderr, "warning: --skip-ssl-verification is on")).To(Equal(1), r.Stderr)
+		})
+
+		It("names a --ca-cert file that holds no certificate", func() {
+			writeFile(at(tool, "key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n")
+			Expect(tool.Fail("file-download", "--ca-cert", "ca.pem", "--ca-cert", "key.pem", "out.tgz")).To(Equal(
+				"meta4 file-download: --ca-cert key.pem: block 1 is a private key, not a certificate"))
+		})
 	})
 
 	Describe("signatures", Ordered, func() {
@@ -287,6 +328,40 @@ var _ = Describe("file-upload", func() {
 			Expect(readFile(at(tool, "downloaded.tgz"))).To(Equal(releaseFile))
 			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
 		})
+
+		It("sends the upload options of its flags with the object", func() {
+			recorder := s3server.StartRecorder(GinkgoT(), s3)
+			tool := describedRelease(credentials()...)
+			dest := recorder.URL("mirror", "releases/sse/app.tgz")
+			r := tool.Run("file-upload", "--disable-ssl", "--server-side-encryption", "AES256", "--storage-class", "STANDARD_IA",
+				"--acl", "bucket-owner-full-control", "--use-path-style", "true", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			var creates []s3server.Request
+			for _, req := range recorder.Requests() {
+				if req.Method == http.MethodPut || (req.Method == http.MethodPost && req.Query.Has("uploads")) {
+					creates = append(creates, req)
+				}
+			}
+			Expect(creates).NotTo(BeEmpty())
+			for _, req := range creates {
+				Expect(req.Header.Get("X-Amz-Server-Side-Encryption")).To(Equal("AES256"), req.Path)
+				Expect(req.Header.Get("X-Amz-Storage-Class")).To(Equal("STANDARD_IA"), req.Path)
+				Expect(req.Header.Get("X-Amz-Acl")).To(Equal("bucket-owner-full-control"), req.Path)
+			}
+		})
+
+		DescribeTable("refuses a bad upload option naming its flag, before any request",
+			func(args []string, want string) {
+				tool := describedRelease(credentials()...)
+				r := tool.Run(append(append([]string{"file-upload", "--disable-ssl"}, args...), "build/app.tgz", s3.URL("mirror", "never/app.tgz"))...)
+				Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: " + want))
+				Expect(filepath.Join(s3.Dir, "mirror", "never")).NotTo(BeADirectory())
+			},
+			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, "--storage-class: "),
+			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"}, "--server-side-encryption: "),
+			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms"),
+			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, "--use-path-style: "),
+		)
 
 		It("fails without credentials, naming the destination, and prints no secret", func() {
 			tool := describedRelease("AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=wrong-secret-key")

@@ -2,25 +2,83 @@ package meta4
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
+// s3Upload are file-upload's flags for an s3:// URI, the S3 options a
+// mirror_files destination takes from url_handlers.
+type s3Upload struct {
+	flags                                              *pflag.FlagSet
+	encryption, kmsKeyID, storageClass, acl, pathStyle string
+}
+
+// s3UploadFlags name the flags by their S3 option.
+var s3UploadFlags = []struct{ option, flag string }{
+	{"server_side_encryption", "server-side-encryption"},
+	{"sse_kms_key_id", "sse-kms-key-id"},
+	{"storage_class", "storage-class"},
+	{"acl", "acl"},
+	{"use_path_style", "use-path-style"},
+}
+
+func (u *s3Upload) register(flags *pflag.FlagSet) {
+	u.flags = flags
+	flags.StringVar(&u.encryption, "server-side-encryption", "", "s3: AES256, aws:kms or aws:kms:dsse")
+	flags.StringVar(&u.kmsKeyID, "sse-kms-key-id", "", "s3: the KMS key of aws:kms or aws:kms:dsse")
+	flags.StringVar(&u.storageClass, "storage-class", "", "s3: e.g. STANDARD_IA, GLACIER_IR")
+	flags.StringVar(&u.acl, "acl", "", "s3: a canned ACL, e.g. bucket-owner-full-control")
+	flags.StringVar(&u.pathStyle, "use-path-style", "", "s3: true or false (default: path-style for custom endpoints, virtual-hosted for AWS)")
+}
+
+// options decodes the flags that were given as the resource decodes its S3
+// options, so that a bad value is refused alike.
+func (u *s3Upload) options(disableSSL bool) (s3client.Options, error) {
+	given := map[string]any{"disable_ssl": disableSSL}
+	values := map[string]string{
+		"server_side_encryption": u.encryption, "sse_kms_key_id": u.kmsKeyID,
+		"storage_class": u.storageClass, "acl": u.acl, "use_path_style": u.pathStyle,
+	}
+	for _, f := range s3UploadFlags {
+		if u.flags.Changed(f.flag) {
+			given[f.option] = values[f.option]
+		}
+	}
+	data, err := json.Marshal(given)
+	if err != nil {
+		return s3client.Options{}, err
+	}
+	var opts s3client.Options
+	if err := strictjson.Decode(data, "options", &opts); err != nil {
+		return opts, err
+	}
+	return opts, opts.Validate()
+}
+
 func (a *app) fileUploadCommand() *cobra.Command {
 	var flags urlFlags
+	var upload s3Upload
 	cmd := command("file-upload [--location CC] [--priority N] PATH URI",
 		"Copy the local file PATH to URI (s3://, file:// or ftp://), verified, and add URI to the file's URLs", 2,
 		func(cmd *cobra.Command, args []string) error {
-			return a.fileUpload(cmd.Context(), flags, args[0], args[1])
+			opts, err := upload.options(a.disableSSL)
+			if err != nil {
+				return err
+			}
+			return a.fileUpload(cmd.Context(), flags, opts, args[0], args[1])
 		})
 	cmd.Long = "Copy PATH to URI as the resource's mirror_files do: s3://HOST[:PORT]/BUCKET/KEY (credentials from\n" +
 		"the AWS SDK's default chain: AWS_* variables, shared config, roles), file:///ABS/PATH, or\n" +
@@ -31,11 +89,12 @@ func (a *app) fileUploadCommand() *cobra.Command {
 		"size and hashes from this one read. The recorded URL is URI itself (s3:// for S3), without the\n" +
 		"userinfo of an ftp URL: a download of it logs in anonymously."
 	flags.register(cmd)
+	upload.register(cmd.Flags())
 	a.registerDisableSSL(cmd)
 	return cmd
 }
 
-func (a *app) fileUpload(ctx context.Context, flags urlFlags, local, dest string) error {
+func (a *app) fileUpload(ctx context.Context, flags urlFlags, opts s3client.Options, local, dest string) error {
 	if _, err := flags.url(dest); err != nil {
 		return err
 	}
@@ -50,7 +109,7 @@ func (a *app) fileUpload(ctx context.Context, flags urlFlags, local, dest string
 		return fmt.Errorf("%s is not a regular file", local)
 	}
 	return a.changeFile(func(f *metalink.File) error {
-		uploaded, err := a.upload(ctx, *f, local, uint64(info.Size()), dest, flags)
+		uploaded, err := a.upload(ctx, *f, local, uint64(info.Size()), dest, flags, opts)
 		if err != nil {
 			return err
 		}
@@ -73,11 +132,15 @@ func checkUploadScheme(dest string) error {
 // upload copies local to dest through the resource's mirror code and
 // returns f with the copy's URL and, for a file that had none, its size
 // and hashes.
-func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags) (metalink.File, error) {
+func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags, opts s3client.Options) (metalink.File, error) {
 	entry, _ := flags.url(dest)
 	// mirror destinations are templates; this one is taken literally.
 	target := mirror.Target{Destination: "{{" + strconv.Quote(dest) + "}}", Location: entry.Location, Priority: entry.Priority}
-	plan, err := mirror.Compile([]mirror.Target{target}, a.handlers())
+	handlers, err := a.handlers(opts)
+	if err != nil {
+		return f, err
+	}
+	plan, err := mirror.Compile([]mirror.Target{target}, handlers)
 	if err != nil {
 		return f, err
 	}

@@ -49,6 +49,7 @@ type app struct {
 	streams clirun.Streams
 	console *clirun.Console
 	options repoOptions
+	network clirun.Network
 }
 
 // Main runs meta4-repo with args (without the program name) and returns its exit code.
@@ -78,6 +79,7 @@ func New(streams clirun.Streams) (*cobra.Command, *clirun.Console) {
 		},
 	}
 	a.options.register(root.PersistentFlags())
+	a.network.Register(root.PersistentFlags())
 	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand())
 	clirun.Prepare(root, streams)
 	return root, a.console
@@ -95,7 +97,11 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 	if err != nil {
 		return nil, err
 	}
-	repo, err := opener(ctx, repository.Env{TempDir: os.TempDir(), Stderr: a.console})
+	client, err := a.network.Client(a.console)
+	if err != nil {
+		return nil, err
+	}
+	repo, err := opener(ctx, repository.Env{TempDir: os.TempDir(), Stderr: a.console, Network: client})
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
 )
 
 const (
@@ -85,6 +86,24 @@ var _ = Describe("put", func() {
 		line := r.FailedLine()
 		Expect(line).To(ContainSubstring("check the credentials (uri userinfo or --username/$META4_REPO_PASSWORD)"))
 		Expect(r.Stderr).NotTo(ContainSubstring("wrong-password-5678"))
+	})
+
+	It("publishes to git over https of a private CA with --ca-cert, and is refused without it", func() {
+		ca := tlsca.New(GinkgoT(), "meta4-repo test CA")
+		root := GinkgoT().TempDir()
+		repo := gitserver.NewRepo(GinkgoT(), root, "org/tls.git")
+		server := gitserver.StartHTTPS(GinkgoT(), root, gitUser, gitPassword, ca.ServerCertificate(GinkgoT()))
+		uri := "git+" + server.RepoURL(repo) + "#main"
+		tool := withDocument(repoTool("META4_REPO_PASSWORD="+gitPassword), "doc.json", "2.0.0")
+		writeFile(filepath.Join(tool.Dir, "ca.pem"), ca.PEM)
+		Expect(tool.Fail("put", "--username", gitUser, uri, "doc.json")).To(ContainSubstring("certificate signed by unknown authority"))
+
+		tool.Succeed("put", "--ca-cert", "ca.pem", "--username", gitUser, "--name", "v2.0.0.meta4", uri, "doc.json")
+		Expect(repo.Files(GinkgoT())).To(Equal([]string{"v2.0.0.meta4"}))
+		r := tool.Run("show", "--skip-ssl-verification", "--username", gitUser, "--format=version", uri)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stdout).To(Equal("2.0.0\n"))
+		Expect(r.Stderr).To(ContainSubstring("warning: --skip-ssl-verification is on"))
 	})
 
 	It("publishes to git over ssh with the key and known_hosts files from flags or the environment", func() {

@@ -138,7 +138,7 @@ func (o *opener) s3Endpoint(ctx context.Context, loc s3client.Location, raw stri
 	if endpoint, ok := o.clients[key]; ok {
 		return endpoint, nil
 	}
-	client, err := s3client.NewClient(ctx, loc, opts)
+	client, err := s3client.NewClient(ctx, loc, opts, o.handlers.Network())
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", loc, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -165,7 +166,7 @@ var _ = Describe("Run with an ftp destination", func() {
 		}))
 		DeferCleanup(stalled.Close)
 		doc := metalink.Metalink{Files: []metalink.File{described("app.tgz", app, stalled.URL+"/app.tgz")}}
-		handlers, err := urlhandlers.Compile("source.url_handlers", nil)
+		handlers, err := urlhandlers.Compile("source.url_handlers", nil, network.Default())
 		Expect(err).NotTo(HaveOccurred())
 		plan, err := mirror.Compile([]mirror.Target{ftpTarget(server, "/pub")}, handlers)
 		Expect(err).NotTo(HaveOccurred())

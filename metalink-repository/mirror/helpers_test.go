@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -176,7 +177,7 @@ type request struct {
 
 // run compiles the plan and mirrors req, with a log it returns.
 func run(req request) (mirror.Result, string, error) {
-	handlers, err := urlhandlers.Compile("source.url_handlers", req.Handlers)
+	handlers, err := urlhandlers.Compile("source.url_handlers", req.Handlers, network.Default())
 	if err != nil {
 		return mirror.Result{}, "", err
 	}

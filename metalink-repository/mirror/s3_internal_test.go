@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -122,7 +123,7 @@ var _ = Describe("A server-side copy in parts with S3 upload options", func() {
 		opts.ServerSideEncryption, opts.StorageClass, opts.ACL = "AES256", "STANDARD_IA", "bucket-owner-full-control"
 		loc, err := s3client.ParseURL(recorder.URL(bucket, "releases/app.tgz"))
 		Expect(err).NotTo(HaveOccurred())
-		client, err := s3client.NewClient(ctx, loc, opts)
+		client, err := s3client.NewClient(ctx, loc, opts, network.Default())
 		Expect(err).NotTo(HaveOccurred())
 		endpoint := newS3Endpoint(client)
 		endpoint.maxCopySize, endpoint.copyPartSize = 5<<20, 5<<20

@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -43,8 +44,17 @@ type Document struct {
 
 // Env is what a backend may use from its surroundings.
 type Env struct {
-	TempDir string    // cache and scratch space ($TMPDIR)
-	Stderr  io.Writer // warnings and progress
+	TempDir string          // cache and scratch space ($TMPDIR)
+	Stderr  io.Writer       // warnings and progress
+	Network *network.Client // every request a backend sends; nil: network.Default()
+}
+
+// Client is env's network client, the default one when none is given.
+func (e Env) Client() *network.Client {
+	if e.Network == nil {
+		return network.Default()
+	}
+	return e.Network
 }
 
 // Opener connects to a repository whose URI and options are valid.

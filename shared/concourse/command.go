@@ -31,10 +31,11 @@ type Step[R any, S Settings] struct {
 	// destination, out's build directory); otherwise it takes none.
 	TakesDir bool
 	// Compile checks the whole request and builds what the run needs, before
-	// any work: a mistake anywhere in source fails check already. dir is the
-	// directory argument ("" for check). Its errors name the key at fault and
-	// never quote a value.
-	Compile func(req *R, dir string) (S, error)
+	// any work: a mistake anywhere in source fails check already. env is
+	// the run's (its Log takes warnings, such as skip_ssl_verification's,
+	// and the clients built here log through it). Its errors name the key
+	// at fault and never quote a value.
+	Compile func(req *R, env Env) (S, error)
 	// Run does the work; what it returns is the JSON answer.
 	Run func(ctx context.Context, req *R, settings S, env Env) (any, error)
 }
@@ -83,13 +84,14 @@ func (c *Command[R, S]) run(ctx context.Context, console *console) error {
 		return err
 	}
 	console.redact(strictjson.Secrets(&req))
-	settings, err := c.step.Compile(&req, dir)
+	env := Env{Dir: dir, Log: console}
+	settings, err := c.step.Compile(&req, env)
 	// Even a failed compile may have found secrets its error could echo.
 	console.redact(settings.Secrets())
 	if err != nil {
 		return err
 	}
-	answer, err := c.step.Run(ctx, &req, settings, Env{Dir: dir, Log: console})
+	answer, err := c.step.Run(ctx, &req, settings, env)
 	if err != nil {
 		return err
 	}

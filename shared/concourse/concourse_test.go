@@ -44,7 +44,7 @@ func echoStep(takesDir bool) concourse.Step[request, compiled] {
 	return concourse.Step[request, compiled]{
 		Name:     "in",
 		TakesDir: takesDir,
-		Compile:  func(req *request, dir string) (compiled, error) { return compiled{}, nil },
+		Compile:  func(*request, concourse.Env) (compiled, error) { return compiled{}, nil },
 		Run: func(_ context.Context, req *request, _ compiled, env concourse.Env) (any, error) {
 			return concourse.Response{Version: concourse.Version{Version: req.Source.URI + "@" + env.Dir}}, nil
 		},
@@ -61,7 +61,7 @@ var _ = Describe("Command", func() {
 		func(takesDir bool, stdin string, args []string, want string) {
 			ran := false
 			step := echoStep(takesDir)
-			step.Compile = func(*request, string) (compiled, error) { ran = true; return compiled{}, nil }
+			step.Compile = func(*request, concourse.Env) (compiled, error) { ran = true; return compiled{}, nil }
 			got := execute(step, stdin, args...)
 			Expect(got).To(Equal(result{code: 1, stderr: "in: " + want + "\n"}))
 			Expect(ran).To(BeFalse())
@@ -87,7 +87,9 @@ var _ = Describe("Command", func() {
 
 	It("redacts the request's secret fields and the compiled secrets from the log and the fatal line", func() {
 		step := echoStep(true)
-		step.Compile = func(*request, string) (compiled, error) { return compiled{secrets: []string{"compiled-secret"}}, nil }
+		step.Compile = func(*request, concourse.Env) (compiled, error) {
+			return compiled{secrets: []string{"compiled-secret"}}, nil
+		}
 		step.Run = func(_ context.Context, _ *request, _ compiled, env concourse.Env) (any, error) {
 			_, err := io.WriteString(env.Log, "using tagged-secret and compiled-secret\nunfinished line")
 			Expect(err).NotTo(HaveOccurred())
@@ -109,7 +111,9 @@ var _ = Describe("Command", func() {
 	It("names the failure of compile with the command", func() {
 		step := echoStep(false)
 		step.Name = "check"
-		step.Compile = func(*request, string) (compiled, error) { return compiled{}, errors.New("source.uri is required") }
+		step.Compile = func(*request, concourse.Env) (compiled, error) {
+			return compiled{}, errors.New("source.uri is required")
+		}
 		Expect(execute(step, `{"source":{}}`)).To(Equal(result{code: 1, stderr: "check: source.uri is required\n"}))
 	})
 })

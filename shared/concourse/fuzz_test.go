@@ -68,7 +68,7 @@ func fuzzStep(ran *bool) concourse.Step[fuzzRequest, fuzzSettings] {
 	return concourse.Step[fuzzRequest, fuzzSettings]{
 		Name:     "out",
 		TakesDir: true,
-		Compile: func(req *fuzzRequest, _ string) (fuzzSettings, error) {
+		Compile: func(req *fuzzRequest, _ concourse.Env) (fuzzSettings, error) {
 			var settings fuzzSettings
 			var lenient struct {
 				APIKey any `json:"api_key"`

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	"github.com/metalink-resources/metalink-resources/shared/fanout"
@@ -27,7 +28,7 @@ const DefaultRetries = 3
 // Options configure downloads. The zero value works: default handlers,
 // no output, 3 retries after 1s, 2s and 4s.
 type Options struct {
-	Reader   transfer.Handler // usually a transfer.Router; nil: transfer.Defaults()
+	Reader   transfer.Handler // usually a transfer.Router; nil: transfer.Defaults with network.Default
 	Verify   verify.Options
 	Progress io.Writer // stderr: one progress line per file every few seconds
 
@@ -47,7 +48,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Reader == nil {
-		o.Reader = transfer.Defaults()
+		o.Reader = transfer.Defaults(network.Default().HTTP)
 	}
 	if o.Report == nil {
 		o.Report = io.Discard

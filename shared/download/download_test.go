@@ -22,6 +22,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -231,7 +232,7 @@ var _ = Describe("downloading a file", func() {
 		It("gives up on a stalled mirror after its retries and takes the next", func(ctx SpecContext) {
 			stalled := startMirror(nil, "stalled", stalling(content, 1000))
 			good := startMirror(nil, "good", serving(content))
-			opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP().Client, StallTimeout: 100 * time.Millisecond}}
+			opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP(network.Default().HTTP).Client, StallTimeout: 100 * time.Millisecond}}
 			opts.Retries = 1
 			f := fileFor("go.tgz", content, metalink.URL{URL: stalled.url("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())

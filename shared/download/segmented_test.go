@@ -19,6 +19,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
@@ -148,7 +149,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		// Capped, so that the ftp mirror (slow under the race detector) has to
 		// carry a share.
 		web := throttled(2, throttle.Config{Body: big.body(), Rate: 10 * mib})
-		opts.Reader, opts.Progress = transfer.Defaults(), report
+		opts.Reader, opts.Progress = transfer.Defaults(network.Default().HTTP), report
 		file := big.metalinkFile(0, metalink.URL{URL: server.URL("", "/pub/big.bin")}, metalink.URL{URL: web.URL})
 		Expect(download.File(ctx, file, dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
@@ -205,7 +206,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 	It("drops a mirror that stalls, and its range goes to the others", func(ctx SpecContext) {
 		good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
 		stalled := throttled(3, throttle.Config{Body: big.body(), StallAfter: 100 << 10})
-		opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP().Client, StallTimeout: 300 * time.Millisecond}}
+		opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP(network.Default().HTTP).Client, StallTimeout: 300 * time.Millisecond}}
 		opts.Retries = 1
 		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(stalled, good)...), dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))

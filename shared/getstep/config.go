@@ -11,6 +11,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
@@ -27,6 +28,8 @@ type Source struct {
 	SkipSignatureVerification bool                 `json:"skip_signature_verification,omitempty"`
 	URLHandlers               []urlhandlers.Config `json:"url_handlers,omitempty"`
 	Download                  *DownloadConfig      `json:"download,omitempty"`
+	// The network keys: ca_certs, skip_ssl_verification, debug.
+	network.Config
 }
 
 // Params are the params of a get step, the same for both resources.
@@ -51,15 +54,23 @@ type Settings struct {
 	Handlers *urlhandlers.Set
 	Verify   verify.Options
 	Segments download.Segments
+	// Network carries every request the resource makes, downloads and
+	// the resource's own (repository, mirrors, git).
+	Network *network.Client
 }
 
-// Compile checks every download key of source, naming the key at fault.
-func (s Source) Compile() (Settings, error) {
+// Compile checks every download key of source, naming the key at fault, and
+// builds the network client, whose warnings and debug lines go to log.
+func (s Source) Compile(log io.Writer) (Settings, error) {
 	files := selection.Filter{Include: s.IncludeFiles, Exclude: s.ExcludeFiles}
 	if err := files.Validate(); err != nil {
 		return Settings{}, err
 	}
-	handlers, err := urlhandlers.Compile("source.url_handlers", s.URLHandlers)
+	client, err := s.Config.Compile("source", log)
+	if err != nil {
+		return Settings{}, err
+	}
+	handlers, err := urlhandlers.Compile("source.url_handlers", s.URLHandlers, client)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -80,6 +91,7 @@ func (s Source) Compile() (Settings, error) {
 			TrustStore:    trustStore,
 		},
 		Segments: segments,
+		Network:  client,
 	}, nil
 }
 

@@ -1,6 +1,8 @@
 package getstep_test
 
 import (
+	"io"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -15,7 +17,7 @@ var _ = Describe("Source.Compile", func() {
 		settings, err := getstep.Source{
 			IncludeFiles: []string{"*.tgz"}, ExcludeFiles: []string{"*-debug.tgz"}, SkipSignatureVerification: true,
 			URLHandlers: []urlhandlers.Config{{Type: "s3"}},
-		}.Compile()
+		}.Compile(io.Discard)
 		Expect(err).NotTo(HaveOccurred())
 		settings, err = settings.WithParams(getstep.Params{IncludeFiles: []string{"app-*"}})
 		Expect(err).NotTo(HaveOccurred())
@@ -29,7 +31,7 @@ var _ = Describe("Source.Compile", func() {
 
 	DescribeTable("names the key at fault",
 		func(src getstep.Source, params getstep.Params, want string) {
-			settings, err := src.Compile()
+			settings, err := src.Compile(io.Discard)
 			if err == nil {
 				_, err = settings.WithParams(params)
 			}
@@ -64,7 +66,7 @@ var _ = Describe("the download settings", func() {
 		if err := strictjson.Decode([]byte(request), "", &req); err != nil {
 			return getstep.Settings{}, err
 		}
-		settings, err := req.Source.Compile()
+		settings, err := req.Source.Compile(io.Discard)
 		if err != nil {
 			return settings, err
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -58,7 +59,7 @@ var _ = Describe("Run", func() {
 		return getstep.Request{
 			Metalink: metalink.Metalink{Files: files},
 			Version:  "1.2.3",
-			Download: download.Options{Reader: transfer.Defaults(), Progress: io.Discard, Report: log},
+			Download: download.Options{Reader: transfer.Defaults(network.Default().HTTP), Progress: io.Discard, Report: log},
 		}
 	}
 

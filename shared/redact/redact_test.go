@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -315,3 +316,20 @@ func BenchmarkString(b *testing.B) {
 		})
 	}
 }
+
+var _ = Describe("URL", func() {
+	DescribeTable("hides userinfo and the query values that are credentials",
+		func(raw, want string) {
+			u, err := url.Parse(raw)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(redact.URL(u)).To(Equal(want))
+		},
+		Entry("a plain URL", "https://host/a/b.tgz", "https://host/a/b.tgz"),
+		Entry("a password", "https://ci:hunter22@host/b.tgz", "https://[redacted]@host/b.tgz"),
+		Entry("an S3 presigned URL", "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F1&X-Amz-Security-Token=tok&X-Amz-Signature=abc",
+			"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=[redacted]&X-Amz-Security-Token=[redacted]&X-Amz-Signature=[redacted]"),
+		Entry("an Azure SAS", "https://a.blob.core.windows.net/c/k?sv=2020&sig=abc%3D", "https://a.blob.core.windows.net/c/k?sv=2020&sig=[redacted]"),
+		Entry("tokens and keys by any spelling", "https://h/k?access_token=a&API_KEY=b&Password=c&list-type=2", "https://h/k?access_token=[redacted]&API_KEY=[redacted]&Password=[redacted]&list-type=2"),
+		Entry("a parameter without a value", "https://h/k?uploads", "https://h/k?uploads"),
+	)
+})

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
@@ -44,7 +45,7 @@ func runChildJob(raw string) int {
 		fmt.Fprintln(os.Stderr, "child job:", err)
 		return 2
 	}
-	body, _, err := s3client.NewHandler(job.Options).Open(context.Background(), job.URL, 0)
+	body, _, err := s3client.NewHandler(job.Options, network.Default()).Open(context.Background(), job.URL, 0)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

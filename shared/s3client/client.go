@@ -3,9 +3,11 @@ package s3client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 )
 
 const (
@@ -32,13 +35,16 @@ type endpoint struct {
 	baseURL   string // custom endpoints only
 	region    string // "" until known
 	dualStack bool
+	network   *network.Client // sends every request to the endpoint and to STS
 }
 
-// NewClient builds a client for loc's endpoint with opts. AWS hosts use the
+// NewClient builds a client for loc's endpoint with opts, whose requests
+// (STS's included) go through client. AWS hosts use the
 // SDK's endpoint resolution; any other host (MinIO, SeaweedFS, R2, …) is a
 // custom endpoint, addressed path-style unless use_path_style is false.
-func NewClient(ctx context.Context, loc Location, opts Options) (*s3.Client, error) {
+func NewClient(ctx context.Context, loc Location, opts Options, client *network.Client) (*s3.Client, error) {
 	ep := endpointFor(loc, opts)
+	ep.network = client
 	if ep.region == "" {
 		ep.region = bucketRegion(ctx, ep, loc.Bucket, opts)
 	}
@@ -97,7 +103,7 @@ func bucketRegion(ctx context.Context, ep endpoint, bucket string, opts Options)
 }
 
 func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3.Options {
-	o := s3.Options{Region: ep.region, Credentials: creds, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
+	o := s3.Options{Region: ep.region, Credentials: creds, HTTPClient: ep.network.Patient, APIOptions: []func(*middleware.Stack) error{opts.uploadSettings().addTo}}
 	// Path-style by default for custom endpoints, virtual-hosted for AWS.
 	o.UsePathStyle = ep.custom
 	if opts.UsePathStyle != nil {
@@ -119,7 +125,7 @@ func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3
 }
 
 func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint) (aws.CredentialsProvider, error) {
-	base, err := baseCredentials(ctx, loc, opts)
+	base, err := baseCredentials(ctx, loc, opts, ep.network)
 	if err != nil || opts.RoleARN == "" {
 		return base, err
 	}
@@ -130,7 +136,7 @@ func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint
 // (Anonymous), the SDK's default chain (environment, shared config, web
 // identity, container or instance role), and anonymous when the chain finds
 // none.
-func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.CredentialsProvider, error) {
+func baseCredentials(ctx context.Context, loc Location, opts Options, client *network.Client) (aws.CredentialsProvider, error) {
 	switch {
 	case loc.AccessKey != "":
 		return credentials.NewStaticCredentialsProvider(loc.AccessKey, loc.SecretKey, ""), nil
@@ -139,7 +145,7 @@ func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.Crede
 	case opts.Anonymous:
 		return aws.AnonymousCredentials{}, nil
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(chainHTTPClient(client)))
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS configuration: %w", err)
 	}
@@ -155,6 +161,23 @@ func baseCredentials(ctx context.Context, loc Location, opts Options) (aws.Crede
 	return cfg.Credentials, nil
 }
 
+// chainHTTPClient is the client of the default chain's own requests (web
+// identity's STS, container and instance endpoints): the SDK's buildable
+// client, which alone lets AWS_CA_BUNDLE add to its trust, with the proxy
+// and the trust (ca_certs, skip_ssl_verification) of client. It does not
+// write debug lines.
+func chainHTTPClient(client *network.Client) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.Proxy = http.ProxyFromEnvironment
+		if client.TLS != nil {
+			tr.TLSClientConfig = client.TLS.Clone()
+			// AWS_CA_BUNDLE appends to this pool: a copy keeps it out of
+			// the one every other request uses.
+			tr.TLSClientConfig.RootCAs = client.TLS.RootCAs.Clone()
+		}
+	})
+}
+
 // foundNothing reports whether the default chain fell through to the
 // instance metadata service, which fails where there is no instance role
 // (outside EC2, or IMDS disabled): no source was configured. A source that
@@ -168,7 +191,7 @@ func foundNothing(chain aws.CredentialsProvider) bool {
 // assumeRole exchanges base for role credentials. S3-compatible servers that
 // implement STS (MinIO, Ceph RGW) serve it on the same endpoint.
 func assumeRole(base aws.CredentialsProvider, roleARN string, ep endpoint) aws.CredentialsProvider {
-	stsOptions := sts.Options{Region: ep.region, Credentials: base}
+	stsOptions := sts.Options{Region: ep.region, Credentials: base, HTTPClient: ep.network.HTTP}
 	if ep.custom {
 		stsOptions.BaseEndpoint = aws.String(ep.baseURL)
 	}

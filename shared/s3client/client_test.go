@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
@@ -27,7 +28,7 @@ var _ = Describe("NewClient", func() {
 		func(raw string, opts s3client.Options, want endpoint) {
 			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3client.NewClient(context.Background(), loc, opts)
+			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default())
 			Expect(err).NotTo(HaveOccurred())
 			o := client.Options()
 			Expect(endpoint{
@@ -79,7 +80,7 @@ var _ = Describe("NewClient", func() {
 		func(raw string, opts s3client.Options, wantAccessKey string) {
 			loc, err := s3client.ParseURL(raw)
 			Expect(err).NotTo(HaveOccurred())
-			client, err := s3client.NewClient(context.Background(), loc, opts)
+			client, err := s3client.NewClient(context.Background(), loc, opts, network.Default())
 			Expect(err).NotTo(HaveOccurred())
 			creds, err := client.Options().Credentials.Retrieve(context.Background())
 			Expect(err).NotTo(HaveOccurred())

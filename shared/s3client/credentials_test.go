@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -40,7 +41,7 @@ var _ = Describe("Credentials", func() {
 
 	It("assume role_arn with the given keys through STS on the custom endpoint, and sign with the role's", func(ctx SpecContext) {
 		opts := s3client.Options{AccessKey: "base-key", SecretKey: "base-secret", RoleARN: roleARN, DisableSSL: true}
-		body, _, err := s3client.NewHandler(opts).Open(ctx, objectAt, 0)
+		body, _, err := s3client.NewHandler(opts, network.Default()).Open(ctx, objectAt, 0)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(body.Close)
 		Expect(io.ReadAll(body)).To(Equal([]byte(content)))

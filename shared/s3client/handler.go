@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -20,7 +21,8 @@ import (
 // Clients are built on first use per endpoint and bucket and then reused, so
 // a retried or resumed download does not resolve credentials again.
 type Handler struct {
-	opts Options
+	opts    Options
+	network *network.Client
 
 	mu      sync.Mutex
 	clients map[clientKey]*s3.Client
@@ -33,9 +35,10 @@ type clientKey struct {
 
 var _ transfer.Handler = (*Handler)(nil)
 
-// NewHandler returns a handler that signs requests per opts.
-func NewHandler(opts Options) *Handler {
-	return &Handler{opts: opts, clients: map[clientKey]*s3.Client{}}
+// NewHandler returns a handler that signs requests per opts and sends them
+// with client.
+func NewHandler(opts Options, client *network.Client) *Handler {
+	return &Handler{opts: opts, network: client, clients: map[clientKey]*s3.Client{}}
 }
 
 // Handles reports whether rawURL is an s3:// URL.
@@ -85,7 +88,7 @@ func (h *Handler) client(ctx context.Context, loc Location) (*s3.Client, error) 
 	if client, ok := h.clients[key]; ok {
 		return client, nil
 	}
-	client, err := NewClient(ctx, loc, h.opts)
+	client, err := NewClient(ctx, loc, h.opts, h.network)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
@@ -43,7 +44,7 @@ var _ = Describe("Handler", func() {
 		server = s3server.Start(GinkgoT(), "bucket")
 		Expect(server.Put(ctx, "bucket", "dir/file.txt", []byte("0123456789"))).To(Succeed())
 		rootKey = s3client.Options{AccessKey: s3server.AccessKey, SecretKey: s3server.SecretKey, DisableSSL: true}
-		handler = s3client.NewHandler(rootKey)
+		handler = s3client.NewHandler(rootKey, network.Default())
 	})
 
 	read := func(body io.ReadCloser) string {
@@ -82,7 +83,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("refuses a wrong secret key with a one-line error that never contains the secret", func() {
-		wrong := s3client.NewHandler(s3client.Options{AccessKey: s3server.AccessKey, SecretKey: "wrong-secret-value", DisableSSL: true})
+		wrong := s3client.NewHandler(s3client.Options{AccessKey: s3server.AccessKey, SecretKey: "wrong-secret-value", DisableSSL: true}, network.Default())
 		_, _, err := wrong.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") + ": access denied (SignatureDoesNotMatch")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret-value"))
@@ -91,7 +92,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("refuses an unknown access key without calling the object missing", func() {
-		wrong := s3client.NewHandler(s3client.Options{AccessKey: "nobody", SecretKey: "wrong-secret-value", DisableSSL: true})
+		wrong := s3client.NewHandler(s3client.Options{AccessKey: "nobody", SecretKey: "wrong-secret-value", DisableSSL: true}, network.Default())
 		_, _, err := wrong.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") + ": ")))
 		Expect(err.Error()).NotTo(ContainSubstring("wrong-secret-value"))
@@ -100,7 +101,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("signs with credentials in the URL", func() {
-		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true})
+		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true}, network.Default())
 		url := "s3://" + s3server.AccessKey + ":" + s3server.SecretKey + "@" + server.Host + "/bucket/dir/file.txt"
 		body, _, err := anonymous.Open(ctx, url, 0)
 		Expect(err).NotTo(HaveOccurred())
@@ -108,7 +109,7 @@ var _ = Describe("Handler", func() {
 	})
 
 	It("sends unsigned requests when anonymous, which a private bucket refuses", func() {
-		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true})
+		anonymous := s3client.NewHandler(s3client.Options{Anonymous: true, DisableSSL: true}, network.Default())
 		_, _, err := anonymous.Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		Expect(err).To(MatchError(ContainSubstring("access denied (AccessDenied")))
 	})
@@ -116,7 +117,7 @@ var _ = Describe("Handler", func() {
 	It("assumes a role through STS on the same custom endpoint, naming the role when that fails", func() {
 		withRole := rootKey
 		withRole.RoleARN = "arn:aws:iam::123456789012:role/reader"
-		_, _, err := s3client.NewHandler(withRole).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+		_, _, err := s3client.NewHandler(withRole, network.Default()).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 		// versitygw serves no STS on its S3 port: its refusal proves the
 		// request went there (credentials_test.go has one that answers).
 		Expect(err).To(MatchError(HavePrefix("get " + server.URL("bucket", "dir/file.txt") +
@@ -209,13 +210,13 @@ var _ = Describe("Handler", func() {
 		It("signs with the SDK's default chain, here the environment", func() {
 			GinkgoT().Setenv("AWS_ACCESS_KEY_ID", s3server.AccessKey)
 			GinkgoT().Setenv("AWS_SECRET_ACCESS_KEY", s3server.SecretKey)
-			body, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+			body, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}, network.Default()).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(read(body)).To(Equal("0123456789"))
 		})
 
 		It("falls back to anonymous requests when the chain finds nothing", func() {
-			_, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
+			_, _, err := s3client.NewHandler(s3client.Options{DisableSSL: true}, network.Default()).Open(ctx, server.URL("bucket", "dir/file.txt"), 0)
 			Expect(err).To(MatchError(ContainSubstring("access denied (AccessDenied")))
 		})
 	})
@@ -261,8 +262,8 @@ var _ = Describe("classifying S3 errors", func() {
 		}
 		report := gbytes.NewBuffer()
 		reader := transfer.Router{
-			s3client.NewHandler(s3client.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true}),
-			transfer.NewHTTP(),
+			s3client.NewHandler(s3client.Options{AccessKey: "AK", SecretKey: "SK", DisableSSL: true}, network.Default()),
+			transfer.NewHTTP(network.Default().HTTP),
 		}
 		started := time.Now()
 		// The default backoff: a retry would cost 1s, 2s and 4s.

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -43,7 +44,7 @@ var _ = Describe("Upload settings", func() {
 	newClient := func(opts s3client.Options) *s3.Client {
 		loc, err := s3client.ParseURL(recorder.URL("bucket", "key"))
 		Expect(err).NotTo(HaveOccurred())
-		client, err := s3client.NewClient(ctx, loc, opts)
+		client, err := s3client.NewClient(ctx, loc, opts, network.Default())
 		Expect(err).NotTo(HaveOccurred())
 		return client
 	}

@@ -28,8 +28,7 @@ const maxRedirects = 10
 
 // HTTP reads http:// and https:// URLs with GET and resumes with Range.
 type HTTP struct {
-	// Client sends the requests: nil means http.DefaultClient; NewHTTP sets
-	// a better one. Its CheckRedirect is replaced: only http(s) redirects
+	// Client sends the requests: nil means http.DefaultClient. Its CheckRedirect is replaced: only http(s) redirects
 	// are followed, and a loop ends at once.
 	Client *http.Client
 	// StallTimeout ends a body that delivered no byte for this long, as a
@@ -37,20 +36,11 @@ type HTTP struct {
 	StallTimeout time.Duration
 }
 
-// NewHTTP returns a handler whose client limits connecting and waiting for
-// headers but not the length of a body.
-func NewHTTP() *HTTP {
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	return &HTTP{Client: &http.Client{Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   30 * time.Second,
-		ResponseHeaderTimeout: time.Minute,
-		ExpectContinueTimeout: time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConns:          16,
-		ForceAttemptHTTP2:     true,
-	}}}
+// NewHTTP returns a handler that sends its requests with client (see
+// network.New: it limits connecting and waiting for headers but not the
+// length of a body).
+func NewHTTP(client *http.Client) *HTTP {
+	return &HTTP{Client: client}
 }
 
 // Handles reports whether rawURL is http or https.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -81,7 +82,7 @@ var _ = Describe("the HTTP handler", func() {
 	var handler *transfer.HTTP
 
 	BeforeEach(func() {
-		handler = transfer.NewHTTP()
+		handler = transfer.NewHTTP(network.Default().HTTP)
 	})
 
 	It("handles http and https URLs only", func() {
@@ -306,7 +307,7 @@ var _ = Describe("the HTTP handler", func() {
 				metalink.URL{URL: looping.URL + "/go.tgz", Priority: priority(1)},
 				metalink.URL{URL: good.URL + "/go.tgz", Priority: priority(2)})
 			err := download.File(ctx, f, GinkgoT().TempDir(), download.Options{
-				Reader:  transfer.Defaults(),
+				Reader:  transfer.Defaults(network.Default().HTTP),
 				Report:  report,
 				Backoff: func(int) time.Duration { retries.Add(1); return time.Millisecond },
 			})

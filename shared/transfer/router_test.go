@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -34,13 +35,13 @@ var _ = Describe("a router", func() {
 	})
 
 	It("names the unsupported scheme and the redacted URL", func(ctx SpecContext) {
-		_, _, err := transfer.Defaults().Open(ctx, "gopher://user:s3cret@example.com/x", 0)
+		_, _, err := transfer.Defaults(network.Default().HTTP).Open(ctx, "gopher://user:s3cret@example.com/x", 0)
 		Expect(err).To(MatchError(`unsupported URL scheme "gopher" in gopher://[redacted]@example.com/x`))
 		Expect(errors.Is(err, transfer.ErrUnsupportedScheme)).To(BeTrue())
 	})
 
 	It("handles file, http, https and ftp by default, and nothing else", func() {
-		router := transfer.Defaults()
+		router := transfer.Defaults(network.Default().HTTP)
 		for _, rawURL := range []string{"file:///x", "http://h/x", "https://h/x", "ftp://h/x"} {
 			Expect(router.Handles(rawURL)).To(BeTrue(), rawURL)
 		}

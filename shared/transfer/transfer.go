@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -47,9 +48,10 @@ func (r Router) Handles(rawURL string) bool {
 	return false
 }
 
-// Defaults returns the handlers every resource has: file, http(s) and ftp.
-func Defaults() Router {
-	return Router{NewFile(), NewHTTP(), NewFTP()}
+// Defaults returns the handlers every resource has: file, http(s) and ftp;
+// http(s) requests go through client.
+func Defaults(client *http.Client) Router {
+	return Router{NewFile(), NewHTTP(client), NewFTP()}
 }
 
 // ErrUnsupportedScheme is matched (errors.Is) by UnsupportedScheme errors.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
@@ -28,12 +29,14 @@ type Config struct {
 // Set is the compiled handlers, in the order they are consulted.
 type Set struct {
 	handlers []*filtered
+	network  *network.Client
 }
 
 // Compile builds the handlers of the entries at path ("source.url_handlers"),
-// naming the entry and field at fault.
-func Compile(path string, configs []Config) (*Set, error) {
-	set := &Set{}
+// naming the entry and field at fault. Every handler, the defaults included,
+// sends its requests with client.
+func Compile(path string, configs []Config, client *network.Client) (*Set, error) {
+	set := &Set{network: client}
 	for i, config := range configs {
 		if err := set.Add(strictjson.Index(path, i), config); err != nil {
 			return nil, err
@@ -59,14 +62,14 @@ func (s *Set) Add(entry string, config Config) error {
 		return fmt.Errorf("%s.options: %w", entry, err)
 	}
 	s.handlers = append(s.handlers, &filtered{
-		Handler: s3client.NewHandler(config.Options), opts: config.Options, include: include, exclude: exclude,
+		Handler: s3client.NewHandler(config.Options, s.network), opts: config.Options, include: include, exclude: exclude,
 	})
 	return nil
 }
 
 // Clone is a copy that Add can extend without changing s.
 func (s *Set) Clone() *Set {
-	return &Set{handlers: slices.Clone(s.handlers)}
+	return &Set{handlers: slices.Clone(s.handlers), network: s.network}
 }
 
 // Router returns the configured handlers followed by the defaults (file,
@@ -76,8 +79,8 @@ func (s *Set) Router() transfer.Router {
 	for _, h := range s.handlers {
 		router = append(router, h)
 	}
-	router = append(router, transfer.Defaults()...)
-	return append(router, s3client.NewHandler(s3client.Options{Anonymous: true}))
+	router = append(router, transfer.Defaults(s.network.HTTP)...)
+	return append(router, s3client.NewHandler(s3client.Options{Anonymous: true}, s.network))
 }
 
 // OptionsFor returns the options of the first handler that selects rawURL:
@@ -92,6 +95,10 @@ func (s *Set) OptionsFor(rawURL string) s3client.Options {
 	}
 	return s3client.Options{}
 }
+
+// Network is the client the handlers send their requests with, for another
+// S3 client (out's mirror destinations) to send its own.
+func (s *Set) Network() *network.Client { return s.network }
 
 func compileRegexes(field string, patterns []string) ([]*regexp.Regexp, error) {
 	compiled := make([]*regexp.Regexp, len(patterns))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
@@ -26,7 +27,7 @@ import (
 var _ = Describe("Compile", func() {
 	DescribeTable("accepts well-formed handlers",
 		func(configs []urlhandlers.Config) {
-			Expect(urlhandlers.Compile("source.url_handlers", configs)).NotTo(BeNil())
+			Expect(urlhandlers.Compile("source.url_handlers", configs, network.Default())).NotTo(BeNil())
 		},
 		Entry("none", nil),
 		Entry("a global s3 handler", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{AccessKey: "AK", SecretKey: "SK"}}}),
@@ -38,7 +39,7 @@ var _ = Describe("Compile", func() {
 
 	DescribeTable("names the entry and field that is wrong",
 		func(configs []urlhandlers.Config, want string) {
-			_, err := urlhandlers.Compile("source.url_handlers", configs)
+			_, err := urlhandlers.Compile("source.url_handlers", configs, network.Default())
 			Expect(err).To(MatchError(HavePrefix(want)))
 		},
 		Entry("an unknown type", []urlhandlers.Config{{Type: "http"}}, `source.url_handlers[0].type: unknown type "http" (expected s3)`),
@@ -50,7 +51,7 @@ var _ = Describe("Compile", func() {
 	)
 
 	It("never prints an option's value", func() {
-		_, err := urlhandlers.Compile("source.url_handlers", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{SecretKey: "s3cr3t-value"}}})
+		_, err := urlhandlers.Compile("source.url_handlers", []urlhandlers.Config{{Type: "s3", Options: s3client.Options{SecretKey: "s3cr3t-value"}}}, network.Default())
 		Expect(err).To(MatchError("source.url_handlers[0].options: secret_key is set but access_key is not"))
 	})
 })
@@ -172,7 +173,7 @@ var _ = Describe("OptionsFor", func() {
 
 // compile is Compile of well-formed configs.
 func compile(configs ...urlhandlers.Config) *urlhandlers.Set {
-	set, err := urlhandlers.Compile("source.url_handlers", configs)
+	set, err := urlhandlers.Compile("source.url_handlers", configs, network.Default())
 	Expect(err).NotTo(HaveOccurred())
 	return set
 }

@@ -33,6 +33,11 @@ type repo struct {
 	auth     transport.AuthMethod
 	tempDir  string
 	stderr   io.Writer
+	// tls is the trust of the network client (ca_certs,
+	// skip_ssl_verification) in the form go-git takes per call: its http
+	// transport clones its own client's transport with it, and that
+	// transport takes proxies from the environment.
+	tls tlsOptions
 	// backoff is how long to wait before retry number attempt (1-based) of a
 	// rejected push; tests make it instant.
 	backoff func(attempt int) time.Duration
@@ -55,7 +60,11 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 }
 
 func open(loc location, s settings, env repository.Env) (repository.Repository, error) {
-	r := &repo{loc: loc, settings: s, tempDir: env.TempDir, stderr: env.Stderr, backoff: jitteredBackoff}
+	client := env.Client()
+	r := &repo{
+		loc: loc, settings: s, tempDir: env.TempDir, stderr: env.Stderr, backoff: jitteredBackoff,
+		tls: tlsOptions{caBundle: client.CABundle, insecure: client.SkipVerify},
+	}
 	if r.tempDir == "" {
 		r.tempDir = os.TempDir()
 	}
@@ -68,6 +77,13 @@ func open(loc location, s settings, env repository.Env) (repository.Repository, 
 		return nil, r.redact(err)
 	}
 	return r, nil
+}
+
+// tlsOptions are what FetchOptions, ListOptions and PushOptions take as
+// CABundle and InsecureSkipTLS.
+type tlsOptions struct {
+	caBundle []byte
+	insecure bool
 }
 
 // jitteredBackoff waits 100–500 ms, so that writers that collided spread out.
@@ -121,7 +137,7 @@ type remoteBranch struct {
 // points at.
 func (r *repo) resolveBranch(ctx context.Context, wanted string) (remoteBranch, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.loc.remote}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth, CABundle: r.tls.caBundle, InsecureSkipTLS: r.tls.insecure})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) || (err == nil && len(refs) == 0) {
 		return remoteBranch{name: wanted, remoteEmpty: true}, nil
 	}

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
@@ -28,10 +27,6 @@ import (
 const (
 	namespaceMetalink   = "urn:ietf:params:xml:ns:metalink"
 	namespaceRepository = "https://dpb587.github.io/metalink-repository/schema-0.1.0.xsd"
-
-	// headerTimeout bounds a server that accepts the connection but never
-	// answers; the body itself may take as long as the context allows.
-	headerTimeout = time.Minute
 )
 
 // errReadOnly is what Put answers.
@@ -53,10 +48,10 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("source.uri %s: expected http(s)://HOST/PATH of a repository index", redact.Quote(redact.UnparsedURL(uri)))
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.ResponseHeaderTimeout = headerTimeout
-	repo := &Repository{uri: uri, client: &http.Client{Transport: transport}}
-	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil
+	return func(_ context.Context, env repository.Env) (repository.Repository, error) {
+		// The client's transport bounds the wait for headers (network.New).
+		return &Repository{uri: uri, client: env.Client().HTTP}, nil
+	}, nil
 }
 
 // List fetches and parses the index. Anything but 200 OK is an error (the

@@ -25,6 +25,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
@@ -58,13 +59,13 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("source.options: %w", err)
 	}
-	return func(ctx context.Context, _ repository.Env) (repository.Repository, error) {
-		return open(ctx, loc, opts)
+	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
+		return open(ctx, loc, opts, env.Client())
 	}, nil
 }
 
-func open(ctx context.Context, loc s3client.Location, opts s3client.Options) (repository.Repository, error) {
-	client, err := s3client.NewClient(ctx, loc, opts)
+func open(ctx context.Context, loc s3client.Location, opts s3client.Options, netClient *network.Client) (repository.Repository, error) {
+	client, err := s3client.NewClient(ctx, loc, opts, netClient)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", loc, err)
 	}

@@ -2,6 +2,7 @@ package gitserver
 
 import (
 	"crypto/subtle"
+	"crypto/tls"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -13,7 +14,7 @@ import (
 // HTTPServer serves every repository under Root with the real `git
 // http-backend` (smart HTTP, pushes enabled) behind basic auth.
 type HTTPServer struct {
-	URL      string // http://127.0.0.1:PORT
+	URL      string // http://127.0.0.1:PORT, https:// from StartHTTPS
 	Root     string
 	Username string
 	Password string
@@ -24,6 +25,18 @@ type HTTPServer struct {
 // StartHTTP serves root on 127.0.0.1 until the test ends. Requests without
 // the right username/password get 401.
 func StartHTTP(t TB, root, username, password string) *HTTPServer {
+	t.Helper()
+	return startHTTP(t, root, username, password, nil)
+}
+
+// StartHTTPS is StartHTTP over TLS with cert (of a private CA, see
+// tlsca): URL is https://127.0.0.1:PORT.
+func StartHTTPS(t TB, root, username, password string, cert tls.Certificate) *HTTPServer {
+	t.Helper()
+	return startHTTP(t, root, username, password, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+}
+
+func startHTTP(t TB, root, username, password string, tlsConfig *tls.Config) *HTTPServer {
 	t.Helper()
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
@@ -44,7 +57,13 @@ func StartHTTP(t TB, root, username, password string) *HTTPServer {
 			"GIT_CONFIG_VALUE_0=true",
 		},
 	}
-	httpServer := httptest.NewServer(server.authenticate(backend))
+	httpServer := httptest.NewUnstartedServer(server.authenticate(backend))
+	if tlsConfig != nil {
+		httpServer.TLS = tlsConfig
+		httpServer.StartTLS()
+	} else {
+		httpServer.Start()
+	}
 	t.Cleanup(httpServer.Close)
 	server.URL = httpServer.URL
 	return server

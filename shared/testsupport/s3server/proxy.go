@@ -1,6 +1,7 @@
 package s3server
 
 import (
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -63,4 +64,32 @@ func startFront(t TB, server *Server, handle func(w http.ResponseWriter, r *http
 	}))
 	t.Cleanup(listener.Close)
 	return listener.URL
+}
+
+// TLSFront serves a Server over TLS with a certificate of a private CA (see
+// tlsca), as a TLS-terminating load balancer in front of S3 would.
+type TLSFront struct {
+	Host string // 127.0.0.1:PORT, as written in s3:// URLs (no disable_ssl)
+}
+
+// StartTLS serves server over TLS with cert until the test ends.
+func StartTLS(t TB, server *Server, cert tls.Certificate) *TLSFront {
+	t.Helper()
+	backend, err := url.Parse(server.Endpoint)
+	if err != nil {
+		t.Fatalf("s3server: %v", err)
+	}
+	listener := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(backend))
+	listener.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	listener.StartTLS()
+	t.Cleanup(listener.Close)
+	return &TLSFront{Host: strings.TrimPrefix(listener.URL, "https://")}
+}
+
+// URL is the s3:// URL of bucket/key through the TLS front.
+func (f *TLSFront) URL(bucket, key string) string { return s3URL(f.Host, bucket, key) }
+
+// Options reach the server through the front with the root credentials.
+func (f *TLSFront) Options() map[string]any {
+	return map[string]any{"access_key": AccessKey, "secret_key": SecretKey}
 }
