@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
@@ -37,6 +38,9 @@ type Runner struct {
 	Timeout time.Duration // script_timeout; 0 means no timeout
 	Stderr  io.Writer     // the script's stderr is streamed here
 	TempDir string        // parent for the fresh working directory ("" = os.TempDir())
+	// CABundle is source.ca_certs (PEM): when set, the script's TLS clients
+	// trust it beside the system's CAs (see trustEnv).
+	CABundle []byte
 }
 
 // Run runs script with extra environment variables and returns its stdout.
@@ -65,6 +69,12 @@ func (r Runner) runIn(ctx context.Context, root, script string, env map[string]s
 	if err != nil {
 		return nil, err
 	}
+	trust, err := r.trustEnv(root)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(trust, env)
+	env = trust
 	// Only the script wrote to the file, through its own descriptor.
 	defer func() { _ = run.stdout.Close() }()
 
@@ -115,6 +125,57 @@ func prepare(root, script string) (prepared, error) {
 		}
 	}
 	return run, nil
+}
+
+// bundleVariables name the CA bundle of curl, git, OpenSSL (and Go) and
+// Python's requests.
+var bundleVariables = []string{"SSL_CERT_FILE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "REQUESTS_CA_BUNDLE"}
+
+// systemBundles are where the common distributions keep their CA bundle.
+var systemBundles = []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"}
+
+// trustEnv makes ca_certs count for the script's own requests (curl in
+// metalink_get), as for the resource's: it writes the system's bundle
+// followed by CABundle under root and points bundleVariables at it. The
+// variables replace a tool's bundle rather than add to it, hence the copy.
+// Without CABundle it returns no variable, so the script sees the
+// environment as it is.
+func (r Runner) trustEnv(root string) (map[string]string, error) {
+	vars := map[string]string{}
+	if len(r.CABundle) == 0 {
+		return vars, nil
+	}
+	system, err := systemBundle()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, "ca-certificates.crt")
+	if err := os.WriteFile(path, append(system, r.CABundle...), 0o600); err != nil {
+		return nil, fmt.Errorf("write the scripts' CA bundle: %w", err)
+	}
+	for _, name := range bundleVariables {
+		vars[name] = path
+	}
+	return vars, nil
+}
+
+// systemBundle reads the bundle SSL_CERT_FILE names, or the system's; none
+// at all leaves the script trusting ca_certs alone.
+func systemBundle() ([]byte, error) {
+	candidates := systemBundles
+	if own := os.Getenv("SSL_CERT_FILE"); own != "" {
+		candidates = []string{own}
+	}
+	for _, path := range candidates {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			return append(data, '\n'), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read the system's CA bundle %s: %w", path, err)
+		}
+	}
+	return nil, nil
 }
 
 // execute runs the prepared script to its end, streaming its stderr, and

@@ -51,6 +51,41 @@ var _ = Describe("Runner", func() {
 		Expect(out).To(Equal("1.2.3|" + os.Getenv("PATH") + "|/elsewhere\n"))
 	})
 
+	Describe("with ca_certs", func() {
+		const pem = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n"
+		variables := `for v in SSL_CERT_FILE CURL_CA_BUNDLE GIT_SSL_CAINFO REQUESTS_CA_BUNDLE; do echo "${!v-unset}"; done`
+
+		It("points curl, git, OpenSSL and requests at the system's CAs followed by them", func() {
+			runner.CABundle = []byte(pem)
+			out, err := run(variables+`; cat "$SSL_CERT_FILE"`, nil)
+			Expect(err).NotTo(HaveOccurred())
+			lines := strings.SplitN(out, "\n", 5)
+			Expect(lines[0]).To(HavePrefix(tempDir + "/"))
+			Expect(lines[1:4]).To(HaveEach(lines[0]))
+			system := os.Getenv("SSL_CERT_FILE")
+			if system == "" {
+				system = "/etc/ssl/certs/ca-certificates.crt"
+			}
+			systemPEM, err := os.ReadFile(system)
+			Expect(err).NotTo(HaveOccurred(), "this machine's CA bundle")
+			Expect(lines[4]).To(Equal(string(systemPEM) + "\n" + pem))
+		})
+
+		It("leaves the environment's bundles alone without them", func() {
+			out, err := run(variables, nil)
+			Expect(err).NotTo(HaveOccurred())
+			var want string
+			for _, name := range []string{"SSL_CERT_FILE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "REQUESTS_CA_BUNDLE"} {
+				value, ok := os.LookupEnv(name)
+				if !ok {
+					value = "unset"
+				}
+				want += value + "\n"
+			}
+			Expect(out).To(Equal(want))
+		})
+	})
+
 	It("gives the script an empty stdin", func() {
 		Expect(run("cat; echo end", nil)).To(Equal("end\n"))
 	})
