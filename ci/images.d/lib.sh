@@ -81,6 +81,12 @@ bh() {
     buildah --root "$WORK_DIR/storage" --runroot "$WORK_DIR/run" --storage-driver vfs "$@"
 }
 
+# record_failure NAME: a failed build or smoke step, for the summary and the exit status.
+record_failure() {
+  SUMMARY_RESULTS+=("FAIL  $1")
+  FAILURES=$((FAILURES + 1))
+}
+
 # smoke_step NAME COMMAND...: runs one smoke check with errexit on, logs its output, records
 # PASS or FAIL and goes on with the next step either way.
 smoke_step() {
@@ -98,8 +104,7 @@ smoke_step() {
     SUMMARY_RESULTS+=("PASS  $name")
     say "PASS $name"
   else
-    SUMMARY_RESULTS+=("FAIL  $name")
-    FAILURES=$((FAILURES + 1))
+    record_failure "$name"
     say "FAIL $name (exit $rc); last lines of $log:"
     tail -n 15 "$log" | sed 's/^/    /' >&2
   fi
