@@ -1,7 +1,7 @@
 // Package images checks the Dockerfiles that build the resource images: it lints them with
 // buildkit's own parser and linter, adds the checks that buildkit only runs while converting a
-// Dockerfile into a build graph, and traces every binary copied into /opt/resource back to the
-// Go package that builds it.
+// Dockerfile into a build graph, and traces every binary the image ships back to the Go package
+// that builds it.
 package images
 
 import (
@@ -47,7 +47,7 @@ const ToolDir = "/usr/local/bin"
 
 // Binary is an executable that the final stage copies into a directory (ResourceDir, ToolDir).
 type Binary struct {
-	// Name is the file name in that directory (check, in or out under ResourceDir).
+	// Name is the file name in that directory (the resource's multi-call executable in ToolDir).
 	Name string
 	// Stage is the build stage the binary is copied from.
 	Stage string
@@ -235,14 +235,9 @@ func (d *Dockerfile) Stage(name string) (instructions.Stage, bool) {
 	return instructions.Stage{}, false
 }
 
-// ResourceBinaries lists what the final stage copies into ResourceDir and, for each file, the Go
-// package that produced it. A file that cannot be traced to a go build in its source stage is an
-// error: the image would ship something nobody builds.
-func (d *Dockerfile) ResourceBinaries() ([]Binary, error) {
-	return d.BinariesIn(ResourceDir)
-}
-
-// BinariesIn is ResourceBinaries for any directory of the final stage, such as ToolDir.
+// BinariesIn lists what the final stage copies into dir (ToolDir, ResourceDir) and, for each file,
+// the Go package that produced it. A file that cannot be traced to a go build in its source stage
+// is an error: the image would ship something nobody builds.
 func (d *Dockerfile) BinariesIn(dir string) ([]Binary, error) {
 	if len(d.Stages) == 0 {
 		return nil, fmt.Errorf("dockerfile has no stages")

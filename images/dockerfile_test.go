@@ -1,10 +1,15 @@
 package images_test
 
 import (
+	"go/ast"
 	"go/build"
+	"go/parser"
+	"go/token"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -66,7 +71,8 @@ func runLines(stage instructions.Stage) []string {
 	return lines
 }
 
-// aptInstalls returns the packages a stage installs with apt-get install, and the flags used.
+// aptInstalls returns the packages a stage installs with apt-get install, and the flags used: the
+// words up to the end of that command (&&, or a ;).
 func aptInstalls(stage instructions.Stage) (packages, flags []string) {
 	for _, line := range runLines(stage) {
 		words := strings.Fields(line)
@@ -75,13 +81,17 @@ func aptInstalls(stage instructions.Stage) (packages, flags []string) {
 				continue
 			}
 			for _, word := range words[i+2:] {
-				if word == "&&" {
+				if word == "&&" || word == ";" {
 					break
 				}
+				word, last := strings.CutSuffix(word, ";")
 				if strings.HasPrefix(word, "-") {
 					flags = append(flags, word)
 				} else {
 					packages = append(packages, word)
+				}
+				if last {
+					break
 				}
 			}
 		}
@@ -89,21 +99,64 @@ func aptInstalls(stage instructions.Stage) (packages, flags []string) {
 	return packages, flags
 }
 
+// finalStage is the stage an image ships.
+func finalStage(d *images.Dockerfile) instructions.Stage {
+	GinkgoHelper()
+	Expect(d.Stages).NotTo(BeEmpty())
+	return d.Stages[len(d.Stages)-1]
+}
+
+// commandsOf returns a stage's instructions of one type, such as *instructions.CopyCommand.
+func commandsOf[T instructions.Command](stage instructions.Stage) []T {
+	var found []T
+	for _, command := range stage.Commands {
+		if c, ok := command.(T); ok {
+			found = append(found, c)
+		}
+	}
+	return found
+}
+
+// switchCases returns the string constants of the case clauses in the main function of the Go
+// file at path: the names a multi-call main answers to.
+func switchCases(path string) []string {
+	GinkgoHelper()
+	file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+	Expect(err).NotTo(HaveOccurred())
+	var names []string
+	ast.Inspect(file, func(node ast.Node) bool {
+		clause, ok := node.(*ast.CaseClause)
+		if !ok {
+			return true
+		}
+		for _, expression := range clause.List {
+			literal, ok := expression.(*ast.BasicLit)
+			Expect(ok).To(BeTrue(), "a case of %s that is not a string constant", path)
+			name, err := strconv.Unquote(literal.Value)
+			Expect(err).NotTo(HaveOccurred())
+			names = append(names, name)
+		}
+		return true
+	})
+	return names
+}
+
 var _ = Describe("The resource Dockerfiles", func() {
 	type image struct {
 		dockerfile string
 		resource   string
-		packages   []string
+		// stages are the base of each stage, the shipped one last.
+		stages []string
 	}
 	dynamic := image{
 		dockerfile: "Dockerfile.dynamic",
 		resource:   "dynamic-metalink",
-		packages:   []string{"bash", "ca-certificates", "coreutils", "curl", "git", "gnupg", "jq", "openssh-client"},
+		stages:     []string{"${builder_image}", "${base_image}"},
 	}
 	repository := image{
 		dockerfile: "Dockerfile.repository",
 		resource:   "metalink-repository",
-		packages:   []string{"ca-certificates", "git", "openssh-client"},
+		stages:     []string{"${builder_image}", "${builder_image}", "scratch"},
 	}
 
 	load := func(i image) *images.Dockerfile {
@@ -121,99 +174,137 @@ var _ = Describe("The resource Dockerfiles", func() {
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("declare builder_image and base_image with the official images as defaults",
+	DescribeTable("declare builder_image with the official Go image as its default",
 		func(i image) {
-			d := load(i)
-			builder, declared := d.ArgDefault("builder_image")
+			builder, declared := load(i).ArgDefault("builder_image")
 			Expect(declared).To(BeTrue())
 			Expect(builder).To(Equal("golang:1.26-bookworm"))
-			base, declared := d.ArgDefault("base_image")
-			Expect(declared).To(BeTrue())
-			Expect(base).To(Equal("debian:bookworm-slim"))
 		},
 		Entry("dynamic-metalink", dynamic),
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("build in a stage FROM builder_image and ship a final stage FROM base_image",
+	It("let dynamic-metalink's runtime stage be any Debian-like base_image, debian:bookworm-slim by default", func() {
+		base, declared := load(dynamic).ArgDefault("base_image")
+		Expect(declared).To(BeTrue())
+		Expect(base).To(Equal("debian:bookworm-slim"))
+	})
+
+	It("ship metalink-repository FROM scratch, with no base_image to choose", func() {
+		_, declared := load(repository).ArgDefault("base_image")
+		Expect(declared).To(BeFalse())
+	})
+
+	DescribeTable("build in stages FROM builder_image and ship the last one",
+		func(i image) {
+			var bases []string
+			for _, stage := range load(i).Stages {
+				bases = append(bases, stage.BaseName)
+			}
+			Expect(bases).To(Equal(i.stages))
+		},
+		Entry("dynamic-metalink", dynamic),
+		Entry("metalink-repository", repository),
+	)
+
+	DescribeTable("run every stage but the shipped one on the build platform, cross-compiling for the target",
 		func(i image) {
 			d := load(i)
-			Expect(d.Stages).To(HaveLen(2))
-			Expect(d.Stages[0].BaseName).To(Equal("${builder_image}"))
-			Expect(d.Stages[1].BaseName).To(Equal("${base_image}"))
-		},
-		Entry("dynamic-metalink", dynamic),
-		Entry("metalink-repository", repository),
-	)
-
-	DescribeTable("copy exactly check, in and out into /opt/resource, each built from its own main package",
-		func(i image) {
-			binaries, err := load(i).ResourceBinaries()
-			Expect(err).NotTo(HaveOccurred())
-			var names []string
-			for _, b := range binaries {
-				names = append(names, b.Name)
-				Expect(b.Package).To(Equal("./" + i.resource + "/cmd/" + b.Name))
-				pkg, err := build.ImportDir(filepath.Join(repositoryRoot, b.Package), 0)
-				Expect(err).NotTo(HaveOccurred(), "package %s", b.Package)
-				Expect(pkg.Name).To(Equal("main"), "package %s", b.Package)
+			for _, stage := range d.Stages[:len(d.Stages)-1] {
+				Expect(stage.Platform).To(Equal("${BUILDPLATFORM}"), "stage %s", stage.Name)
 			}
-			Expect(names).To(ConsistOf("check", "in", "out"))
+			stage, ok := d.Stage("build")
+			Expect(ok).To(BeTrue())
+			Expect(strings.Join(runLines(stage), " ")).To(
+				ContainSubstring("GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build"))
 		},
 		Entry("dynamic-metalink", dynamic),
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("carry meta4 and meta4-repo on PATH, each built from its own main package",
-		func(i image) {
-			binaries, err := load(i).BinariesIn(images.ToolDir)
-			Expect(err).NotTo(HaveOccurred())
-			var names []string
-			for _, b := range binaries {
-				names = append(names, b.Name)
-				Expect(b.Package).To(Equal("./metalink-repository/cmd/" + b.Name))
-				pkg, err := build.ImportDir(filepath.Join(repositoryRoot, b.Package), 0)
-				Expect(err).NotTo(HaveOccurred(), "package %s", b.Package)
-				Expect(pkg.Name).To(Equal("main"), "package %s", b.Package)
-			}
-			Expect(names).To(ConsistOf("meta4", "meta4-repo"))
-		},
-		Entry("dynamic-metalink", dynamic),
-		Entry("metalink-repository", repository),
-	)
+	It("ship metalink-repository's stage without RUN, so that it builds for any platform without running its code", func() {
+		Expect(runLines(finalStage(load(repository)))).To(BeEmpty())
+	})
 
-	DescribeTable("make the binaries root-owned and executable by anyone, so the image also runs as non-root",
+	DescribeTable("copy one executable into /usr/local/bin, built from the resource's multi-call main package",
 		func(i image) {
 			d := load(i)
+			binaries, err := d.BinariesIn(images.ToolDir)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(binaries).To(Equal([]images.Binary{
+				{Name: i.resource, Stage: "build", Package: "./" + i.resource + "/cmd/" + i.resource},
+			}))
+			pkg, err := build.ImportDir(filepath.Join(repositoryRoot, binaries[0].Package), 0)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(pkg.Name).To(Equal("main"))
+			// The links to it are made in a RUN (or a stage's root filesystem), not copied.
+			Expect(d.BinariesIn(images.ResourceDir)).To(BeEmpty())
+		},
+		Entry("dynamic-metalink", dynamic),
+		Entry("metalink-repository", repository),
+	)
+
+	DescribeTable("answer, in the multi-call main, to the names of the links the image makes",
+		func(i image) {
+			main := filepath.Join(repositoryRoot, i.resource, "cmd", i.resource, "main.go")
+			Expect(switchCases(main)).To(ConsistOf("check", "in", "out", "meta4", "meta4-repo"))
+			content, err := os.ReadFile(filepath.Join(repositoryRoot, i.dockerfile))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(content)).To(ContainSubstring(`for command in check in out; do`))
+			for _, tool := range []string{"meta4", "meta4-repo"} {
+				Expect(string(content)).To(MatchRegexp(`ln -s %s \S*/usr/local/bin/%s(;|\s|$)`, i.resource, tool))
+			}
+		},
+		Entry("dynamic-metalink", dynamic),
+		Entry("metalink-repository", repository),
+	)
+
+	DescribeTable("make the executable root-owned and executable by anyone, so the image runs as non-root",
+		func(i image) {
 			var copies int
-			for _, command := range d.Stages[len(d.Stages)-1].Commands {
-				if c, ok := command.(*instructions.CopyCommand); ok && c.From != "" {
+			for _, c := range commandsOf[*instructions.CopyCommand](finalStage(load(i))) {
+				if c.From == "build" {
 					copies++
 					Expect(c.Chown).To(Equal("0:0"))
 					Expect(c.Chmod).To(Equal("0755"))
 				}
 			}
-			Expect(copies).To(BeNumerically(">", 0))
+			Expect(copies).To(Equal(1))
 		},
 		Entry("dynamic-metalink", dynamic),
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("copy into the build stage every package of the root module that the binaries import",
+	DescribeTable("run as the unprivileged user 65532 with its HOME",
+		func(i image) {
+			stage := finalStage(load(i))
+			users := commandsOf[*instructions.UserCommand](stage)
+			Expect(users).To(HaveLen(1))
+			Expect(users[0].User).To(Equal("65532:65532"))
+			var env []string
+			for _, e := range commandsOf[*instructions.EnvCommand](stage) {
+				for _, pair := range e.Env {
+					env = append(env, pair.Key+"="+pair.Value)
+				}
+			}
+			Expect(env).To(ContainElement("HOME=/home/resource"))
+		},
+		Entry("dynamic-metalink", dynamic),
+		Entry("metalink-repository", repository),
+	)
+
+	DescribeTable("copy into the build stage every package of the root module that the executable imports",
 		func(i image) {
 			stage, ok := load(i).Stage("build")
 			Expect(ok).To(BeTrue())
 			var copied []string
-			for _, command := range stage.Commands {
-				if c, ok := command.(*instructions.CopyCommand); ok && c.From == "" {
+			for _, c := range commandsOf[*instructions.CopyCommand](stage) {
+				if c.From == "" {
 					copied = append(copied, c.SourcePaths...)
 				}
 			}
 			Expect(copied).To(ContainElements("go.mod", "go.sum"))
-			dirs := modulePackageDirs("./" + i.resource + "/cmd/...")
-			dirs = append(dirs, modulePackageDirs("./metalink-repository/cmd/meta4")...)
-			dirs = append(dirs, modulePackageDirs("./metalink-repository/cmd/meta4-repo")...)
-			for _, dir := range dirs {
+			for _, dir := range modulePackageDirs("./" + i.resource + "/cmd/" + i.resource) {
 				Expect(dir).To(Satisfy(func(dir string) bool {
 					return slices.ContainsFunc(copied, func(c string) bool {
 						return dir == c || strings.HasPrefix(dir, c+"/")
@@ -225,44 +316,45 @@ var _ = Describe("The resource Dockerfiles", func() {
 		Entry("metalink-repository", repository),
 	)
 
-	DescribeTable("install only the runtime packages the resource needs, without recommends",
-		func(i image) {
+	DescribeTable("install only the packages each stage needs, without recommends",
+		func(i image, stageName string, want []string) {
 			d := load(i)
-			packages, flags := aptInstalls(d.Stages[len(d.Stages)-1])
-			Expect(packages).To(ConsistOf(i.packages))
+			stage := finalStage(d)
+			if stageName != "" {
+				var ok bool
+				stage, ok = d.Stage(stageName)
+				Expect(ok).To(BeTrue())
+			}
+			packages, flags := aptInstalls(stage)
+			Expect(packages).To(ConsistOf(want))
 			Expect(flags).To(ContainElement("--no-install-recommends"))
 		},
-		Entry("dynamic-metalink", dynamic),
-		Entry("metalink-repository", repository),
+		Entry("dynamic-metalink's runtime, gpg without the rest of gnupg", dynamic, "",
+			[]string{"bash", "ca-certificates", "coreutils", "curl", "git", "gpg", "gpg-agent", "jq", "openssh-client"}),
+		Entry("metalink-repository's root filesystem: a shell and CA certificates", repository, "rootfs",
+			[]string{"busybox-static", "ca-certificates"}),
 	)
 
-	DescribeTable("leave neither apt's package lists nor its downloaded packages in the image",
-		func(i image) {
-			d := load(i)
-			var installing []string
-			for _, line := range runLines(d.Stages[len(d.Stages)-1]) {
-				if strings.Contains(line, "apt-get install") {
-					installing = append(installing, line)
-				}
+	It("leave neither apt's package lists nor its downloaded packages in dynamic-metalink", func() {
+		var installing []string
+		for _, line := range runLines(finalStage(load(dynamic))) {
+			if strings.Contains(line, "apt-get install") {
+				installing = append(installing, line)
 			}
-			Expect(installing).To(HaveLen(1))
-			Expect(installing[0]).To(ContainSubstring("apt-get clean"))
-			Expect(installing[0]).To(ContainSubstring("rm -rf /var/lib/apt/lists/*"))
-		},
-		Entry("dynamic-metalink", dynamic),
-		Entry("metalink-repository", repository),
-	)
+		}
+		Expect(installing).To(HaveLen(1))
+		Expect(installing[0]).To(ContainSubstring("apt-get clean"))
+		Expect(installing[0]).To(ContainSubstring("rm -rf /var/lib/apt/lists/*"))
+	})
 
-	DescribeTable("build static binaries",
+	DescribeTable("build a static executable",
 		func(i image) {
 			stage, ok := load(i).Stage("build")
 			Expect(ok).To(BeTrue())
 			var env []string
-			for _, command := range stage.Commands {
-				if e, ok := command.(*instructions.EnvCommand); ok {
-					for _, pair := range e.Env {
-						env = append(env, pair.Key+"="+pair.Value)
-					}
+			for _, e := range commandsOf[*instructions.EnvCommand](stage) {
+				for _, pair := range e.Env {
+					env = append(env, pair.Key+"="+pair.Value)
 				}
 			}
 			Expect(env).To(ContainElement("CGO_ENABLED=0"))
@@ -322,14 +414,14 @@ var _ = Describe("Parse", func() {
 	})
 })
 
-var _ = Describe("ResourceBinaries", func() {
+var _ = Describe("BinariesIn", func() {
 	const buildStage = "FROM golang AS build\n"
 
 	It("traces binaries built into a directory, one go build for several packages", func() {
 		d := parseString(buildStage +
 			"RUN --mount=type=cache,target=/c go build -trimpath -ldflags=\"-s -w\" -o /out/ ./r/cmd/check ./r/cmd/in\n" +
 			"FROM debian\nCOPY --from=build /out/check /out/in /opt/resource/\n")
-		Expect(d.ResourceBinaries()).To(Equal([]images.Binary{
+		Expect(d.BinariesIn(images.ResourceDir)).To(Equal([]images.Binary{
 			{Name: "check", Stage: "build", Package: "./r/cmd/check"},
 			{Name: "in", Stage: "build", Package: "./r/cmd/in"},
 		}))
@@ -339,20 +431,20 @@ var _ = Describe("ResourceBinaries", func() {
 		d := parseString(buildStage +
 			"RUN go vet ./... && go build -o=/bin/chk ./r/cmd/check && echo built\n" +
 			"FROM debian\nCOPY --from=build /bin/chk /opt/resource/check\n")
-		Expect(d.ResourceBinaries()).To(Equal([]images.Binary{{Name: "check", Stage: "build", Package: "./r/cmd/check"}}))
+		Expect(d.BinariesIn(images.ResourceDir)).To(Equal([]images.Binary{{Name: "check", Stage: "build", Package: "./r/cmd/check"}}))
 	})
 
 	It("ignores files copied elsewhere", func() {
 		d := parseString(buildStage + "RUN go build -o /out/ ./r/cmd/check\n" +
 			"FROM debian\nCOPY notes.txt /usr/share/doc/\nCOPY --from=build /out/check /opt/resource/\n")
-		binaries, err := d.ResourceBinaries()
+		binaries, err := d.BinariesIn(images.ResourceDir)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(binaries).To(HaveLen(1))
 	})
 
 	DescribeTable("refuses what it cannot trace to a go build",
 		func(content, message string) {
-			_, err := parseString(content).ResourceBinaries()
+			_, err := parseString(content).BinariesIn(images.ResourceDir)
 			Expect(err).To(MatchError(ContainSubstring(message)))
 		},
 		Entry("a binary from the build context",
@@ -374,16 +466,20 @@ var _ = Describe("ResourceBinaries", func() {
 	)
 
 	It("says a Dockerfile without stages has nothing to trace", func() {
-		_, err := (&images.Dockerfile{}).ResourceBinaries()
+		_, err := (&images.Dockerfile{}).BinariesIn(images.ResourceDir)
 		Expect(err).To(MatchError(ContainSubstring("no stages")))
 	})
 })
 
 var _ = Describe("aptInstalls, the helper these specs use", func() {
-	It("reads packages and flags up to the next command", func() {
-		d := parseString("FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends a b && rm -rf x\n")
-		packages, flags := aptInstalls(d.Stages[0])
-		Expect(packages).To(Equal([]string{"a", "b"}))
-		Expect(slices.Sorted(slices.Values(flags))).To(Equal([]string{"--no-install-recommends", "-y"}))
-	})
+	DescribeTable("reads packages and flags up to the next command",
+		func(run string) {
+			packages, flags := aptInstalls(parseString("FROM debian\nRUN " + run + "\n").Stages[0])
+			Expect(packages).To(Equal([]string{"a", "b"}))
+			Expect(slices.Sorted(slices.Values(flags))).To(Equal([]string{"--no-install-recommends", "-y"}))
+		},
+		Entry("after &&", "apt-get update && apt-get install -y --no-install-recommends a b && rm -rf x"),
+		Entry("after ;", "apt-get update; apt-get install -y --no-install-recommends a b; rm -rf x"),
+		Entry("after a spaced ;", "apt-get install -y --no-install-recommends a b ; rm -rf x"),
+	)
 })

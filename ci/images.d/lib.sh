@@ -9,8 +9,9 @@ die() {
   exit 1
 }
 
-# Timings and results, printed by print_summary; FAILURES counts failed builds and smoke steps.
-declare -a SUMMARY_TIMINGS=() SUMMARY_RESULTS=()
+# Timings, results, image sizes, archives and what could not be built, printed by print_summary;
+# FAILURES counts failed builds and smoke steps.
+declare -a SUMMARY_TIMINGS=() SUMMARY_RESULTS=() IMAGE_SIZES=() ARCHIVES=() NOT_BUILT=()
 FAILURES=0
 
 # timed LABEL COMMAND...: runs COMMAND and records how long it took. Called plainly, a failure
@@ -80,6 +81,12 @@ bh() {
     buildah --root "$WORK_DIR/storage" --runroot "$WORK_DIR/run" --storage-driver vfs "$@"
 }
 
+# record_failure NAME: a failed build or smoke step, for the summary and the exit status.
+record_failure() {
+  SUMMARY_RESULTS+=("FAIL  $1")
+  FAILURES=$((FAILURES + 1))
+}
+
 # smoke_step NAME COMMAND...: runs one smoke check with errexit on, logs its output, records
 # PASS or FAIL and goes on with the next step either way.
 smoke_step() {
@@ -97,8 +104,7 @@ smoke_step() {
     SUMMARY_RESULTS+=("PASS  $name")
     say "PASS $name"
   else
-    SUMMARY_RESULTS+=("FAIL  $name")
-    FAILURES=$((FAILURES + 1))
+    record_failure "$name"
     say "FAIL $name (exit $rc); last lines of $log:"
     tail -n 15 "$log" | sed 's/^/    /' >&2
   fi
@@ -155,8 +161,16 @@ print_summary() {
   echo "=== images: times"
   for line in "${SUMMARY_TIMINGS[@]}"; do echo "  $line"; done
   if [ ${#IMAGE_SIZES[@]} -gt 0 ]; then
-    echo "=== images: sizes (unpacked / OCI archive, gzip)"
+    echo "=== images: sizes (unpacked)"
     for line in "${IMAGE_SIZES[@]}"; do echo "  $line"; done
+  fi
+  if [ ${#ARCHIVES[@]} -gt 0 ]; then
+    echo "=== images: OCI archives (gzip layers)"
+    for line in "${ARCHIVES[@]}"; do echo "  $line"; done
+  fi
+  if [ ${#NOT_BUILT[@]} -gt 0 ]; then
+    echo "=== images: not built"
+    for line in "${NOT_BUILT[@]}"; do echo "  $line"; done
   fi
   if [ ${#SUMMARY_RESULTS[@]} -gt 0 ]; then
     echo "=== images: smoke"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Smoke suite for the dynamic-metalink image: check, in and out run inside the image, with
-# scripts that use the image's curl, jq and coreutils against the local HTTP server. Sourced.
+# Smoke suite for the dynamic-metalink image: check, in and out run inside the image as its
+# user, with scripts that use the image's curl, jq and coreutils against the local HTTP server,
+# and gpg verifying a signature. Sourced.
 
 # jq programs and in-image scripts are single-quoted on purpose: $ belongs to jq or the image.
 # shellcheck disable=SC2016
@@ -51,6 +52,7 @@ dynamic_check_as_nobody() {
 
 dynamic_in() {
   local req out="$SMOKE_DIR/results/dynamic-in.json" dest="$SMOKE_DIR/dynamic-in"
+  writable_by_image "$dest"
   req=$(request dynamic-in --argjson source "$(dynamic_source)" \
     '{source: $source, version: {version: "1.1.0"}, params: {}}')
   run_in "$DYNAMIC_CONTAINER" -- /opt/resource/in /smoke/dynamic-in <"$req" >"$out"
@@ -63,6 +65,7 @@ dynamic_in() {
 
 dynamic_in_rejects_bad_hash() {
   local req dest="$SMOKE_DIR/dynamic-in-bad"
+  writable_by_image "$dest"
   req=$(request dynamic-in-bad --argjson source "$(dynamic_source "$(printf '0%.0s' {1..64})")" \
     '{source: $source, version: {version: "1.0.0"}, params: {}}')
   expect_failure "$SMOKE_DIR/results/dynamic-in-bad.log" 'sha-256|hash' \
@@ -77,10 +80,17 @@ dynamic_out_unsupported() {
     run_in "$DYNAMIC_CONTAINER" -- /opt/resource/out /smoke <"$req"
 }
 
-# The tools the examples' scripts rely on are on PATH in the image.
+# The tools the examples' scripts rely on are on PATH in the image, and git (without the perl
+# modules and servers the image leaves out) commits and clones.
 dynamic_tools() {
-  run_in "$DYNAMIC_CONTAINER" -- bash -c \
-    'for tool in bash curl jq git gpg ssh sha256sum stat cut sort; do command -v "$tool"; done'
+  run_in "$DYNAMIC_CONTAINER" -- bash -euo pipefail -c '
+    for tool in bash curl jq git gpg gpg-agent ssh sha256sum stat cut sort perl; do command -v "$tool"; done
+    cd "$(mktemp -d)"
+    git init --quiet a
+    git -C a -c user.name=smoke -c user.email=smoke@localhost commit --quiet --allow-empty -m one
+    git clone --quiet "file://$PWD/a" b
+    git -C b log --oneline
+  '
 }
 
 # meta4 and meta4-repo are on PATH for scripts: a metalink_get-style import of the file the HTTP
@@ -96,10 +106,45 @@ dynamic_meta4_tools() {
   [ "$(cat "$out")" = "1.1.0" ] || { echo "meta4-repo filter printed $(cat "$out")"; return 1; }
 }
 
+# make_signature signs a fixture with a key made for this run, and exports the key: what an
+# author's script would fetch and check with gpg. The agent that made the key is stopped.
+make_signature() {
+  local home="$WORK_DIR/gnupg"
+  mkdir -m 0700 "$home"
+  mkdir -p "$SMOKE_DIR/gpg"
+  GNUPGHOME=$home gpg --batch --quiet --passphrase '' --quick-gen-key 'smoke <smoke@localhost>' ed25519 sign never
+  GNUPGHOME=$home gpg --batch --armor --export >"$SMOKE_DIR/gpg/key.asc"
+  GNUPGHOME=$home gpg --batch --armor --detach-sign -o "$SMOKE_DIR/gpg/hello-1.1.0.txt.asc" \
+    "$SMOKE_DIR/http/files/hello-1.1.0.txt"
+  GNUPGHOME=$home gpgconf --kill all
+}
+
+# gpg imports the key and verifies the signature of the file it signed, not of another file, as
+# the image's user with a fresh GNUPGHOME; the agent, if gpg started one, is stopped.
+dynamic_gpg() {
+  run_in "$DYNAMIC_CONTAINER" -- bash -euo pipefail -c '
+    GNUPGHOME=$(mktemp -d)
+    export GNUPGHOME
+    trap "gpgconf --kill all" EXIT
+    gpg --batch --import /smoke/gpg/key.asc
+    gpg --batch --verify /smoke/gpg/hello-1.1.0.txt.asc /smoke/http/files/hello-1.1.0.txt
+    if gpg --batch --verify /smoke/gpg/hello-1.1.0.txt.asc /smoke/http/files/hello-1.0.0.txt; then
+      echo "a signature of another file verified"
+      exit 1
+    fi
+  '
+}
+
 smoke_dynamic_metalink() {
   prepare_smoke
+  make_signature
   DYNAMIC_CONTAINER=$(new_container dynamic-metalink)
+  smoke_step "dynamic-metalink: runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
+    expect_user_environment "$DYNAMIC_CONTAINER"
+  smoke_step "dynamic-metalink: check, in, out, meta4 and meta4-repo are links to one executable" \
+    expect_links "$DYNAMIC_CONTAINER" "${EXECUTABLES[dynamic-metalink]}"
   smoke_step "dynamic-metalink: the image has the scripts' tools" dynamic_tools
+  smoke_step "dynamic-metalink: gpg imports a key and verifies a signature" dynamic_gpg
   smoke_step "dynamic-metalink: check answers the latest version" dynamic_check_latest
   smoke_step "dynamic-metalink: check lists versions from the current one" dynamic_check_from_version
   smoke_step "dynamic-metalink: check runs as an unprivileged user" dynamic_check_as_nobody

@@ -1,12 +1,13 @@
 # shellcheck shell=bash
-# Smoke suite for the metalink-repository image: check and in against a git+file repository,
-# then out publishing a new version mirrored to a local S3 server (versitygw), and check/in of
-# that version downloading from the mirror. Sourced, not run.
+# Smoke suite for the metalink-repository image, run as the image's user: check and in against a
+# git repository served by git daemon, then out publishing a new version mirrored to a local S3 server
+# (versitygw), and check/in of that version downloading from the mirror. Sourced, not run.
 
 # jq programs and in-image scripts are single-quoted on purpose: $ belongs to jq or the image.
 # shellcheck disable=SC2016
 
 REPOSITORY_CONTAINER=""
+GIT_URL=""
 S3_ROOT=""
 S3_ENDPOINT=""
 S3_ACCESS_KEY=smoke-access
@@ -50,6 +51,19 @@ META4
   git -C "$clone" push --quiet "$SMOKE_DIR/repo.git" main
 }
 
+# start_git_daemon serves /smoke/repo.git, fetch and push, over git:// on 127.0.0.1. The resource
+# speaks git://, https and ssh itself; a git+file:// repository would need the git executable,
+# which the image does not carry.
+start_git_daemon() {
+  local port
+  port=$(free_port)
+  start_background "$LOG_DIR/git-daemon.log" git daemon --reuseaddr --export-all --enable=receive-pack \
+    --listen=127.0.0.1 --port="$port" --base-path="$SMOKE_DIR" "$SMOKE_DIR"
+  wait_for_port "$port"
+  GIT_URL="git://127.0.0.1:$port/repo.git"
+  say "git daemon at $GIT_URL"
+}
+
 # The put inputs: an artifact directory with the new file and its version.
 make_put_inputs() {
   mkdir -p "$SMOKE_DIR/put/artifact"
@@ -58,8 +72,8 @@ make_put_inputs() {
 }
 
 repository_source() {
-  jq -n --arg s3 "s3://$S3_ENDPOINT" --arg access "$S3_ACCESS_KEY" --arg secret "$S3_SECRET_KEY" '{
-    uri: "git+file:///smoke/repo.git#main",
+  jq -n --arg git "$GIT_URL" --arg s3 "s3://$S3_ENDPOINT" --arg access "$S3_ACCESS_KEY" --arg secret "$S3_SECRET_KEY" '{
+    uri: ($git + "#main"),
     options: {author_name: "smoke", author_email: "smoke@localhost"},
     mirror_files: [{destination: ($s3 + "/mirror/{{.Name}}")}],
     url_handlers: [{
@@ -81,6 +95,7 @@ repository_check() {
 
 repository_in() {
   local version=$1 req out dest="$SMOKE_DIR/repository-in-$1"
+  writable_by_image "$dest"
   out="$SMOKE_DIR/results/repository-in-$version.json"
   req=$(request "repository-in-$version" --argjson source "$(repository_source)" --arg version "$version" \
     '{source: $source, version: {version: $version}, params: {}}')
@@ -115,20 +130,37 @@ repository_out_again_is_a_no_op() {
 # meta4-repo and meta4 are on PATH for build tasks: show a version's metalink from the git
 # repository and download its file with it, inside the image.
 repository_meta4_tools() {
-  run_in "$REPOSITORY_CONTAINER" -- bash -euo pipefail -c '
+  run_in "$REPOSITORY_CONTAINER" -- sh -euc '
     cd "$(mktemp -d)"
-    meta4-repo show --filter fileversion:1.0.0 "git+file:///smoke/repo.git#main" >metalink.meta4
+    meta4-repo show --filter fileversion:1.0.0 "$1#main" >metalink.meta4
     meta4 file-download /smoke/results/tools-hello-1.0.0.txt
-  '
+  ' tools "$GIT_URL"
   expect_same_file "$SMOKE_DIR/results/tools-hello-1.0.0.txt" "$SMOKE_DIR/http/files/hello-1.0.0.txt"
+}
+
+# The image has a shell and busybox's tools for fly hijack, and neither git nor ssh: the resource
+# speaks both itself.
+repository_shell_only() {
+  run_in "$REPOSITORY_CONTAINER" -- sh -euc '
+    for tool in sh ls cat grep sed awk wget vi ps; do command -v "$tool"; done
+    for tool in git ssh bash; do
+      if command -v "$tool"; then echo "the image has $tool"; exit 1; fi
+    done
+  '
 }
 
 smoke_metalink_repository() {
   prepare_smoke
   start_s3
   make_git_repository
+  start_git_daemon
   make_put_inputs
   REPOSITORY_CONTAINER=$(new_container metalink-repository)
+  smoke_step "metalink-repository: runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
+    expect_user_environment "$REPOSITORY_CONTAINER"
+  smoke_step "metalink-repository: check, in, out, meta4 and meta4-repo are links to one executable" \
+    expect_links "$REPOSITORY_CONTAINER" "${EXECUTABLES[metalink-repository]}"
+  smoke_step "metalink-repository: a busybox shell, and neither git nor ssh" repository_shell_only
   smoke_step "metalink-repository: check answers the latest version" \
     repository_check repository-check-latest "" '[{"version":"1.0.0"}]'
   smoke_step "metalink-repository: in downloads and verifies a file over http" repository_in 1.0.0
