@@ -206,10 +206,12 @@ var _ = Describe("network options", func() {
 			expectLastLine(got, "check", unknownAuthority)
 			expectNoSecret(got)
 
-			source["ca_certs"] = []string{w.ca.PEM}
+			source["ca_certs"], source["debug"] = []string{w.ca.PEM}, true
 			got = run(bin.Check, map[string]any{"source": source})
 			Expect(got.code).To(Equal(0), got.stderr)
 			Expect(printedVersions(got)).To(Equal([]string{"1.0.0"}))
+			Expect(got.stderr).To(MatchRegexp(`(?m)^debug: GET https://\S+/info/refs\?service=git-upload-pack: 200, \d+ bytes, \S+$`))
+			Expect(got.stderr).To(MatchRegexp(`(?m)^debug: POST https://\S+/git-upload-pack: 200, \d+ bytes, \S+$`))
 			expectNoSecret(got)
 		})
 	})

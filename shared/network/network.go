@@ -37,10 +37,9 @@ type Client struct {
 	// headers of CopyObject and CompleteMultipartUpload after copying or
 	// joining the whole object, which can take minutes.
 	Patient *http.Client
-	// CABundle (the ca_certs, PEM) and SkipVerify are the same trust for a
-	// client that builds its own transport from options (go-git).
-	CABundle   []byte
-	SkipVerify bool
+	// CABundle is the ca_certs (PEM), for the programs a resource starts
+	// (dynamic-metalink's scripts).
+	CABundle []byte
 	// TLS is HTTP's TLS configuration, for a client the SDK builds itself
 	// (the AWS default credential chain's); nil: Go's defaults. Its RootCAs
 	// are set whenever it is.
@@ -141,7 +140,7 @@ func New(opts Options) (*Client, error) {
 	return &Client{
 		HTTP:     &http.Client{Transport: logged(transport)},
 		Patient:  &http.Client{Transport: logged(patient)},
-		CABundle: opts.CABundle, SkipVerify: opts.SkipVerify, TLS: tlsConfig,
+		CABundle: opts.CABundle, TLS: tlsConfig,
 	}, nil
 }
 

@@ -11,19 +11,23 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"sort"
+	"sync"
 	"time"
-
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // repo is a git repository of metalinks.
@@ -33,11 +37,8 @@ type repo struct {
 	auth     transport.AuthMethod
 	tempDir  string
 	stderr   io.Writer
-	// tls is the trust of the network client (ca_certs,
-	// skip_ssl_verification) in the form go-git takes per call: its http
-	// transport clones its own client's transport with it, and that
-	// transport takes proxies from the environment.
-	tls tlsOptions
+	// network sends the requests of git over http(s) (see installHTTP).
+	network *network.Client
 	// backoff is how long to wait before retry number attempt (1-based) of a
 	// rejected push; tests make it instant.
 	backoff func(attempt int) time.Duration
@@ -60,10 +61,10 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 }
 
 func open(loc location, s settings, env repository.Env) (repository.Repository, error) {
-	client := env.Client()
+	installHTTP()
 	r := &repo{
 		loc: loc, settings: s, tempDir: env.TempDir, stderr: env.Stderr, backoff: jitteredBackoff,
-		tls: tlsOptions{caBundle: client.CABundle, insecure: client.SkipVerify},
+		network: env.Client(),
 	}
 	if r.tempDir == "" {
 		r.tempDir = os.TempDir()
@@ -79,11 +80,21 @@ func open(loc location, s settings, env repository.Env) (repository.Repository, 
 	return r, nil
 }
 
-// tlsOptions are what FetchOptions, ListOptions and PushOptions take as
-// CABundle and InsecureSkipTLS.
-type tlsOptions struct {
-	caBundle []byte
-	insecure bool
+// installHTTP makes go-git send its http(s) requests through the network
+// client of each call's context (see withNetwork), so that git over https
+// has the trust, proxies and debug log of every other request. go-git takes
+// a client for a scheme only process-wide, so the one installed holds no
+// configuration of its own.
+var installHTTP = sync.OnceFunc(func() {
+	transport := githttp.NewClient(&http.Client{Transport: network.ViaContext{}})
+	client.InstallProtocol("http", transport)
+	client.InstallProtocol("https", transport)
+})
+
+// withNetwork is ctx carrying the repository's network client, for the
+// go-git calls that talk to the remote.
+func (r *repo) withNetwork(ctx context.Context) context.Context {
+	return network.WithClient(ctx, r.network)
 }
 
 // jitteredBackoff waits 100–500 ms, so that writers that collided spread out.
@@ -137,7 +148,7 @@ type remoteBranch struct {
 // points at.
 func (r *repo) resolveBranch(ctx context.Context, wanted string) (remoteBranch, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.loc.remote}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth, CABundle: r.tls.caBundle, InsecureSkipTLS: r.tls.insecure})
+	refs, err := remote.ListContext(r.withNetwork(ctx), &git.ListOptions{Auth: r.auth})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) || (err == nil && len(refs) == 0) {
 		return remoteBranch{name: wanted, remoteEmpty: true}, nil
 	}

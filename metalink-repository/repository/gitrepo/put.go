@@ -113,19 +113,17 @@ func (s *store) push(ctx context.Context, tip, commit plumbing.Hash) error {
 		return fmt.Errorf("record new commit: %w", err)
 	}
 	options := &git.PushOptions{
-		RemoteName:      remoteName,
-		RefSpecs:        []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", branchRef, branchRef))},
-		Auth:            s.repo.auth,
-		CABundle:        s.repo.tls.caBundle,
-		InsecureSkipTLS: s.repo.tls.insecure,
-		Progress:        s.repo.stderr, // what the server says, such as why a hook declined
+		RemoteName: remoteName,
+		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", branchRef, branchRef))},
+		Auth:       s.repo.auth,
+		Progress:   s.repo.stderr, // what the server says, such as why a hook declined
 	}
 	if !tip.IsZero() {
 		// The lease skips go-git's local fast-forward check, which cannot see
 		// past the shallow boundary; commit's parent is tip, so it is one.
 		options.ForceWithLease = &git.ForceWithLease{RefName: branchRef, Hash: tip}
 	}
-	err := s.remote.PushContext(ctx, options)
+	err := s.remote.PushContext(s.repo.withNetwork(ctx), options)
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return s.repo.transportError("push to", err)
 	}

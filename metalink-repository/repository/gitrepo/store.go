@@ -175,15 +175,13 @@ func (s *store) hasCommit(hash plumbing.Hash) bool {
 // so that a force-pushed remote replaces what we had.
 func (s *store) fetch(ctx context.Context) (plumbing.Hash, error) {
 	refSpec := config.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(s.branch), s.trackingRef()))
-	err := s.remote.FetchContext(ctx, &git.FetchOptions{
-		RemoteName:      remoteName,
-		RefSpecs:        []config.RefSpec{refSpec},
-		Depth:           1,
-		Auth:            s.repo.auth,
-		CABundle:        s.repo.tls.caBundle,
-		InsecureSkipTLS: s.repo.tls.insecure,
-		Tags:            git.NoTags,
-		Force:           true,
+	err := s.remote.FetchContext(s.repo.withNetwork(ctx), &git.FetchOptions{
+		RemoteName: remoteName,
+		RefSpecs:   []config.RefSpec{refSpec},
+		Depth:      1,
+		Auth:       s.repo.auth,
+		Tags:       git.NoTags,
+		Force:      true,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return plumbing.ZeroHash, s.repo.transportError(fmt.Sprintf("fetch branch %s from", redact.Quote(s.branch)), err)
