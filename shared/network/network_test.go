@@ -157,3 +157,44 @@ var _ = Describe("the debug request log", func() {
 		Expect(log.String()).To(MatchRegexp(`^debug: GET https://127\.0\.0\.1:1/refused: failed after \S+: dial tcp 127\.0\.0\.1:1: connect: connection refused\n$`))
 	})
 })
+
+var _ = Describe("ViaContext", func() {
+	var (
+		url    string
+		log    bytes.Buffer
+		client *network.Client
+	)
+
+	BeforeEach(func() {
+		ca := tlsca.New(GinkgoT(), "context test CA")
+		server := ca.StartServer(GinkgoT(), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = io.WriteString(w, "bytes")
+		}))
+		url = server.URL + "/repo.git/info/refs"
+		log.Reset()
+		trusted, err := network.Config{CACerts: []string{ca.PEM}, Debug: true}.Compile("source", &log)
+		Expect(err).NotTo(HaveOccurred())
+		client = trusted
+	})
+
+	get := func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		Expect(err).NotTo(HaveOccurred())
+		resp, err := (&http.Client{Transport: network.ViaContext{}}).Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	}
+
+	It("sends a request with the client of its context", func() {
+		Expect(get(network.WithClient(context.Background(), client))).To(Succeed())
+		Expect(log.String()).To(MatchRegexp(`^debug: GET \S+/repo\.git/info/refs: 200, 5 bytes, \S+\n$`))
+	})
+
+	It("sends it with the system's trust when its context carries none", func() {
+		Expect(get(context.Background())).To(MatchError(ContainSubstring("certificate signed by unknown authority")))
+		Expect(log.String()).To(BeEmpty())
+	})
+})
