@@ -331,5 +331,9 @@ var _ = Describe("URL", func() {
 		Entry("an Azure SAS", "https://a.blob.core.windows.net/c/k?sv=2020&sig=abc%3D", "https://a.blob.core.windows.net/c/k?sv=2020&sig=[redacted]"),
 		Entry("tokens and keys by any spelling", "https://h/k?access_token=a&API_KEY=b&Password=c&list-type=2", "https://h/k?access_token=[redacted]&API_KEY=[redacted]&Password=[redacted]&list-type=2"),
 		Entry("a parameter without a value", "https://h/k?uploads", "https://h/k?uploads"),
+		Entry("parameters ended by ';'", "https://h/k?a=1;sig=abc;b=2&token=t&", "https://h/k?a=1;sig=[redacted];b=2&token=[redacted]&"),
+		Entry("a fragment, never sent", "https://h/cb#access_token=abc", "https://h/cb"),
+		Entry("a password without a scheme", "//ci:hunter22@host/b.tgz", "//[redacted]@host/b.tgz"),
+		Entry("an ssh user name alone", "ssh://git@host/repo.git", "ssh://git@host/repo.git"),
 	)
 })
