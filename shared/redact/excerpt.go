@@ -25,12 +25,16 @@ func Excerpt(s string, max int) string {
 
 // Quote is Excerpt(s, ExcerptBytes) quoted as by %q, with the ellipsis
 // outside the quotes ("abc"…), so it cannot be read as part of the value.
+// The userinfo of URLs is hidden once more in the quoted text: an escape
+// (\f, \t) is no longer white space, so whatever followed it now reads as
+// part of the URL before it (://\f:PASSWORD@).
 func Quote(s string) string {
 	head, cut := excerpt(s, ExcerptBytes)
+	quoted := hideUserinfo(strconv.Quote(head))
 	if cut {
-		return strconv.Quote(head) + ellipsis
+		return quoted + ellipsis
 	}
-	return strconv.Quote(head)
+	return quoted
 }
 
 // excerpt returns the head of s Excerpt shows and whether it cut s short;

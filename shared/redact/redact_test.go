@@ -172,6 +172,15 @@ var _ = Describe("Quote", func() {
 	It("escapes invalid UTF-8", func() {
 		Expect(redact.Quote("a\xffb")).To(Equal(`"a\xffb"`))
 	})
+
+	It("hides what an escape joins to a URL's authority as its userinfo", func() {
+		Expect(redact.Quote("https://\f:hunter22@host/x")).To(Equal(`"https://[redacted]@host/x"`))
+		Expect(redact.Quote("see https://\tci:hunter22@host")).To(Equal(`"see https://[redacted]@host"`))
+	})
+
+	It("leaves an ssh user name and a path with an @ as they are", func() {
+		Expect(redact.Quote("ssh://git@host/a@b\n")).To(Equal(`"ssh://git@host/a@b\n"`))
+	})
 })
 
 var _ = Describe("Writer", func() {
