@@ -29,7 +29,7 @@ func NewCheck(stdin io.Reader, stdout, stderr io.Writer, args []string) concours
 }
 
 func check(ctx context.Context, req *CheckRequest, cfg settings, env concourse.Env) (any, error) {
-	runner := script.Runner{Timeout: cfg.timeout, Stderr: env.Log, CABundle: cfg.get.Network.CABundle}
+	runner := cfg.runner(env.Log)
 	out, err := runner.Run(ctx, cfg.versionCheck, nil)
 	if err != nil {
 		return nil, fmt.Errorf("version_check: %w", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -39,7 +38,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 
 // getMetalink runs metalink_get with $version set and parses what it printed.
 func getMetalink(ctx context.Context, cfg settings, version string, log io.Writer) (metalink.Metalink, error) {
-	runner := script.Runner{Timeout: cfg.timeout, Stderr: log, CABundle: cfg.get.Network.CABundle}
+	runner := cfg.runner(log)
 	out, err := runner.Run(ctx, cfg.metalinkGet, map[string]string{"version": version})
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("metalink_get: %w", err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/dynamic-metalink/script"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
@@ -24,6 +25,12 @@ type settings struct {
 	constraintOf string               // source.version as written, for messages
 	timeout      time.Duration
 	get          getstep.Settings
+}
+
+// runner runs the scripts: within script_timeout, their stderr to log, and
+// trusting ca_certs.
+func (s settings) runner(log io.Writer) script.Runner {
+	return script.Runner{Timeout: s.timeout, Stderr: log, CABundle: s.get.Network.CABundle}
 }
 
 // Secrets are all tagged in the request itself.

@@ -176,16 +176,15 @@ func quit(conn *ftp.ServerConn) { _ = conn.Quit() }
 // holds the file (final is nil), only deletes it; abort deletes it. Either
 // way the session ends.
 type ftpUpload struct {
-	ctx   context.Context
-	conn  *ftp.ServerConn
-	temp  *ftpDestination
-	final destination // nil: nothing to rename
-	key   string      // the mirror_files key of a staged copy, for errors
-	pipe  *io.PipeWriter
-	done  chan struct{}
-	err   error // the STOR's result, set before done closes
-	once  sync.Once
-	ended bool // committed or aborted
+	ctx       context.Context
+	conn      *ftp.ServerConn
+	temp      *ftpDestination
+	placement // final: the destination, which a staged copy learns from place; nil: nothing to rename
+	pipe      *io.PipeWriter
+	done      chan struct{}
+	err       error // the STOR's result, set before done closes
+	once      sync.Once
+	ended     bool // committed or aborted
 }
 
 func (u *ftpUpload) remote() bool { return true }
@@ -205,11 +204,6 @@ func (u *ftpUpload) Write(p []byte) (int, error) {
 		return n, fmt.Errorf("put %s: %w", u.name(), err)
 	}
 	return n, nil
-}
-
-// place tells a staged copy where it goes, once the file's hashes are known.
-func (u *ftpUpload) place(key string, final destination, _ metalink.File) {
-	u.key, u.final = key, final
 }
 
 // commit ends the STOR, waits for the server to confirm it, and renames the

@@ -39,6 +39,17 @@ type stagedUpload interface {
 	place(key string, final destination, f metalink.File)
 }
 
+// placement is what place tells a staged copy, for its commit.
+type placement struct {
+	key   string      // the mirror_files key, for errors
+	final destination // nil: the destination holds the file already
+	file  metalink.File
+}
+
+func (p *placement) place(key string, final destination, f metalink.File) {
+	p.key, p.final, p.file = key, final, f
+}
+
 // stagingArea finds where the copies for a target go while the hashes are
 // computed, from two renderings of its destination with different hashes.
 func (o *opener) stagingArea(ctx context.Context, first, second string) (stagingArea, error) {
@@ -160,12 +171,7 @@ func (s fileStaging) start(context.Context) (stagedUpload, error) {
 // or removes when the destination already holds the file.
 type stagedFile struct {
 	*fileUpload
-	key   string      // the mirror_files key, for errors
-	final destination // nil: nothing to move
-}
-
-func (s *stagedFile) place(key string, final destination, _ metalink.File) {
-	s.key, s.final = key, final
+	placement
 }
 
 func (s *stagedFile) commit() error {
@@ -209,15 +215,9 @@ func (s s3Staging) start(ctx context.Context) (stagedUpload, error) {
 // temporary object whatever happens; abort leaves none to remove.
 type stagedObject struct {
 	*s3Upload
-	temp  *s3Destination
-	ctx   context.Context
-	key   string      // the mirror_files key, for errors
-	final destination // nil: nothing to copy
-	file  metalink.File
-}
-
-func (s *stagedObject) place(key string, final destination, f metalink.File) {
-	s.key, s.final, s.file = key, final, f
+	placement
+	temp *s3Destination
+	ctx  context.Context
 }
 
 func (s *stagedObject) commit() error {
@@ -259,15 +259,9 @@ func (s s3InPlace) start(ctx context.Context) (stagedUpload, error) {
 // as it was.
 type inPlaceObject struct {
 	*s3Upload
+	placement
 	object *s3Destination
 	ctx    context.Context
-	key    string      // the mirror_files key, for errors
-	final  destination // nil: the destination holds the file already
-	file   metalink.File
-}
-
-func (s *inPlaceObject) place(key string, final destination, f metalink.File) {
-	s.key, s.final, s.file = key, final, f
 }
 
 func (s *inPlaceObject) commit() error {

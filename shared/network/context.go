@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"net/http"
-	"sync"
 )
 
 type clientKey struct{}
@@ -24,10 +23,7 @@ type ViaContext struct{}
 func (ViaContext) RoundTrip(req *http.Request) (*http.Response, error) {
 	c, ok := req.Context().Value(clientKey{}).(*Client)
 	if !ok {
-		c = defaultClient()
+		c = Default()
 	}
 	return c.Patient.Transport.RoundTrip(req)
 }
-
-// defaultClient serves requests whose context carries no client.
-var defaultClient = sync.OnceValue(Default)

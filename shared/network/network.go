@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
@@ -116,11 +117,12 @@ func CheckCertificates(entry string) error {
 	return nil
 }
 
-// Default is a client with the system's trust and no request log.
-func Default() *Client {
+// Default is the process's one client with the system's trust and no
+// request log, shared so that its connections are reused.
+var Default = sync.OnceValue(func() *Client {
 	client, _ := New(Options{}) // no certificate to parse: it cannot fail
 	return client
-}
+})
 
 // New builds the client of opts.
 func New(opts Options) (*Client, error) {
