@@ -113,7 +113,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 		session := start(bin.Check, request)
 		sentAtLeast(1)
 
-		Expect(terminate(session, "check")).To(Equal("check: list " + site.FileURL("slowonce", "index.xml") + ": index: terminated signal received"))
+		Expect(terminate(session, "check")).To(Equal("check: list " + site.FileURL("slowonce", "index.xml") + ": terminated signal received"))
 
 		rerun := run(bin.Check, request)
 		Expect(rerun.code).To(Equal(0), rerun.stderr)

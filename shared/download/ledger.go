@@ -377,8 +377,6 @@ func (l *ledger) complete(f *filler) {
 	defer l.mu.Unlock()
 	w, b := f.worker, f.block
 	l.release(f)
-	w.bytes += int64(f.filled)
-	w.busy += time.Since(f.start)
 	if f.lost || b.data != nil {
 		l.free = append(l.free, f.buf)
 		return
@@ -410,12 +408,18 @@ func (l *ledger) abandon(f *filler) {
 	}
 }
 
-// release detaches f from its block and its worker, under the lock.
+// release detaches f from its block and its worker, under the lock. Its
+// bytes and time join the worker's history whether the copy won or not: a
+// connection that keeps losing races (a mirror slow to answer) must get a
+// rate, or it would be taken for one of unknown speed and handed the block
+// at the cursor, raced and lost again, and serve nothing.
 func (l *ledger) release(f *filler) {
 	f.block.fillers = slices.DeleteFunc(f.block.fillers, func(x *filler) bool { return x == f })
 	if f.race {
 		l.races--
 	}
+	f.worker.bytes += int64(f.filled)
+	f.worker.busy += time.Since(f.start)
 	f.worker.active = nil
 	l.changed.Broadcast()
 }

@@ -144,6 +144,17 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		Expect(only.Requests()).To(BeNumerically(">=", 4))
 	})
 
+	It("gives a share to a mirror slow to answer, not only the block everyone waits for", func(ctx SpecContext) {
+		// Each request to far waits longer than a block takes from near: raced
+		// at the cursor after every loss, it would never complete a block.
+		near := throttled(2, throttle.Config{Body: big.body(), Rate: 10 * mib})
+		far := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib, Delay: 300 * time.Millisecond})
+		opts.Progress = report
+		Expect(download.File(ctx, big.metalinkFile(0, urlsOf(near, far)...), dir, opts)).To(Succeed())
+		Expect(fetched()).To(Equal(big.bytes()))
+		Expect(report).To(gbytes.Say(`served by ` + near.URL + ` \([0-9.]+ MiB\), ` + far.URL + ` \([1-9][0-9.]* MiB\)`))
+	})
+
 	It("fetches blocks from an ftp mirror with REST beside an http one", func(ctx SpecContext) {
 		server := ftpserver.Start(GinkgoT(), map[string][]byte{"/pub/big.bin": big.bytes()})
 		// Capped, so that the ftp mirror (slow under the race detector) has to

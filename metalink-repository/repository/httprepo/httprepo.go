@@ -59,6 +59,12 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
 	entries, err := r.list(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped: the same line whether the answer's headers or its
+			// body were on their way, rather than a parse error of the
+			// truncated index.
+			err = context.Cause(ctx)
+		}
 		return nil, errors.New(redact.String(fmt.Sprintf("list %s: %v", r.uri, err)))
 	}
 	return entries, nil

@@ -2,6 +2,7 @@ package httprepo_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -152,6 +153,32 @@ var _ = Describe("an http repository", func() {
 		Expect(err).To(MatchError(ContainSubstring("connection refused")))
 		Expect(err.Error()).NotTo(ContainSubstring("hunter2"))
 	})
+
+	DescribeTable("fails with the reason it was stopped for, whatever was on its way",
+		func(headersFirst bool) {
+			arrived, release := make(chan struct{}), make(chan struct{})
+			defer close(release)
+			stalling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if headersFirst {
+					_, _ = w.Write([]byte(index(entryXML("v1.meta4", "1.0.0"))[:200]))
+					http.NewResponseController(w).Flush()
+				}
+				close(arrived)
+				<-release
+			}))
+			DeferCleanup(stalling.Close)
+			stopped, stop := context.WithCancelCause(context.Background())
+			go func() {
+				defer GinkgoRecover()
+				<-arrived
+				stop(errors.New("terminated signal received"))
+			}()
+			_, err := open(stalling.URL+"/index.xml").List(stopped)
+			Expect(err).To(MatchError("list " + stalling.URL + "/index.xml: terminated signal received"))
+		},
+		Entry("while waiting for the answer", false),
+		Entry("while the index arrives", true),
+	)
 
 	It("refuses to put", func() {
 		err := open(srv.URL+"/index.xml").Put(ctx, repository.Document{Name: "v1.meta4", Data: []byte("<metalink/>")})

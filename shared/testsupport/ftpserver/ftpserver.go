@@ -120,15 +120,23 @@ func (s *Server) RefuseRename() {
 	s.noRename = true
 }
 
-// File is the content of p; an error when there is no such file.
+// File is a copy of the content of p; an error when there is no such file.
 func (s *Server) File(p string) ([]byte, error) {
+	content, err := s.content(p)
+	return slices.Clone(content), err
+}
+
+// content is the content of p, shared: the server replaces a file's slice
+// and never writes into one, so sessions read it without the copy, which
+// costs a large file's worth of memory and time for every SIZE and RETR.
+func (s *Server) content(p string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	content, ok := s.files[clean(p)]
 	if !ok {
 		return nil, fmt.Errorf("ftpserver: no file %s", clean(p))
 	}
-	return slices.Clone(content), nil
+	return content, nil
 }
 
 // Put stores content at p, creating its directories, as another client
@@ -374,7 +382,7 @@ func (c *session) restart(arg string) {
 }
 
 func (c *session) size(p string) {
-	content, err := c.server.File(p)
+	content, err := c.server.content(p)
 	if err != nil {
 		c.reply("550 No such file.")
 		return
@@ -423,7 +431,7 @@ func (c *session) acceptData(preliminary string) net.Conn {
 func (c *session) retrieve(p string) {
 	offset := c.offset
 	c.offset = 0
-	content, err := c.server.File(p)
+	content, err := c.server.content(p)
 	if err != nil || offset > int64(len(content)) {
 		c.closePassive()
 		c.reply("550 No such file.")
@@ -512,7 +520,7 @@ func (s *Server) write(p string, content []byte) {
 }
 
 func (c *session) renameFrom(p string) {
-	if _, err := c.server.File(p); err != nil {
+	if _, err := c.server.content(p); err != nil {
 		c.renaming = ""
 		c.reply("550 No such file.")
 		return

@@ -35,6 +35,9 @@ type Config struct {
 	// StallAfter, when positive, makes every response go silent after that
 	// many bytes until the client gives up.
 	StallAfter int64
+	// Delay is how long every response waits before its headers: a mirror
+	// slow to answer (far away, or busy), however fast it then sends.
+	Delay time.Duration
 }
 
 // Server is a running throttled server.
@@ -107,6 +110,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.IgnoreRange {
 		r.Header.Del("Range")
 	}
+	if !sleep(r.Context().Done(), s.cfg.Delay) {
+		return
+	}
 	paced := &pacedWriter{ResponseWriter: w, server: s, rate: s.cfg.Rate, start: time.Now(), done: r.Context().Done()}
 	http.ServeContent(paced, r, "", time.Time{}, s.cfg.Body())
 }
@@ -160,17 +166,24 @@ func (w *pacedWriter) allow(n int64) error {
 		return nil
 	}
 	due := w.start.Add(time.Duration(float64(w.written+n) / float64(w.rate) * float64(time.Second)))
-	wait := time.Until(due)
-	if wait <= 0 {
-		return nil
+	if !sleep(w.done, time.Until(due)) {
+		return errGone
 	}
-	timer := time.NewTimer(wait)
+	return nil
+}
+
+// sleep waits for d; false when done closes first.
+func sleep(done <-chan struct{}, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-		return nil
-	case <-w.done:
-		return errGone
+		return true
+	case <-done:
+		return false
 	}
 }
 
