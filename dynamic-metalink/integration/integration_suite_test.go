@@ -14,10 +14,13 @@ import (
 	// The binaries are built at run time, out of go test's sight; importing
 	// the package behind them makes a change to it invalidate cached results.
 	_ "github.com/metalink-resources/metalink-resources/dynamic-metalink"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/patience"
 )
 
 func TestIntegration(t *testing.T) {
 	RegisterFailHandler(Fail)
+	patience.Apply()
 	RunSpecs(t, "Dynamic Metalink Integration Suite")
 }
 

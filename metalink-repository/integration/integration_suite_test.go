@@ -9,10 +9,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/patience"
 )
 
 func TestIntegration(t *testing.T) {
 	RegisterFailHandler(Fail)
+	patience.Apply()
 	RunSpecs(t, "metalink-repository binaries")
 }
 

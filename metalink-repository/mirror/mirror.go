@@ -124,6 +124,10 @@ func Run(ctx context.Context, plan *Plan, req Request) (Result, error) {
 			if err != nil {
 				failed.Store(true)
 			}
+			if err != nil && ctx.Err() != nil {
+				// Stopped: the same line whichever step the signal caught.
+				return fmt.Errorf("mirror %s: %w", j.file.Name, context.Cause(ctx))
+			}
 			return err
 		})
 	}

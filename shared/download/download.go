@@ -206,7 +206,11 @@ func (d *downloader) fetchAny(ctx context.Context, urls []string, sink Sink) ([]
 		if err == nil {
 			return report, nil
 		}
-		if ctx.Err() != nil || isLocal(err) {
+		if ctx.Err() != nil {
+			// Stopped: why, rather than what the cancelled request said.
+			return nil, context.Cause(ctx)
+		}
+		if isLocal(err) {
 			return nil, err
 		}
 		failed = append(failed, attempt{url: rawURL, err: err})
