@@ -173,7 +173,7 @@ var _ = Describe("an http repository", func() {
 				<-arrived
 				stop(errors.New("terminated signal received"))
 			}()
-			_, err := open(stalling.URL+"/index.xml").List(stopped)
+			_, err := open(stalling.URL + "/index.xml").List(stopped)
 			Expect(err).To(MatchError("list " + stalling.URL + "/index.xml: terminated signal received"))
 		},
 		Entry("while waiting for the answer", false),
