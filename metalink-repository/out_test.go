@@ -154,7 +154,9 @@ var _ = Describe("out", func() {
 		var urls []string
 		for host := 2; host <= 3; host++ {
 			server, err := throttle.Start(throttle.Config{Addr: throttle.Loopback(host), Path: "/app.tgz",
-				Body: func() io.ReadSeeker { return bytes.NewReader(content) }, Rate: 8 << 20})
+				// Slow enough that one mirror alone takes 2 s: however late the
+				// other starts on a busy machine, some blocks are left for it.
+				Body: func() io.ReadSeeker { return bytes.NewReader(content) }, Rate: 2 << 20})
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(server.Close)
 			mirrors, urls = append(mirrors, server), append(urls, server.URL)

@@ -161,7 +161,7 @@ var _ = Describe("an http repository", func() {
 			stalling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if headersFirst {
 					_, _ = w.Write([]byte(index(entryXML("v1.meta4", "1.0.0"))[:200]))
-					http.NewResponseController(w).Flush()
+					Expect(http.NewResponseController(w).Flush()).To(Succeed())
 				}
 				close(arrived)
 				<-release
