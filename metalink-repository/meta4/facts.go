@@ -12,7 +12,7 @@ import (
 
 // algorithm is the hash type a user typed, one that downloads verify.
 func algorithm(typ string) (verify.Algorithm, error) {
-	want := strings.ToLower(strings.TrimSpace(typ))
+	want := metalink.HashType(typ)
 	var names []string
 	for _, algo := range verify.Algorithms() {
 		if algo.Name == want {
