@@ -29,8 +29,7 @@ var documentFormats = []string{formatMeta4, formatMetalink3, formatJSON}
 // describedAs is a file called name whose size and sha-256 are content's,
 // served at urls: a document valid in everything but, perhaps, its name.
 func describedAs(name, content string, urls ...string) metalink.File {
-	sum := sha256.Sum256([]byte(content))
-	f := metalink.File{Name: name, Size: uint64(len(content)), Hashes: []metalink.Hash{{Type: "sha-256", Hash: hex.EncodeToString(sum[:])}}}
+	f := metalink.File{Name: name, Size: uint64(len(content)), Hashes: []metalink.Hash{{Type: "sha-256", Hash: sha256Hex(content)}}}
 	for _, u := range urls {
 		f.URLs = append(f.URLs, metalink.URL{URL: u})
 	}
