@@ -11,33 +11,24 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/readme"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
-// workflow is the README's worked example of both tools, the seed's
-// workflow: $bucket, $repo and $s3_flags come from the environment.
-const workflow = `set -euo pipefail
-version=1.2.3
-xmlpath=build/v$version.meta4
+// readmePath is the project's README, from this package's directory.
+const readmePath = "../../README.md"
 
-meta4 create --metalink="$xmlpath"
-meta4 set-published --metalink="$xmlpath" "$( date -u +%Y-%m-%dT%H:%M:%SZ )"
-for file in $( find build -maxdepth 1 -type f -not -name '*.meta4' | cut -d/ -f2 | sort ); do
-  meta4 import-file --metalink="$xmlpath" --file="$file" --version="$version" "build/$file"
-  meta4 file-upload $s3_flags --metalink="$xmlpath" --file="$file" "build/$file" "$bucket/releases/v$version/$file"
-done
+// readmeScript is the README's code block that starts with start, as written.
+func readmeScript(start string) string {
+	GinkgoHelper()
+	script, err := readme.Find(readmePath, start)
+	Expect(err).NotTo(HaveOccurred())
+	return script
+}
 
-meta4-repo put "$repo" "$xmlpath"
-meta4-repo filter --format=version -n8 "$repo"
-
-mkdir -p downloads && cd downloads
-meta4-repo show --filter fileversion:$version "$repo" > metalink.meta4
-meta4 file-download $s3_flags --file=app-linux-amd64 app-linux-amd64
-`
-
-var _ = Describe("the seed's workflow", func() {
-	It("creates, imports, uploads to S3, publishes to git over http, filters, shows and downloads", func() {
-		s3 := s3server.Start(GinkgoT(), "releases")
+var _ = Describe("the README's release workflow", func() {
+	It("creates the bucket, imports, uploads to S3, publishes to git over http, filters, shows and downloads, as written", func() {
+		s3 := s3server.Start(GinkgoT())
 		root := GinkgoT().TempDir()
 		repo := gitserver.NewRepo(GinkgoT(), root, "acme/metalinks.git")
 		server := gitserver.StartHTTP(GinkgoT(), root, gitUser, gitPassword)
@@ -49,11 +40,11 @@ var _ = Describe("the seed's workflow", func() {
 		Expect(os.Symlink(binaries.Meta4, filepath.Join(bin, "meta4"))).To(Succeed())
 		Expect(os.Symlink(binaries.Repo, filepath.Join(bin, "meta4-repo"))).To(Succeed())
 
-		script := exec.Command("bash", "-c", workflow)
+		script := exec.Command("bash", "-c", readmeScript("#!/usr/bin/env bash\n# release.sh:"))
 		script.Dir = dir
 		script.Env = append(clitest.IsolatedEnv(),
 			"PATH="+bin+":/usr/bin:/bin",
-			"bucket=s3://"+s3.Host+"/releases", "s3_flags=--disable-ssl",
+			"s3_endpoint=http://"+s3.Host, "bucket_name=releases",
 			"repo=git+"+strings.Replace(server.RepoURL(repo), "http://", "http://"+gitUser+"@", 1)+"#main",
 			"META4_REPO_PASSWORD="+gitPassword,
 			"AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY="+s3server.SecretKey,
