@@ -174,5 +174,8 @@ var _ = Describe("reading what a document says", func() {
 		Expect(tool.Fail("file-hash", "sha1")).To(Equal("meta4 file-hash: app.tgz has no sha-1 hash"))
 		Expect(tool.Fail("file-hash", "crc32")).To(HavePrefix(`meta4 file-hash: unknown hash type "crc32" (expected `))
 		Expect(tool.Succeed("checksums", "--type", "SHA256")).To(HavePrefix(hex.EncodeToString(sum[:])))
+		writeFile(at(tool, "SHA256SUMS"), hex.EncodeToString(sum[:])+"  other.tgz\n")
+		tool.Succeed("--metalink=other.meta4", "import-checksums", "--type", "SHA256", "--url-prefix", "https://mirror.example/", "SHA256SUMS")
+		Expect(tool.Succeed("--metalink=other.meta4", "file-hash", "sha256")).To(Equal(hex.EncodeToString(sum[:]) + "\n"))
 	})
 })

@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
 
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -62,7 +63,7 @@ func fileHash(f *metalink.File, typ string) (string, error) {
 	if i := hashIndex(f, metalink.HashType(typ)); i >= 0 {
 		return strings.ToLower(f.Hashes[i].Hash), nil
 	}
-	algo, err := algorithm(typ)
+	algo, err := checksums.Algorithm(typ)
 	if err != nil {
 		return "", err
 	}
@@ -73,7 +74,7 @@ func fileHash(f *metalink.File, typ string) (string, error) {
 func (a *app) fileEditCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("file-set-hash TYPE HASH", "Set the file's hash of TYPE", 2, func(_ *cobra.Command, args []string) error {
-			algo, err := algorithm(args[0])
+			algo, err := checksums.Algorithm(args[0])
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
@@ -153,7 +154,7 @@ func assetHashes(asset githubAsset) ([]metalink.Hash, error) {
 	if !known {
 		return nil, nil
 	}
-	algo, _ := algorithm(typ)
+	algo, _ := checksums.Algorithm(typ)
 	digest, err := digestOf(algo, digest)
 	if err != nil {
 		return nil, fmt.Errorf("asset %s: digest: %w", asset.Name, err)
