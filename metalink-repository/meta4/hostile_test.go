@@ -1,6 +1,7 @@
 package meta4_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
 )
@@ -277,6 +279,41 @@ func hostileMirrorEntries() []any {
 	return entries
 }
 
+// hostileFTP are FTP servers whose bytes must never become the file: the
+// server's file at path, with login the userinfo a document gives.
+var hostileFTP = []struct {
+	name, path, content, want string
+	login                     string // the only login the server accepts; "" the document's
+}{
+	{"a missing file", "/pub/missing.tgz", "", "550", ""},
+	{"a file longer than the document says", "/pub/payload.tgz", payload + "more", "size mismatch", ""},
+	{"a file other than the document says", "/pub/payload.tgz", strings.ToUpper(payload), "sha-256 mismatch", ""},
+	{"a login it refuses", "/pub/payload.tgz", payload, "530 Login incorrect", "someone:else"},
+}
+
+func hostileFTPEntries() []any {
+	var entries []any
+	for _, format := range documentFormats {
+		for _, server := range hostileFTP {
+			entries = append(entries, Entry(fmt.Sprintf("meta4 file-download from an FTP server with %s, %s document", server.name, format), hostileCase{
+				setup: func(w *hostileWorld) (string, []string) {
+					files := map[string][]byte{}
+					if server.content != "" {
+						files["/pub/payload.tgz"] = []byte(server.content)
+					}
+					ftp := ftpserver.Start(GinkgoT(), files)
+					user, password, _ := strings.Cut(cmp.Or(server.login, "user:"+planted.Password), ":")
+					ftp.SetLogin(user, password)
+					w.document(format, payloadFile("payload.tgz", ftp.URL("user:"+planted.Password, server.path)))
+					return binary, []string{"--metalink=x.meta4", "file-download", destPath + "/"}
+				},
+				want: server.want,
+			}))
+		}
+	}
+	return entries
+}
+
 // hostileDestinations are destinations that must not be written through.
 var hostileDestinations = []struct {
 	name    string
@@ -391,7 +428,7 @@ func hostileSumsEntries() []any {
 // DescribeTable takes it.
 func hostileEntries() []any {
 	entries := []any{runHostileCase}
-	for _, part := range [][]any{unsafeDocumentEntries(), hostileMirrorEntries(), hostileDestinationEntries(),
+	for _, part := range [][]any{unsafeDocumentEntries(), hostileMirrorEntries(), hostileFTPEntries(), hostileDestinationEntries(),
 		hostileReleaseEntries(), hostileSumsEntries()} {
 		entries = append(entries, part...)
 	}
