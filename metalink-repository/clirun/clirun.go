@@ -65,7 +65,7 @@ func Prepare(root *cobra.Command, streams Streams) {
 	root.SetOut(streams.Stdout)
 	root.SetErr(streams.Stderr)
 	root.SetIn(streams.Stdin)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return UsageError{Err: err} })
+	root.SetFlagErrorFunc(flagError)
 	if root.Args == nil {
 		root.Args = Args(cobra.NoArgs)
 	}
@@ -77,7 +77,7 @@ func Prepare(root *cobra.Command, streams Streams) {
 
 // Run executes root with args and returns the exit code. An error becomes
 // one line on console, "<tool> <command>: <error>", redacted; a usage error
-// is followed by the command's usage.
+// is followed by the command's own usage (shortUsage).
 func Run(ctx context.Context, root *cobra.Command, args []string, console *Console) int {
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -93,7 +93,7 @@ func Run(ctx context.Context, root *cobra.Command, args []string, console *Conso
 	console.Fail(cmd.CommandPath(), err)
 	var usage UsageError
 	if errors.As(err, &usage) {
-		console.Plain(cmd.UsageString())
+		console.Plain(shortUsage(cmd))
 		return ExitUsage
 	}
 	return ExitError

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
@@ -39,20 +40,30 @@ func readDocument(path string, orEmpty bool) (*document, error) {
 	case err != nil:
 		return nil, err
 	}
-	if d.doc, err = metalink.Parse(data); err != nil {
+	if d.doc, err = metalink.Parse(data); err == nil {
+		err = checkDocument(d.doc)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	d.exists, d.mode = true, info.Mode().Perm()
 	return d, nil
 }
 
+// checkDocument applies the rules the resources' in applies to every
+// document before it acts on it; only a new document may still have no files.
+func checkDocument(doc metalink.Metalink) error {
+	if len(doc.Files) == 0 {
+		return nil
+	}
+	return getstep.CheckDocument(doc)
+}
+
 // save validates the document and writes it as meta4 XML in place of the
 // old one, atomically: a failure leaves the old document as it was.
 func (d *document) save() error {
-	if len(d.doc.Files) > 0 {
-		if err := d.doc.Validate(); err != nil {
-			return fmt.Errorf("%s would be invalid: %w", d.path, err)
-		}
+	if err := checkDocument(d.doc); err != nil {
+		return fmt.Errorf("%s would be invalid: %w", d.path, err)
 	}
 	data, err := metalink.MarshalXML(d.doc)
 	if err != nil {

@@ -5,29 +5,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
-// algorithm is the hash type a user typed, one that downloads verify.
-func algorithm(typ string) (verify.Algorithm, error) {
-	want := strings.ToLower(strings.TrimSpace(typ))
-	var names []string
-	for _, algo := range verify.Algorithms() {
-		if algo.Name == want {
-			return algo, nil
-		}
-		names = append(names, algo.Name)
-	}
-	return verify.Algorithm{}, fmt.Errorf("unknown hash type %q (expected %s)", typ, strings.Join(names, ", "))
-}
-
 // algorithms resolves a list of hash types, in the order given.
 func algorithms(types []string) ([]verify.Algorithm, error) {
 	algos := make([]verify.Algorithm, 0, len(types))
 	for _, typ := range types {
-		algo, err := algorithm(typ)
+		algo, err := checksums.Algorithm(typ)
 		if err != nil {
 			return nil, err
 		}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
 
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // maxSignature bounds a signature file: armored detached signatures are
@@ -24,13 +26,7 @@ func (a *app) fileCommands() []*cobra.Command {
 func (a *app) fileReadCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("file-hash TYPE", "Print the file's hash of TYPE (e.g. sha-256)", 1, func(_ *cobra.Command, args []string) error {
-			return a.printFile(func(f *metalink.File) (string, error) {
-				i := hashIndex(f, strings.ToLower(strings.TrimSpace(args[0])))
-				if i < 0 {
-					return "", fmt.Errorf("%s has no %s hash", f.Name, args[0])
-				}
-				return strings.ToLower(f.Hashes[i].Hash), nil
-			})
+			return a.printFile(func(f *metalink.File) (string, error) { return fileHash(f, args[0]) })
 		}),
 		command("file-hashes", "Print the file's hashes, \"TYPE HASH\" per line", 0, func(*cobra.Command, []string) error {
 			return a.printFile(func(f *metalink.File) (string, error) {
@@ -53,7 +49,7 @@ func (a *app) fileReadCommands() []*cobra.Command {
 			return a.printFile(func(f *metalink.File) (string, error) {
 				lines := make([]string, len(f.URLs))
 				for i, u := range f.URLs {
-					lines[i] = u.URL
+					lines[i] = redact.String(u.URL)
 				}
 				return strings.Join(lines, "\n"), nil
 			})
@@ -61,11 +57,24 @@ func (a *app) fileReadCommands() []*cobra.Command {
 	}
 }
 
+// fileHash is f's digest of typ, spelt in any common way (sha256, SHA-256);
+// an unknown type is named as such rather than as a hash f lacks.
+func fileHash(f *metalink.File, typ string) (string, error) {
+	if i := hashIndex(f, metalink.HashType(typ)); i >= 0 {
+		return strings.ToLower(f.Hashes[i].Hash), nil
+	}
+	algo, err := checksums.Algorithm(typ)
+	if err != nil {
+		return "", err
+	}
+	return "", fmt.Errorf("%s has no %s hash", f.Name, algo.Name)
+}
+
 // fileEditCommands change the file.
 func (a *app) fileEditCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("file-set-hash TYPE HASH", "Set the file's hash of TYPE", 2, func(_ *cobra.Command, args []string) error {
-			algo, err := algorithm(args[0])
+			algo, err := checksums.Algorithm(args[0])
 			if err != nil {
 				return err
 			}

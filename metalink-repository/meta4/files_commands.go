@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 )
 
 func (a *app) filesCommands() []*cobra.Command {
@@ -45,7 +47,7 @@ func (a *app) checksumsCommand() *cobra.Command {
 	var typ string
 	cmd := command("checksums [--type T]", "Print \"HASH  NAME\" lines, as sha256sum -c reads them", 0,
 		func(*cobra.Command, []string) error {
-			algo, err := algorithm(typ)
+			algo, err := checksums.Algorithm(typ)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
 	"github.com/metalink-resources/metalink-resources/shared/checksums"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
@@ -119,7 +120,7 @@ func (a *app) readOther(from string) (metalink.Metalink, error) {
 	}
 	doc, err := metalink.Parse(data)
 	if err == nil {
-		err = doc.Validate()
+		err = getstep.CheckDocument(doc)
 	}
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("%s: %w", from, err)

@@ -2,13 +2,17 @@ package meta4
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 )
 
@@ -99,8 +103,8 @@ func (a *app) recordAsset(ctx context.Context, d *document, asset githubAsset, v
 	if err := metalink.ValidateName(asset.Name); err != nil {
 		return fmt.Errorf("asset: %w", err)
 	}
-	if asset.BrowserDownloadURL == "" {
-		return fmt.Errorf("asset %s has no browser_download_url", asset.Name)
+	if err := checkDownloadURL(asset.BrowserDownloadURL); err != nil {
+		return fmt.Errorf("asset %s: browser_download_url %w", asset.Name, err)
 	}
 	hashes, err := assetHashes(asset)
 	if err != nil {
@@ -120,6 +124,25 @@ func (a *app) recordAsset(ctx context.Context, d *document, asset githubAsset, v
 	return recordFile(d, asset.Name, size, hashes, metalink.URL{URL: asset.BrowserDownloadURL}, version)
 }
 
+// checkDownloadURL refuses a download URL GitHub would never give: one that
+// is not http(s), or that carries a user name or password, which the
+// document would then hold for every reader of it.
+func checkDownloadURL(raw string) error {
+	if raw == "" {
+		return errors.New("is missing")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s is no URL", redact.Quote(redact.UnparsedURL(raw)))
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%s is not an http(s) URL", redact.Quote(redact.URL(u)))
+	case u.User != nil:
+		return fmt.Errorf("%s carries a user name or password", redact.Quote(redact.URL(u)))
+	}
+	return nil
+}
+
 // assetHashes reads the asset's "ALGO:HEX" digest; none when it has none
 // or names an algorithm downloads do not verify.
 func assetHashes(asset githubAsset) ([]metalink.Hash, error) {
@@ -131,7 +154,7 @@ func assetHashes(asset githubAsset) ([]metalink.Hash, error) {
 	if !known {
 		return nil, nil
 	}
-	algo, _ := algorithm(typ)
+	algo, _ := checksums.Algorithm(typ)
 	digest, err := digestOf(algo, digest)
 	if err != nil {
 		return nil, fmt.Errorf("asset %s: digest: %w", asset.Name, err)

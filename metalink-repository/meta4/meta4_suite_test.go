@@ -3,6 +3,7 @@ package meta4_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -18,12 +19,15 @@ func TestMeta4(t *testing.T) {
 	RunSpecs(t, "meta4 (built binary)")
 }
 
-var binary string
+// binary is the built meta4; repoBinary the built meta4-repo, which the
+// hostile corpus drives too.
+var binary, repoBinary string
 
 var _ = SynchronizedBeforeSuite(func() []byte {
-	return []byte(clitest.Build("github.com/metalink-resources/metalink-resources/metalink-repository/cmd/meta4"))
-}, func(path []byte) {
-	binary = string(path)
+	const cmd = "github.com/metalink-resources/metalink-resources/metalink-repository/cmd/"
+	return []byte(clitest.Build(cmd+"meta4") + "\n" + clitest.Build(cmd+"meta4-repo"))
+}, func(paths []byte) {
+	binary, repoBinary, _ = strings.Cut(string(paths), "\n")
 })
 
 var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -81,7 +80,9 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 		Short: "Download the file from its URLs, verified, to PATH (or into PATH when it is a directory)",
 		Long: "Download the file from its URLs in priority order, verifying size, hashes, pieces and signature while\n" +
 			"it streams, into a temporary name beside PATH that is renamed to PATH only once verified. Transient\n" +
-			"failures are retried and resumed; a failing mirror is left for the next URL. Progress goes to stderr.",
+			"failures are retried and resumed; a failing mirror is left for the next URL. Progress goes to stderr.\n" +
+			"A PATH that is a directory, or that ends in / (created when missing), receives the file under its\n" +
+			"own name. Nothing is written outside that directory: a symlink in it that leads out is refused.",
 		Args: clirun.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.fileDownload(cmd.Context(), v, args[0])
@@ -105,21 +106,37 @@ func (a *app) fileDownload(ctx context.Context, v verification, path string) err
 	if err != nil {
 		return err
 	}
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		path = filepath.Join(path, filepath.FromSlash(f.Name))
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	// download.File writes dir/name; the target's own name stands in.
-	target := *f
-	target.Name = filepath.Base(abs)
+	dest := destinationOf(path, f.Name)
 	getOptions, err := a.downloadOptions(opts)
 	if err != nil {
 		return err
 	}
-	return download.File(ctx, target, filepath.Dir(abs), getOptions)
+	return downloadTo(ctx, *f, dest, getOptions)
+}
+
+// downloadTo downloads f, verified, into a stage inside the destination's
+// directory and only then moves it to its name through an os.Root of that
+// directory: nothing is ever written outside it, nor left half-written.
+func downloadTo(ctx context.Context, f metalink.File, dest destination, opts download.Options) error {
+	root, err := dest.open()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = root.Close() }()
+	if err := dest.check(root); err != nil {
+		return err
+	}
+	stage, remove, err := dest.stage()
+	if err != nil {
+		return err
+	}
+	defer remove()
+	// download.File writes stage/name; the destination's own name stands in.
+	f.Name = filepath.Base(dest.name)
+	if err := download.File(ctx, f, stage, opts); err != nil {
+		return err
+	}
+	return dest.place(root, filepath.Join(filepath.Base(stage), f.Name))
 }
 
 func (a *app) fileVerifyCommand() *cobra.Command {

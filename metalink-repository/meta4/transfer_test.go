@@ -363,6 +363,26 @@ var _ = Describe("file-upload", func() {
 			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, "--use-path-style: "),
 		)
 
+		It("says that no credentials were found and where they were looked for, without the SDK's own warnings", func() {
+			// An instance metadata service that refuses IMDSv2 tokens, as old ones
+			// do, makes the SDK log "falling back to IMDSv1" on its own.
+			imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPut {
+					http.Error(w, "forbidden", http.StatusForbidden)
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			DeferCleanup(imds.Close)
+			tool := describedRelease("AWS_EC2_METADATA_DISABLED=false", "AWS_EC2_METADATA_SERVICE_ENDPOINT="+imds.URL)
+			r := tool.Run("file-upload", "--disable-ssl", "build/app.tgz", s3.URL("mirror", "anonymous/app.tgz"))
+			Expect(r.FailedLine()).To(HaveSuffix(": no AWS credentials were found, so the request was anonymous " +
+				"(looked for AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile of AWS_PROFILE in ~/.aws/credentials " +
+				"and ~/.aws/config, AWS_WEB_IDENTITY_TOKEN_FILE, a container role and an instance role)"))
+			Expect(r.Stderr).NotTo(ContainSubstring("IMDS"))
+			Expect(strings.Count(r.Stderr, "\n")).To(Equal(1), r.Stderr)
+		})
+
 		It("fails without credentials, naming the destination, and prints no secret", func() {
 			tool := describedRelease("AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=wrong-secret-key")
 			r := tool.Run("file-upload", "--disable-ssl", "build/app.tgz", s3.URL("mirror", "denied/app.tgz"))

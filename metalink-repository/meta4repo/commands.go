@@ -86,7 +86,11 @@ func (a *app) filter(ctx context.Context, l listing, uri string) error {
 	if err != nil {
 		return err
 	}
-	ordered := newestFirst(filter.Select(entries), a.console)
+	selected, err := checked(filter.Select(entries))
+	if err != nil {
+		return err
+	}
+	ordered := newestFirst(selected, a.console)
 	if l.reverse {
 		slices.Reverse(ordered)
 	}
@@ -118,6 +122,9 @@ func (a *app) showCommand() *cobra.Command {
 				return err
 			}
 			entry, err := onlyEntry(filter.Select(entries), args[0])
+			if err == nil {
+				_, err = checked([]repository.Entry{entry})
+			}
 			if err != nil {
 				return err
 			}
@@ -127,6 +134,18 @@ func (a *app) showCommand() *cobra.Command {
 	filters.register(cmd)
 	cmd.Flags().StringVar(&format, "format", formatMetalinkXML, "metalinkxml (the document), xml (an index of it), json (the document) or version")
 	return cmd
+}
+
+// checked is entries when in would accept every one of their documents, or
+// the error naming the first it would refuse: what the tools print is what
+// a script may hand to meta4 file-download next.
+func checked(entries []repository.Entry) ([]repository.Entry, error) {
+	for _, e := range entries {
+		if err := publish.CheckFiles(e.Metalink); err != nil {
+			return nil, fmt.Errorf("%s: %w", redact.Quote(e.Path), err)
+		}
+	}
+	return entries, nil
 }
 
 // onlyEntry is the one entry, or an error saying how many there are.

@@ -14,6 +14,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/metalink-repository/backend"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/repository/filerepo"
 )
 
 // EnvPrefix starts the environment variable of every repository option
@@ -110,6 +111,11 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 
 // list returns every document of the repository at uri.
 func (a *app) list(ctx context.Context, uri string) ([]repository.Entry, error) {
+	if filerepo.IsFileURI(uri) {
+		if err := filerepo.CheckExists(uri); err != nil {
+			return nil, err
+		}
+	}
 	repo, err := a.open(ctx, uri)
 	if err != nil {
 		return nil, err

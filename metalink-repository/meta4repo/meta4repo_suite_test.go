@@ -20,7 +20,7 @@ func TestMeta4Repo(t *testing.T) {
 	RunSpecs(t, "meta4-repo (built binaries)")
 }
 
-// binaries are the built meta4-repo and, for the seed's workflow, meta4.
+// binaries are the built meta4-repo and, for the README's workflows, meta4.
 var binaries struct {
 	Repo  string `json:"repo"`
 	Meta4 string `json:"meta4"`

@@ -61,8 +61,10 @@ func (o *repoOptions) layer(uri string, getenv func(string) string) (json.RawMes
 	case scheme == "s3":
 		others = gitFlags
 	}
+	// A variable meant for another backend may well be set for other
+	// commands; only a flag on this command line is a mistake.
 	for _, name := range others {
-		if o.flags.Changed(name) {
+		if clirun.FromCommandLine(o.flags, name) {
 			return nil, fmt.Errorf("--%s does not apply to %s:// repositories", name, scheme)
 		}
 	}
@@ -89,15 +91,15 @@ func (o *repoOptions) gitOptions(getenv func(string) string) (map[string]any, er
 		}
 	}
 	for _, file := range []struct{ key, flag, path string }{
-		{"private_key", "--private-key-file", o.privateKeyFile},
-		{"known_hosts", "--known-hosts-file", o.knownHostsFile},
+		{"private_key", "private-key-file", o.privateKeyFile},
+		{"known_hosts", "known-hosts-file", o.knownHostsFile},
 	} {
 		if file.path == "" {
 			continue
 		}
 		data, _, err := clirun.ReadFile(file.path, nil, maxKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file.flag, err)
+			return nil, fmt.Errorf("%s: %w", clirun.Origin(o.flags, file.flag), err)
 		}
 		set(file.key, string(data))
 	}

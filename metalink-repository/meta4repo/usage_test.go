@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
+	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun/clitest"
 	"github.com/metalink-resources/metalink-resources/metalink-repository/meta4repo"
 )
 
@@ -33,6 +34,23 @@ var _ = Describe("meta4-repo usage", func() {
 		Entry("a bad flag value", []string{"filter", "--rebase", "x", "file:///x"},
 			`meta4-repo filter: invalid argument "x" for "--rebase" flag: strconv.ParseUint: parsing "x": invalid syntax`),
 	)
+
+	It("suggests the flag a typo meant, and follows a usage error with the command's own flags only", func() {
+		r := repoTool().Run("filter", "--formt", "json", "file:///x")
+		Expect(r.Code).To(Equal(2))
+		Expect(r.Stderr).To(HavePrefix("meta4-repo filter: unknown flag: --formt (did you mean --format?)\nUsage:\n"))
+		Expect(r.Stderr).To(ContainSubstring("--sort-reverse"))
+		Expect(r.Stderr).NotTo(ContainSubstring("Global Flags"))
+		Expect(r.Stderr).NotTo(ContainSubstring("--author-email"))
+		Expect(r.Stderr).To(HaveSuffix("\nRun 'meta4-repo filter --help' for every flag.\n"))
+		Expect(strings.Count(r.Stderr, "\n")).To(BeNumerically("<", 16), r.Stderr)
+
+		meta4 := clitest.New(binaries.Meta4, GinkgoT().TempDir())
+		r = meta4.Run("file-download", "--skip-hash-verfication", "x")
+		Expect(r.Code).To(Equal(2))
+		Expect(r.Stderr).To(HavePrefix("meta4 file-download: unknown flag: --skip-hash-verfication (did you mean --skip-hash-verification?)\n"))
+		Expect(meta4.Run("files", "--zzzzzz").Stderr).To(HavePrefix("meta4 files: unknown flag: --zzzzzz\n"))
+	})
 
 	It("prints its version", func() {
 		Expect(repoTool().Succeed("version")).To(HavePrefix("meta4-repo "))

@@ -34,19 +34,9 @@ func CheckDocument(doc metalink.Metalink) error {
 }
 
 // CheckFiles applies the rules in applies to a metalink before it writes
-// anything: a valid document whose names are safe, unique and outside the
-// resource's records directory.
-func CheckFiles(doc metalink.Metalink) error {
-	if err := doc.Validate(); err != nil {
-		return err
-	}
-	for _, f := range doc.Files {
-		if err := getstep.CheckReserved(f.Name); err != nil {
-			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
-		}
-	}
-	return nil
-}
+// anything (getstep.CheckDocument): a valid document whose names are safe,
+// unique and outside the resource's records directory.
+func CheckFiles(doc metalink.Metalink) error { return getstep.CheckDocument(doc) }
 
 // CheckName applies the rules of file names to the name a document is
 // stored under, so that a repository never holds a path that leaves it.

@@ -50,9 +50,11 @@ var bsdTags = map[string]string{"MD5": "md5", "SHA1": "sha-1", "SHA256": "sha-25
 // have; "" takes it from a BSD line's tag or from a GNU digest's length.
 func Parse(r io.Reader, typ string) ([]Entry, error) {
 	if typ != "" {
-		if _, ok := algorithm(typ); !ok {
-			return nil, unknownType(typ)
+		algo, err := Algorithm(typ)
+		if err != nil {
+			return nil, err
 		}
+		typ = algo.Name
 	}
 	p := &parser{typ: typ, seen: map[key]int{}}
 	scanner := bufio.NewScanner(r)
@@ -220,6 +222,15 @@ func (p *parser) add(e Entry) error {
 	p.seen[k] = len(p.entries)
 	p.entries = append(p.entries, e)
 	return nil
+}
+
+// Algorithm is the algorithm that typ names, spelt in any common way
+// (metalink.HashType: sha256, SHA-256), or an error listing the known ones.
+func Algorithm(typ string) (verify.Algorithm, error) {
+	if algo, ok := algorithm(metalink.HashType(typ)); ok {
+		return algo, nil
+	}
+	return verify.Algorithm{}, unknownType(typ)
 }
 
 func algorithm(typ string) (verify.Algorithm, bool) {

@@ -78,7 +78,7 @@ var _ = Describe("Parse", func() {
 		Entry("an unknown BSD tag", "SHA384 (a) = "+sha256Hex, "", `line 1: unknown hash tag "SHA384" (expected MD5, SHA1, SHA256 or SHA512)`),
 		Entry("two different digests of one file", sha256Hex+"  a\n"+strings.Repeat("f", 64)+"  a\n", "",
 			`line 2: a second, different sha-256 digest of "a" (the first is on line 1)`),
-		Entry("an unknown type asked for", sha256Hex+"  a", "sha256", `unknown hash type "sha256" (expected sha-512, sha-256, sha-1, md5)`),
+		Entry("an unknown type asked for", sha256Hex+"  a", "crc32", `unknown hash type "crc32" (expected sha-512, sha-256, sha-1, md5)`),
 		Entry("a bad escape", `\`+sha256Hex+`  a\tb`, "", `line 1: unknown escape \t in an escaped name`),
 		Entry("a backslash before a control byte", `\`+sha256Hex+"  a\\\rb", "", `line 1: unknown escape: a backslash before byte 0x0d in an escaped name`),
 	)

@@ -43,7 +43,7 @@ type Request struct {
 
 // Run performs req into dest and returns the files and bytes metadata.
 func Run(ctx context.Context, dest string, req Request) (metadata []concourse.MetadataField, err error) {
-	if err := checkDocument(req.Metalink); err != nil {
+	if err := CheckDocument(req.Metalink); err != nil {
 		return nil, err
 	}
 	record, err := metalink.MarshalXML(req.Metalink)
@@ -100,10 +100,11 @@ func fill(ctx context.Context, stage string, selected []metalink.File, record []
 	return append(names, records...), nil
 }
 
-// checkDocument rejects, before anything is written, a metalink that is
+// CheckDocument rejects, before anything is written, a metalink that is
 // not valid (unsafe, repeated or clashing file names among others) or that
-// names a file inside the resource's own records directory.
-func checkDocument(m metalink.Metalink) error {
+// names a file inside the resource's own records directory. It is the one
+// home of that rule: the resources' in and out and the tools all apply it.
+func CheckDocument(m metalink.Metalink) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}

@@ -167,18 +167,13 @@ func (v v3Verification) signature() *Signature {
 }
 
 // v3HashType turns a Metalink 3.0 hash name (sha1, sha256) into the IANA
-// name RFC 5854 uses (sha-1, sha-256). Names without a digit after "sha"
-// (md5, md4, ed2k, tiger, ...) are the same in both. A missing type means
-// sha1, the 3.0 default.
+// name RFC 5854 uses (see HashType). A missing type means sha1, the 3.0
+// default.
 func v3HashType(name string) string {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		return "sha-1"
 	}
-	if rest, ok := strings.CutPrefix(name, "sha"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
-		return "sha-" + rest
-	}
-	return name
+	return HashType(name)
 }
 
 // model puts the piece hashes in piece order; 3.0 numbers them with a

@@ -250,3 +250,15 @@ func (f File) textFields() []labelledText {
 	}
 	return fields
 }
+
+// HashType is the IANA name RFC 5854 uses for a hash type spelt in any of
+// the common ways: case and surrounding space do not matter, and "sha" with
+// a digit after it gains its hyphen (sha256, SHA256: sha-256). Names without
+// a digit after "sha" (md5, md4, ed2k, tiger, ...) are the same either way.
+func HashType(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if rest, ok := strings.CutPrefix(name, "sha"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return "sha-" + rest
+	}
+	return name
+}

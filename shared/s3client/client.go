@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/metalink-resources/metalink-resources/shared/network"
 )
@@ -48,11 +49,15 @@ func NewClient(ctx context.Context, loc Location, opts Options, client *network.
 	if ep.region == "" {
 		ep.region = bucketRegion(ctx, ep, loc.Bucket, opts)
 	}
-	creds, err := credentialsFor(ctx, loc, opts, ep)
+	creds, noneFound, err := credentialsFor(ctx, loc, opts, ep)
 	if err != nil {
 		return nil, err
 	}
-	return s3.New(ep.clientOptions(creds, opts)), nil
+	options := ep.clientOptions(creds, opts)
+	if noneFound {
+		options.APIOptions = append(options.APIOptions, markAnonymous)
+	}
+	return s3.New(options), nil
 }
 
 func endpointFor(loc Location, opts Options) endpoint {
@@ -124,41 +129,44 @@ func (ep endpoint) clientOptions(creds aws.CredentialsProvider, opts Options) s3
 	return o
 }
 
-func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint) (aws.CredentialsProvider, error) {
-	base, err := baseCredentials(ctx, loc, opts, ep.network)
+// credentialsFor also reports whether the default chain found none, so that
+// a refusal can say the request was anonymous for that reason.
+func credentialsFor(ctx context.Context, loc Location, opts Options, ep endpoint) (creds aws.CredentialsProvider, noneFound bool, err error) {
+	base, noneFound, err := baseCredentials(ctx, loc, opts, ep.network)
 	if err != nil || opts.RoleARN == "" {
-		return base, err
+		return base, noneFound, err
 	}
-	return assumeRole(base, opts.RoleARN, ep), nil
+	return assumeRole(base, opts.RoleARN, ep), false, nil
 }
 
 // baseCredentials picks, in order: URL userinfo, the options' keys, nothing
 // (Anonymous), the SDK's default chain (environment, shared config, web
 // identity, container or instance role), and anonymous when the chain finds
-// none.
-func baseCredentials(ctx context.Context, loc Location, opts Options, client *network.Client) (aws.CredentialsProvider, error) {
+// none (noneFound). The SDK's own log lines (its "falling back to IMDSv1"
+// warning among them) are dropped: what matters reaches the error.
+func baseCredentials(ctx context.Context, loc Location, opts Options, client *network.Client) (creds aws.CredentialsProvider, noneFound bool, err error) {
 	switch {
 	case loc.AccessKey != "":
-		return credentials.NewStaticCredentialsProvider(loc.AccessKey, loc.SecretKey, ""), nil
+		return credentials.NewStaticCredentialsProvider(loc.AccessKey, loc.SecretKey, ""), false, nil
 	case opts.AccessKey != "":
-		return credentials.NewStaticCredentialsProvider(opts.AccessKey, opts.SecretKey, opts.SessionToken), nil
+		return credentials.NewStaticCredentialsProvider(opts.AccessKey, opts.SecretKey, opts.SessionToken), false, nil
 	case opts.Anonymous:
-		return aws.AnonymousCredentials{}, nil
+		return aws.AnonymousCredentials{}, false, nil
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(chainHTTPClient(client)))
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(chainHTTPClient(client)), config.WithLogger(logging.Nop{}))
 	if err != nil {
-		return nil, fmt.Errorf("load the AWS configuration: %w", err)
+		return nil, false, fmt.Errorf("load the AWS configuration: %w", err)
 	}
 	if cfg.Credentials == nil {
-		return aws.AnonymousCredentials{}, nil
+		return aws.AnonymousCredentials{}, true, nil
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		if foundNothing(cfg.Credentials) {
-			return aws.AnonymousCredentials{}, nil
+			return aws.AnonymousCredentials{}, true, nil
 		}
-		return nil, &chainError{err: err}
+		return nil, false, &chainError{err: err}
 	}
-	return cfg.Credentials, nil
+	return cfg.Credentials, false, nil
 }
 
 // chainHTTPClient is the client of the default chain's own requests (web

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
@@ -94,7 +95,7 @@ func describe(err error) string {
 	case 0:
 		return rootCause(err)
 	case http.StatusForbidden:
-		return "access denied (" + detail(err, status) + ")"
+		return "access denied (" + detail(err, status) + ")" + anonymousNote(err)
 	case http.StatusNotFound:
 		return "not found (" + detail(err, status) + ")"
 	case http.StatusMovedPermanently:
@@ -129,6 +130,40 @@ func rootCause(err error) string {
 		return opErr.Err.Error()
 	}
 	return err.Error()
+}
+
+// NoCredentials says where the SDK's default chain looks for credentials,
+// for the refusal of a request it found none for.
+const NoCredentials = "no AWS credentials were found, so the request was anonymous " +
+	"(looked for AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile of AWS_PROFILE in " +
+	"~/.aws/credentials and ~/.aws/config, AWS_WEB_IDENTITY_TOKEN_FILE, a container role and an instance role)"
+
+// anonymousError is the failure of a request sent anonymously because the
+// default chain found no credentials.
+type anonymousError struct{ err error }
+
+func (e *anonymousError) Error() string { return e.err.Error() }
+func (e *anonymousError) Unwrap() error { return e.err }
+
+// markAnonymous marks every failure of a client without credentials.
+func markAnonymous(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("markAnonymous",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			out, metadata, err := next.HandleInitialize(ctx, in)
+			if err != nil {
+				err = &anonymousError{err: err}
+			}
+			return out, metadata, err
+		}), middleware.Before)
+}
+
+// anonymousNote adds NoCredentials to a refusal of an anonymous request.
+func anonymousNote(err error) string {
+	var anonymous *anonymousError
+	if errors.As(err, &anonymous) {
+		return ": " + NoCredentials
+	}
+	return ""
 }
 
 // chainError is a failure of a source of the SDK's default credential chain.

@@ -52,7 +52,7 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 }
 
 func parseURI(uri string) (string, error) {
-	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
+	if !IsFileURI(uri) {
 		return "", errors.New("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")
 	}
 	host, path, hasPath := strings.Cut(uri[len(scheme):], "/")
@@ -75,6 +75,29 @@ func parseURI(uri string) (string, error) {
 		return "", fmt.Errorf("the path is the root directory %s: name the directory that holds the metalinks", root)
 	}
 	return root, nil
+}
+
+// IsFileURI reports whether uri is one this backend reads.
+func IsFileURI(uri string) bool {
+	return len(uri) >= len(scheme) && strings.EqualFold(uri[:len(scheme)], scheme)
+}
+
+// CheckExists refuses a uri whose path (or glob) names nothing. The
+// resources read such a repository as empty, as the original ones did; the
+// tools, where it is usually a typo, call this first.
+func CheckExists(uri string) error {
+	root, err := parseURI(uri)
+	if err != nil {
+		return fmt.Errorf("%s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
+	}
+	matches, err := filepath.Glob(root)
+	if err != nil {
+		return fmt.Errorf("%s: bad glob: %w", redact.String(uri), err)
+	}
+	if len(matches) == 0 {
+		return fmt.Errorf("%s: %s does not exist", redact.String(uri), root)
+	}
+	return nil
 }
 
 // List walks every match of the root glob. A root that does not exist is an
