@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/metalink-repository/entryfilter"
+	"github.com/metalink-resources/metalink-resources/shared/repository/entryfilter"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 

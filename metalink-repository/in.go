@@ -6,10 +6,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 

@@ -13,13 +13,13 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 
-	"github.com/metalink-resources/metalink-resources/metalink-repository/mirror"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/publish"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/repository"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/clirun"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/meta4"
-	"github.com/metalink-resources/metalink-resources/metalink-repository/meta4repo"
+	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/cli/meta4cmd"
+	"github.com/metalink-resources/metalink-resources/shared/cli/meta4repocmd"
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 )
 
@@ -28,11 +28,11 @@ func main() {
 		metalinkrepository.LimitMemory()
 		concourse.Main(metalinkrepository.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args))
 	case "meta4":
-		clirun.Main(meta4.Main)
+		cli.Main(meta4cmd.Main)
 	case "meta4-repo":
-		clirun.Main(meta4repo.Main)
+		cli.Main(meta4repocmd.Main)
 	default:
 		fmt.Fprintf(os.Stderr, "%s: run as check, in, out, meta4 or meta4-repo (a link of that name to this file)\n", name)
-		os.Exit(clirun.ExitUsage)
+		os.Exit(cli.ExitUsage)
 	}
 }

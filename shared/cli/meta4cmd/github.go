@@ -1,0 +1,140 @@
+package meta4cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+)
+
+const (
+	defaultGitHubAPI = "https://api.github.com"
+	// maxAPIAnswer bounds a release's JSON; one with a thousand assets is
+	// a few megabytes.
+	maxAPIAnswer = 32 << 20
+	apiTimeout   = 2 * time.Minute
+)
+
+// repoName is OWNER/REPO as GitHub allows them.
+var repoName = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+
+// githubRelease is what meta4 uses of the REST API's release.
+type githubRelease struct {
+	TagName     string        `json:"tag_name"`
+	PublishedAt *time.Time    `json:"published_at"`
+	Assets      []githubAsset `json:"assets"`
+}
+
+type githubAsset struct {
+	Name               string `json:"name"`
+	Size               uint64 `json:"size"`
+	BrowserDownloadURL string `json:"browser_download_url"`
+	// Digest is "sha256:HEX" for assets GitHub has computed one for.
+	Digest string `json:"digest"`
+}
+
+// githubClient reads the REST API at base ($GITHUB_API_URL), with token
+// ($GITHUB_TOKEN) when set. The token goes to the API only, never to
+// download URLs.
+type githubClient struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+func newGitHubClient(getenv func(string) string, transport http.RoundTripper) githubClient {
+	base := strings.TrimSuffix(getenv("GITHUB_API_URL"), "/")
+	if base == "" {
+		base = defaultGitHubAPI
+	}
+	return githubClient{base: base, token: getenv("GITHUB_TOKEN"), http: &http.Client{Transport: transport, Timeout: apiTimeout}}
+}
+
+// release fetches the release of repo ("OWNER/REPO") tagged tag.
+func (c githubClient) release(ctx context.Context, repo, tag string) (githubRelease, error) {
+	if !repoName.MatchString(repo) {
+		return githubRelease{}, fmt.Errorf("%s is not OWNER/REPO", redact.Quote(repo))
+	}
+	endpoint := c.base + "/repos/" + repo + "/releases/tags/" + url.PathEscape(tag)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return githubRelease{}, fmt.Errorf("GITHUB_API_URL %s: %w", redact.String(c.base), err)
+	}
+	req.Header.Set("Accept", "application/vnd.github+json")
+	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	req.Header.Set("User-Agent", "meta4")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err // its message repeats the URL
+		}
+		return githubRelease{}, fmt.Errorf("get release %s of %s: %w", tag, repo, err)
+	}
+	// Whatever the answer said has been read or no longer matters.
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return githubRelease{}, c.refusal(resp, repo, tag)
+	}
+	var release githubRelease
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAPIAnswer)).Decode(&release); err != nil {
+		return githubRelease{}, fmt.Errorf("release %s of %s: the API's answer is not a release: %w", tag, repo, err)
+	}
+	return release, nil
+}
+
+// refusal explains an answer other than 200, with the API's own message.
+func (c githubClient) refusal(resp *http.Response, repo, tag string) error {
+	var body struct {
+		Message string `json:"message"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body) // the status says enough without it
+	said := ""
+	if body.Message != "" {
+		said = ": " + redact.Quote(body.Message)
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("no release %s of %s at %s (404 Not Found)", tag, repo, redact.String(c.base))
+	case rateLimited(resp):
+		return fmt.Errorf("GitHub API rate limit exceeded (%s)%s%s", limitReset(resp), c.tokenHint(), said)
+	case resp.StatusCode == http.StatusUnauthorized:
+		return fmt.Errorf("GitHub API refused the credentials (401)%s: check GITHUB_TOKEN", said)
+	}
+	return fmt.Errorf("release %s of %s: GitHub API answered %s%s", tag, repo, resp.Status, said)
+}
+
+func rateLimited(resp *http.Response) bool {
+	limitStatus := resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusTooManyRequests
+	return limitStatus && (resp.Header.Get("X-RateLimit-Remaining") == "0" || resp.Header.Get("Retry-After") != "")
+}
+
+// limitReset says when requests are allowed again, from the headers GitHub sends.
+func limitReset(resp *http.Response) string {
+	if seconds, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+		return fmt.Sprintf("retry after %d s", seconds)
+	}
+	if epoch, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+		return "the limit resets at " + time.Unix(epoch, 0).UTC().Format(time.RFC3339)
+	}
+	return "no reset time given"
+}
+
+func (c githubClient) tokenHint() string {
+	if c.token == "" {
+		return "; set GITHUB_TOKEN for a higher limit"
+	}
+	return ""
+}

@@ -1,0 +1,140 @@
+// Package meta4 is the meta4 command-line tool: it creates, reads, changes
+// and uses one metalink document (--metalink) with the shared packages
+// that the resources use, so that a document a script builds is read,
+// verified and downloaded exactly as the resources will.
+//
+// Documents are read in any format the resources read (meta4 XML, JSON,
+// Metalink 3.0) and always written as meta4 XML, atomically: a command that
+// fails leaves the document as it was.
+package meta4cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/network"
+)
+
+// DefaultMetalink is the document used without --metalink.
+const DefaultMetalink = "metalink.meta4"
+
+// secretVariables are environment variables whose values never appear in
+// what meta4 prints.
+var secretVariables = []string{"GITHUB_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+
+// words are the shared packages' names for what meta4 calls by a flag.
+var words = []string{
+	"source.mirror_files[0].destination: ", "",
+	"skip_hash_verification", "--skip-hash-verification",
+	"skip_signature_verification", "--skip-signature-verification",
+	"signature_trust_store", "--signature-trust-store",
+	"options.server_side_encryption", "--server-side-encryption",
+	"server_side_encryption", "--server-side-encryption",
+	"options.sse_kms_key_id", "--sse-kms-key-id",
+	"sse_kms_key_id", "--sse-kms-key-id",
+	"options.storage_class", "--storage-class",
+	"options.acl", "--acl",
+	"options.use_path_style", "--use-path-style",
+}
+
+type app struct {
+	streams    cli.Streams
+	console    *cli.Console
+	metalink   string // --metalink
+	fileName   string // --file
+	disableSSL bool   // --disable-ssl, of the commands that reach S3
+	network    cli.Network
+	client     *network.Client // built from network on first use
+}
+
+// Main runs meta4 with args (without the program name) and returns its exit code.
+func Main(ctx context.Context, args []string, streams cli.Streams) int {
+	root, console := New(streams)
+	return cli.Run(ctx, root, args, console)
+}
+
+// New builds the meta4 command tree on streams, and the console its
+// errors are printed on.
+func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
+	a := &app{streams: streams, console: cli.NewConsole(streams.Stderr, words...)}
+	for _, name := range secretVariables {
+		a.console.Hide(streams.Getenv(name))
+	}
+	root := &cobra.Command{
+		Use:   "meta4",
+		Short: "Create, inspect, change and use a metalink document",
+		Long: "meta4 works on one metalink document, " + DefaultMetalink + " unless --metalink names another.\n" +
+			"It reads JSON or XML and always writes meta4 XML, atomically. Commands that take a file\n" +
+			"work on the one --file names, or on the only file of the document.",
+	}
+	root.PersistentFlags().StringVar(&a.metalink, "metalink", DefaultMetalink, "the metalink document")
+	root.PersistentFlags().StringVar(&a.metalink, "metalink-file", DefaultMetalink, "alias of --metalink")
+	root.PersistentFlags().StringVar(&a.fileName, "file", "", "the file of the document to work on (default: its only file)")
+	root.AddCommand(a.documentCommands()...)
+	root.AddCommand(a.filesCommands()...)
+	root.AddCommand(a.fileCommands()...)
+	root.AddCommand(a.importCommands()...)
+	root.AddCommand(a.fileDownloadCommand(), a.fileVerifyCommand(), a.fileUploadCommand())
+	cli.Prepare(root, streams)
+	return root, a.console
+}
+
+func (a *app) registerDisableSSL(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&a.disableSSL, "disable-ssl", false, "reach s3:// endpoints over plain http (local servers only)")
+	a.network.Register(cmd.Flags())
+}
+
+// networkClient is the client of the network flags, built once per run so
+// that the warning of --skip-ssl-verification is printed once.
+func (a *app) networkClient() (*network.Client, error) {
+	if a.client == nil {
+		client, err := a.network.Client(a.console)
+		if err != nil {
+			return nil, err
+		}
+		a.client = client
+	}
+	return a.client, nil
+}
+
+// read reads the document, which must exist.
+func (a *app) read() (*document, error) { return readDocument(a.metalink, false) }
+
+// change reads the document, applies edit and saves it. A missing document
+// is an error unless orEmpty: then edit starts from an empty one.
+func (a *app) change(orEmpty bool, edit func(d *document) error) error {
+	d, err := readDocument(a.metalink, orEmpty)
+	if err != nil {
+		return err
+	}
+	if err := edit(d); err != nil {
+		return err
+	}
+	return d.save()
+}
+
+// changeFile applies edit to the selected file of the document.
+func (a *app) changeFile(edit func(f *metalink.File) error) error {
+	return a.change(false, func(d *document) error {
+		f, err := d.file(a.fileName)
+		if err != nil {
+			return err
+		}
+		return edit(f)
+	})
+}
+
+// command is a cobra command taking exactly n arguments.
+func command(use, short string, n int, run func(cmd *cobra.Command, args []string) error) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cli.Args(cobra.ExactArgs(n)), RunE: run}
+}
+
+// println writes one line of data to stdout.
+func (a *app) println(text string) error {
+	_, err := fmt.Fprintln(a.streams.Stdout, text)
+	return err
+}

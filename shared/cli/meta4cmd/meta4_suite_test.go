@@ -1,0 +1,74 @@
+package meta4cmd_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+)
+
+func TestMeta4(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "meta4 (built binary)")
+}
+
+// binary is the built meta4; repoBinary the built meta4-repo, which the
+// hostile corpus drives too.
+var binary, repoBinary string
+
+var _ = SynchronizedBeforeSuite(func() []byte {
+	const cmd = "github.com/metalink-resources/metalink-resources/metalink-repository/cmd/"
+	return []byte(clitest.Build(cmd+"meta4") + "\n" + clitest.Build(cmd+"meta4-repo"))
+}, func(paths []byte) {
+	binary, repoBinary, _ = strings.Cut(string(paths), "\n")
+})
+
+var _ = SynchronizedAfterSuite(func() {}, gexec.CleanupBuildArtifacts)
+
+// newTool is meta4 running in a fresh directory.
+func newTool(env ...string) clitest.Tool {
+	return clitest.New(binary, GinkgoT().TempDir(), env...)
+}
+
+// at is a path inside the tool's directory.
+func at(t clitest.Tool, name string) string { return filepath.Join(t.Dir, name) }
+
+func writeFile(path, content string) {
+	GinkgoHelper()
+	Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
+	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
+}
+
+func readFile(path string) string {
+	GinkgoHelper()
+	data, err := os.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred())
+	return string(data)
+}
+
+// document parses the metalink at path.
+func document(path string) metalink.Metalink {
+	GinkgoHelper()
+	doc, err := metalink.Parse([]byte(readFile(path)))
+	Expect(err).NotTo(HaveOccurred())
+	return doc
+}
+
+// entries lists a directory's names.
+func entries(dir string) []string {
+	GinkgoHelper()
+	list, err := os.ReadDir(dir)
+	Expect(err).NotTo(HaveOccurred())
+	names := make([]string, 0, len(list))
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -1,0 +1,197 @@
+package meta4cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
+)
+
+// handlers give s3:// URLs the SDK's default credential chain (AWS_*
+// variables, shared config, roles; anonymous when it finds nothing) and
+// opts (--disable-ssl and, for file-upload, the upload flags); every request
+// goes through the client of the network flags.
+func (a *app) handlers(opts s3client.Options) (*urlhandlers.Set, error) {
+	client, err := a.networkClient()
+	if err != nil {
+		return nil, err
+	}
+	return urlhandlers.Compile("options", []urlhandlers.Config{{Type: "s3", Options: opts}}, client)
+}
+
+// downloadOptions configure a download as the resources' get step does.
+func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
+	handlers, err := a.handlers(s3client.Options{DisableSSL: strictjson.Bool(a.disableSSL)})
+	if err != nil {
+		return download.Options{}, err
+	}
+	return getstep.Settings{Handlers: handlers, Verify: v}.Download(a.console), nil
+}
+
+// verification are the flags of file-download and file-verify.
+type verification struct {
+	skipHash      bool
+	skipSignature bool
+	trustStore    string // a file of armored public keys
+}
+
+func (v *verification) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&v.skipHash, "skip-hash-verification", false, "do not check hashes or pieces (the size is still checked)")
+	cmd.Flags().BoolVar(&v.skipSignature, "skip-signature-verification", false, "do not check the signature")
+	cmd.Flags().StringVar(&v.trustStore, "signature-trust-store", "", "file of ASCII-armored OpenPGP public keys that signatures are checked against")
+}
+
+func (v *verification) options(stdin io.Reader) (verify.Options, error) {
+	opts := verify.Options{SkipHash: v.skipHash, SkipSignature: v.skipSignature}
+	if v.trustStore == "" {
+		return opts, nil
+	}
+	data, _, err := cli.ReadFile(v.trustStore, stdin, maxDocument)
+	if err != nil {
+		return opts, fmt.Errorf("--signature-trust-store: %w", err)
+	}
+	var keys openpgp.EntityList
+	if strings.TrimSpace(string(data)) != "" {
+		if keys, err = verify.ParseTrustStore(string(data)); err != nil {
+			return opts, fmt.Errorf("--signature-trust-store %s: %w", v.trustStore, err)
+		}
+	}
+	opts.TrustStore = keys
+	return opts, nil
+}
+
+func (a *app) fileDownloadCommand() *cobra.Command {
+	var v verification
+	cmd := &cobra.Command{
+		Use:   "file-download [flags] PATH",
+		Short: "Download the file from its URLs, verified, to PATH (or into PATH when it is a directory)",
+		Long: "Download the file from its URLs in priority order, verifying size, hashes, pieces and signature while\n" +
+			"it streams, into a temporary name beside PATH that is renamed to PATH only once verified. Transient\n" +
+			"failures are retried and resumed; a failing mirror is left for the next URL. Progress goes to stderr.\n" +
+			"A PATH that is a directory, or that ends in / (created when missing), receives the file under its\n" +
+			"own name. Nothing is written outside that directory: a symlink in it that leads out is refused.",
+		Args: cli.Args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.fileDownload(cmd.Context(), v, args[0])
+		},
+	}
+	v.register(cmd)
+	a.registerDisableSSL(cmd)
+	return cmd
+}
+
+func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
+	opts, err := v.options(a.streams.Stdin)
+	if err != nil {
+		return err
+	}
+	d, err := a.read()
+	if err != nil {
+		return err
+	}
+	f, err := d.file(a.fileName)
+	if err != nil {
+		return err
+	}
+	dest := destinationOf(path, f.Name)
+	getOptions, err := a.downloadOptions(opts)
+	if err != nil {
+		return err
+	}
+	return downloadTo(ctx, *f, dest, getOptions)
+}
+
+// downloadTo downloads f, verified, into a stage inside the destination's
+// directory and only then moves it to its name through an os.Root of that
+// directory: nothing is ever written outside it, nor left half-written.
+func downloadTo(ctx context.Context, f metalink.File, dest destination, opts download.Options) error {
+	root, err := dest.open()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = root.Close() }()
+	if err := dest.check(root); err != nil {
+		return err
+	}
+	stage, remove, err := dest.stage()
+	if err != nil {
+		return err
+	}
+	defer remove()
+	// download.File writes stage/name; the destination's own name stands in.
+	f.Name = filepath.Base(dest.name)
+	if err := download.File(ctx, f, stage, opts); err != nil {
+		return err
+	}
+	return dest.place(root, filepath.Join(filepath.Base(stage), f.Name))
+}
+
+func (a *app) fileVerifyCommand() *cobra.Command {
+	var v verification
+	cmd := &cobra.Command{
+		Use:   "file-verify [flags] PATH",
+		Short: "Verify a local file against the file's size, hashes, pieces and signature",
+		Args:  cli.Args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.fileVerify(cmd.Context(), v, args[0])
+		},
+	}
+	v.register(cmd)
+	return cmd
+}
+
+func (a *app) fileVerify(ctx context.Context, v verification, path string) error {
+	opts, err := v.options(a.streams.Stdin)
+	if err != nil {
+		return err
+	}
+	d, err := a.read()
+	if err != nil {
+		return err
+	}
+	f, err := d.file(a.fileName)
+	if err != nil {
+		return err
+	}
+	if f.Size == 0 && (opts.SkipHash || (len(f.Hashes) == 0 && len(f.Pieces) == 0)) {
+		return fmt.Errorf("nothing to verify: %s has neither a size nor a hash to check", f.Name)
+	}
+	local, err := fileURL(path)
+	if err != nil {
+		return err
+	}
+	// The same verified read as a download, from the local file only.
+	target := *f
+	target.URLs, target.MetaURLs = []metalink.URL{{URL: local}}, nil
+	readOptions, err := a.downloadOptions(opts)
+	if err != nil {
+		return err
+	}
+	report, err := download.Stream(ctx, target, discard{}, readOptions)
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", f.Name, err)
+	}
+	for _, line := range report {
+		a.console.Printf("%s\n", line)
+	}
+	return nil
+}
+
+// discard is a sink that keeps nothing: file-verify only checks.
+type discard struct{}
+
+func (discard) Rewind() error        { return nil }
+func (discard) Writers() []io.Writer { return nil }

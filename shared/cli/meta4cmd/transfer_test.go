@@ -1,0 +1,394 @@
+package meta4cmd_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
+)
+
+// releaseFile is what the download server serves at /files/NAME; /corrupt/NAME
+// serves as many wrong bytes.
+var releaseFile = strings.Repeat("the real release bytes\n", 50000)
+
+func startDownloads() *httptest.Server {
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/files/"):
+			_, _ = w.Write([]byte(releaseFile))
+		case strings.HasPrefix(r.URL.Path, "/corrupt/"):
+			_, _ = w.Write(bytes.Repeat([]byte("X"), len(releaseFile)))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	DeferCleanup(server.Close)
+	return server
+}
+
+// strongHash matches the hash a document with both sha-256 and sha-512 is
+// verified by: the one faster on the CPU running the test.
+const strongHash = `sha-(256|512)`
+
+// describedRelease is a tool whose document describes releaseFile as
+// app.tgz (size, four hashes), built from a local copy.
+func describedRelease(env ...string) clitest.Tool {
+	tool := newTool(env...)
+	writeFile(at(tool, "build/app.tgz"), releaseFile)
+	tool.Succeed("import-file", "--version", "1.0.0", "build/app.tgz")
+	return tool
+}
+
+var _ = Describe("file-download and file-verify", func() {
+	var downloads *httptest.Server
+
+	BeforeEach(func() { downloads = startDownloads() })
+
+	It("downloads to PATH, verified, with progress and results on stderr", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+		r := tool.Run("file-download", "out/app.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(readFile(at(tool, "out/app.tgz"))).To(Equal(releaseFile))
+		Expect(r.Stdout).To(BeEmpty())
+		Expect(r.Stderr).To(MatchRegexp(`app.tgz: ` + strongHash + ` ok`))
+		Expect(r.Stderr).To(MatchRegexp(`app.tgz: 1.1 MiB / 1.1 MiB \(100%\) [0-9.]+ [KMG]iB/s`))
+	})
+
+	It("downloads into PATH when it is a directory, under the file's name", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+		Expect(os.Mkdir(at(tool, "dl"), 0o755)).To(Succeed())
+		tool.Succeed("--metalink-file=metalink.meta4", "--file=app.tgz", "file-download", "dl")
+		Expect(readFile(at(tool, "dl/app.tgz"))).To(Equal(releaseFile))
+	})
+
+	It("leaves a corrupt mirror for the next URL", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", "--priority", "1", downloads.URL+"/corrupt/app.tgz")
+		tool.Succeed("file-set-url", "--priority", "2", downloads.URL+"/files/app.tgz")
+		r := tool.Run("file-download", "app-copy.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(MatchRegexp(regexp.QuoteMeta(downloads.URL+"/corrupt/app.tgz failed: ") + strongHash + " mismatch"))
+		Expect(readFile(at(tool, "app-copy.tgz"))).To(Equal(releaseFile))
+	})
+
+	It("refuses a corrupt mirror and leaves nothing under the final name", func() {
+		tool := describedRelease()
+		tool.Succeed("file-set-url", downloads.URL+"/corrupt/app.tgz")
+		Expect(os.Mkdir(at(tool, "dl"), 0o755)).To(Succeed())
+		line := tool.Fail("file-download", "dl/app.tgz")
+		Expect(line).To(MatchRegexp("^" + regexp.QuoteMeta("meta4 file-download: download app.tgz: "+downloads.URL+"/corrupt/app.tgz: ") + strongHash + " mismatch: expected "))
+		Expect(entries(at(tool, "dl"))).To(BeEmpty())
+	})
+
+	It("verifies a local file, and names the mismatch of one that differs", func() {
+		tool := describedRelease()
+		r := tool.Run("file-verify", "build/app.tgz")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(MatchRegexp(`app.tgz: size 1150000 bytes ok\napp.tgz: ` + strongHash + ` ok`))
+		writeFile(at(tool, "other.tgz"), strings.ToUpper(releaseFile))
+		Expect(tool.Fail("file-verify", "other.tgz")).To(MatchRegexp(
+			`^meta4 file-verify: verify app.tgz: file:///.*/other.tgz: ` + strongHash + ` mismatch: expected [0-9a-f]+, got [0-9a-f]+$`))
+		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
+	})
+
+	Describe("over https from a server of a private CA", func() {
+		var (
+			ca   *tlsca.CA
+			tool clitest.Tool
+		)
+
+		BeforeEach(func() {
+			ca = tlsca.New(GinkgoT(), "meta4 test CA")
+			server := ca.StartServer(GinkgoT(), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(releaseFile))
+			}))
+			tool = describedRelease()
+			tool.Succeed("file-set-url", server.URL+"/files/app.tgz")
+			writeFile(at(tool, "ca.pem"), ca.PEM)
+		})
+
+		It("refuses it with the system's trust alone", func() {
+			Expect(tool.Fail("file-download", "out.tgz")).To(ContainSubstring("certificate signed by unknown authority"))
+		})
+
+		It("downloads it with --ca-cert, and logs each request with --debug", func() {
+			r := tool.Run("file-download", "--ca-cert", "ca.pem", "--debug", "out.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(at(tool, "out.tgz"))).To(Equal(releaseFile))
+			Expect(r.Stderr).To(MatchRegexp(`debug: GET https://127\.0\.0\.1:\d+/files/app\.tgz: 200, %d bytes, `, len(releaseFile)))
+		})
+
+		It("downloads it with --skip-ssl-verification, which warns once", func() {
+			r := tool.Run("file-download", "--skip-ssl-verification", "out.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(strings.Count(r.Stderr, "warning: --skip-ssl-verification is on")).To(Equal(1), r.Stderr)
+		})
+
+		It("names a --ca-cert file that holds no certificate", func() {
+			writeFile(at(tool, "key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n")
+			Expect(tool.Fail("file-download", "--ca-cert", "ca.pem", "--ca-cert", "key.pem", "out.tgz")).To(Equal(
+				"meta4 file-download: --ca-cert key.pem: block 1 is a private key, not a certificate"))
+		})
+	})
+
+	Describe("signatures", Ordered, func() {
+		var key *openpgp.Entity
+		BeforeAll(func() {
+			var err error
+			key, err = openpgp.NewEntity("Release Signer", "", "signer@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+			Expect(err).NotTo(HaveOccurred())
+		})
+
+		It("checks a signature against --signature-trust-store, and asks for one", func() {
+			tool := describedRelease()
+			tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
+			var signature bytes.Buffer
+			Expect(openpgp.ArmoredDetachSign(&signature, key, strings.NewReader(releaseFile), nil)).To(Succeed())
+			writeFile(at(tool, "app.tgz.asc"), signature.String())
+			tool.Succeed("file-set-signature", "application/pgp-signature", "app.tgz.asc")
+			writeFile(at(tool, "keys.asc"), armoredPublicKey(key))
+
+			r := tool.Run("file-download", "--signature-trust-store", "keys.asc", "ok.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(MatchRegexp(`ok.tgz: pgp signature by [0-9A-F]+.* Release Signer.* ok`))
+			Expect(tool.Fail("file-download", "no-store.tgz")).To(Equal("meta4 file-download: download no-store.tgz: " +
+				"the file is signed but no --signature-trust-store is configured; configure one or set --skip-signature-verification"))
+			tool.Succeed("file-download", "--skip-signature-verification", "skipped.tgz")
+			Expect(readFile(at(tool, "skipped.tgz"))).To(Equal(releaseFile))
+		})
+	})
+})
+
+func armoredPublicKey(key *openpgp.Entity) string {
+	var out bytes.Buffer
+	w, err := armor.Encode(&out, openpgp.PublicKeyType, nil)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(key.Serialize(w)).To(Succeed())
+	Expect(w.Close()).To(Succeed())
+	return out.String()
+}
+
+var _ = Describe("file-upload", func() {
+	It("copies to a file:// URL, verified, records it, and does not copy an identical file again", func() {
+		tool := describedRelease()
+		dest := filepath.Join(GinkgoT().TempDir(), "mirror", "app-1.0.0.tgz")
+		r := tool.Run("file-upload", "--priority", "5", "build/app.tgz", "file://"+dest)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("app.tgz: copied to file://" + dest))
+		Expect(readFile(dest)).To(Equal(releaseFile))
+		f := document(at(tool, "metalink.meta4")).Files[0]
+		Expect(f.URLs).To(HaveLen(1))
+		Expect(f.URLs[0].URL).To(Equal("file://" + dest))
+		Expect(*f.URLs[0].Priority).To(BeEquivalentTo(5))
+
+		info, err := os.Stat(dest)
+		Expect(err).NotTo(HaveOccurred())
+		r = tool.Run("file-upload", "build/app.tgz", "file://"+dest)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("already holds it"))
+		again, err := os.Stat(dest)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again.ModTime()).To(Equal(info.ModTime()))
+		Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(HaveLen(1))
+	})
+
+	It("refuses a local file whose bytes differ from the file's hashes, copying nothing", func() {
+		tool := describedRelease()
+		writeFile(at(tool, "build/app.tgz"), strings.ToUpper(releaseFile))
+		dest := filepath.Join(GinkgoT().TempDir(), "app.tgz")
+		Expect(tool.Fail("file-upload", "build/app.tgz", "file://"+dest)).To(MatchRegexp(strongHash + " mismatch"))
+		Expect(dest).NotTo(BeAnExistingFile())
+		Expect(entries(filepath.Dir(dest))).To(BeEmpty())
+		Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(BeEmpty())
+	})
+
+	It("gives a file without hashes its size and hashes from the upload's one read", func() {
+		tool := newTool()
+		writeFile(at(tool, "a.bin"), "some bytes")
+		tool.Succeed("add-file", "a.bin")
+		dest := filepath.Join(GinkgoT().TempDir(), "a.bin")
+		tool.Succeed("file-upload", "a.bin", "file://"+dest)
+		f := document(at(tool, "metalink.meta4")).Files[0]
+		Expect(f.Size).To(BeEquivalentTo(10))
+		Expect(f.Hashes).To(ConsistOf(allHashes("some bytes")))
+		Expect(readFile(dest)).To(Equal("some bytes"))
+	})
+
+	It("names the schemes it takes, without the userinfo of a URI it refuses", func() {
+		tool := describedRelease()
+		Expect(tool.Fail("file-upload", "build/app.tgz", "sftp://me:hunter2-pw@host/app.tgz")).To(Equal(
+			`meta4 file-upload: URI "sftp://[redacted]@host/app.tgz": expected an s3://, file:// or ftp:// URL`))
+	})
+
+	Describe("to FTP", func() {
+		const password = "ftp-upload-s3cret"
+		var server *ftpserver.Server
+
+		BeforeEach(func() {
+			server = ftpserver.Start(GinkgoT(), nil)
+			server.SetLogin("uploader", password)
+		})
+
+		// noPassword checks every output of a run and the document.
+		noPassword := func(tool clitest.Tool, r clitest.Result) {
+			GinkgoHelper()
+			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(password))
+			Expect(readFile(at(tool, "metalink.meta4"))).NotTo(ContainSubstring(password))
+		}
+
+		It("stores the bytes, records the URL without the login, and does not store an identical file again", func() {
+			tool := describedRelease()
+			dest := server.URL("uploader:"+password, "/dir/app-1.0.0.tgz")
+			r := tool.Run("file-upload", "--location", "de", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(server.File("/dir/app-1.0.0.tgz")).To(Equal([]byte(releaseFile)))
+			Expect(server.Names("/dir")).To(Equal([]string{"app-1.0.0.tgz"}))
+			recorded := server.URL("", "/dir/app-1.0.0.tgz")
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: copied to " + recorded))
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.URLs).To(HaveLen(1))
+			Expect(f.URLs[0].URL).To(Equal(recorded))
+			Expect(f.URLs[0].Location).To(Equal("de"))
+			noPassword(tool, r)
+
+			r = tool.Run("file-upload", "--location", "de", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: " + recorded + " already holds it"))
+			Expect(server.Count("STOR")).To(Equal(1))
+			Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(HaveLen(1))
+			noPassword(tool, r)
+		})
+
+		It("gives a file without hashes its hashes from the one read that uploads it", func() {
+			tool := newTool()
+			writeFile(at(tool, "a.bin"), "some bytes")
+			tool.Succeed("add-file", "a.bin")
+			r := tool.Run("file-upload", "a.bin", server.URL("uploader:"+password, "/new/dir/a.bin"))
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(server.File("/new/dir/a.bin")).To(Equal([]byte("some bytes")))
+			Expect(server.Names("/new/dir")).To(Equal([]string{"a.bin"}), "no temporary file is left")
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.Hashes).To(ConsistOf(allHashes("some bytes")))
+			Expect(f.URLs[0].URL).To(Equal(server.URL("", "/new/dir/a.bin")))
+			noPassword(tool, r)
+		})
+
+		It("fails a STOR the server aborts, naming the URL without the login, and stores and records nothing", func() {
+			server.FailStorAfter(4096)
+			tool := describedRelease()
+			r := tool.Run("file-upload", "build/app.tgz", server.URL("uploader:"+password, "/dir/app.tgz"))
+			Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: mirror app.tgz: put " + server.URL("", "/dir/app.tgz") + ": ftp stor: 451 "))
+			Expect(server.Names("/dir")).To(BeEmpty())
+			Expect(document(at(tool, "metalink.meta4")).Files[0].URLs).To(BeEmpty())
+			noPassword(tool, r)
+		})
+	})
+
+	Describe("to S3", Ordered, func() {
+		var s3 *s3server.Server
+		BeforeAll(func() { s3 = s3server.Start(GinkgoT(), "mirror") })
+
+		credentials := func() []string {
+			return []string{"AWS_ACCESS_KEY_ID=" + s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=" + s3server.SecretKey}
+		}
+
+		It("uploads with the default credential chain, records the s3:// URL, skips an identical object, and downloads it back", func() {
+			tool := describedRelease(credentials()...)
+			dest := s3.URL("mirror", "releases/v1.0.0/app.tgz")
+			r := tool.Run("file-upload", "--disable-ssl", "--location", "us", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(filepath.Join(s3.Dir, "mirror", "releases", "v1.0.0", "app.tgz"))).To(Equal(releaseFile))
+			f := document(at(tool, "metalink.meta4")).Files[0]
+			Expect(f.URLs).To(HaveLen(1))
+			Expect(f.URLs[0].URL).To(Equal(dest))
+			Expect(f.URLs[0].Location).To(Equal("us"))
+
+			r = tool.Run("file-upload", "--disable-ssl", "--location", "us", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(r.Stderr).To(ContainSubstring("app.tgz: " + dest + " already holds it"))
+
+			r = tool.Run("file-download", "--disable-ssl", "downloaded.tgz")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			Expect(readFile(at(tool, "downloaded.tgz"))).To(Equal(releaseFile))
+			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
+		})
+
+		It("sends the upload options of its flags with the object", func() {
+			recorder := s3server.StartRecorder(GinkgoT(), s3)
+			tool := describedRelease(credentials()...)
+			dest := recorder.URL("mirror", "releases/sse/app.tgz")
+			r := tool.Run("file-upload", "--disable-ssl", "--server-side-encryption", "AES256", "--storage-class", "STANDARD_IA",
+				"--acl", "bucket-owner-full-control", "--use-path-style", "true", "build/app.tgz", dest)
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			var creates []s3server.Request
+			for _, req := range recorder.Requests() {
+				if req.Method == http.MethodPut || (req.Method == http.MethodPost && req.Query.Has("uploads")) {
+					creates = append(creates, req)
+				}
+			}
+			Expect(creates).NotTo(BeEmpty())
+			for _, req := range creates {
+				Expect(req.Header.Get("X-Amz-Server-Side-Encryption")).To(Equal("AES256"), req.Path)
+				Expect(req.Header.Get("X-Amz-Storage-Class")).To(Equal("STANDARD_IA"), req.Path)
+				Expect(req.Header.Get("X-Amz-Acl")).To(Equal("bucket-owner-full-control"), req.Path)
+			}
+		})
+
+		DescribeTable("refuses a bad upload option naming its flag, before any request",
+			func(args []string, want string) {
+				tool := describedRelease(credentials()...)
+				r := tool.Run(append(append([]string{"file-upload", "--disable-ssl"}, args...), "build/app.tgz", s3.URL("mirror", "never/app.tgz"))...)
+				Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: " + want))
+				Expect(filepath.Join(s3.Dir, "mirror", "never")).NotTo(BeADirectory())
+			},
+			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, "--storage-class: "),
+			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"}, "--server-side-encryption: "),
+			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms"),
+			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, "--use-path-style: "),
+		)
+
+		It("says that no credentials were found and where they were looked for, without the SDK's own warnings", func() {
+			// An instance metadata service that refuses IMDSv2 tokens, as old ones
+			// do, makes the SDK log "falling back to IMDSv1" on its own.
+			imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPut {
+					http.Error(w, "forbidden", http.StatusForbidden)
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			DeferCleanup(imds.Close)
+			tool := describedRelease("AWS_EC2_METADATA_DISABLED=false", "AWS_EC2_METADATA_SERVICE_ENDPOINT="+imds.URL)
+			r := tool.Run("file-upload", "--disable-ssl", "build/app.tgz", s3.URL("mirror", "anonymous/app.tgz"))
+			Expect(r.FailedLine()).To(HaveSuffix(": no AWS credentials were found, so the request was anonymous " +
+				"(looked for AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile of AWS_PROFILE in ~/.aws/credentials " +
+				"and ~/.aws/config, AWS_WEB_IDENTITY_TOKEN_FILE, a container role and an instance role)"))
+			Expect(r.Stderr).NotTo(ContainSubstring("IMDS"))
+			Expect(strings.Count(r.Stderr, "\n")).To(Equal(1), r.Stderr)
+		})
+
+		It("fails without credentials, naming the destination, and prints no secret", func() {
+			tool := describedRelease("AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY=wrong-secret-key")
+			r := tool.Run("file-upload", "--disable-ssl", "build/app.tgz", s3.URL("mirror", "denied/app.tgz"))
+			Expect(r.FailedLine()).To(ContainSubstring(s3.URL("mirror", "denied/app.tgz")))
+			Expect(r.Stderr).NotTo(ContainSubstring("wrong-secret-key"))
+			Expect(filepath.Join(s3.Dir, "mirror", "denied")).NotTo(BeADirectory())
+		})
+	})
+})

@@ -1,0 +1,203 @@
+package meta4cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
+)
+
+// s3Upload are file-upload's flags for an s3:// URI, the S3 options a
+// mirror_files destination takes from url_handlers.
+type s3Upload struct {
+	flags                                              *pflag.FlagSet
+	encryption, kmsKeyID, storageClass, acl, pathStyle string
+}
+
+// s3UploadFlags name the flags by their S3 option.
+var s3UploadFlags = []struct{ option, flag string }{
+	{"server_side_encryption", "server-side-encryption"},
+	{"sse_kms_key_id", "sse-kms-key-id"},
+	{"storage_class", "storage-class"},
+	{"acl", "acl"},
+	{"use_path_style", "use-path-style"},
+}
+
+func (u *s3Upload) register(flags *pflag.FlagSet) {
+	u.flags = flags
+	flags.StringVar(&u.encryption, "server-side-encryption", "", "s3: AES256, aws:kms or aws:kms:dsse")
+	flags.StringVar(&u.kmsKeyID, "sse-kms-key-id", "", "s3: the KMS key of aws:kms or aws:kms:dsse")
+	flags.StringVar(&u.storageClass, "storage-class", "", "s3: e.g. STANDARD_IA, GLACIER_IR")
+	flags.StringVar(&u.acl, "acl", "", "s3: a canned ACL, e.g. bucket-owner-full-control")
+	flags.StringVar(&u.pathStyle, "use-path-style", "", "s3: true or false (default: path-style for custom endpoints, virtual-hosted for AWS)")
+}
+
+// options decodes the flags that were given as the resource decodes its S3
+// options, so that a bad value is refused alike.
+func (u *s3Upload) options(disableSSL bool) (s3client.Options, error) {
+	given := map[string]any{"disable_ssl": disableSSL}
+	values := map[string]string{
+		"server_side_encryption": u.encryption, "sse_kms_key_id": u.kmsKeyID,
+		"storage_class": u.storageClass, "acl": u.acl, "use_path_style": u.pathStyle,
+	}
+	for _, f := range s3UploadFlags {
+		if u.flags.Changed(f.flag) {
+			given[f.option] = values[f.option]
+		}
+	}
+	data, err := json.Marshal(given)
+	if err != nil {
+		return s3client.Options{}, err
+	}
+	var opts s3client.Options
+	if err := strictjson.Decode(data, "options", &opts); err != nil {
+		return opts, err
+	}
+	return opts, opts.Validate()
+}
+
+func (a *app) fileUploadCommand() *cobra.Command {
+	var flags urlFlags
+	var upload s3Upload
+	cmd := command("file-upload [--location CC] [--priority N] PATH URI",
+		"Copy the local file PATH to URI (s3://, file:// or ftp://), verified, and add URI to the file's URLs", 2,
+		func(cmd *cobra.Command, args []string) error {
+			opts, err := upload.options(a.disableSSL)
+			if err != nil {
+				return err
+			}
+			return a.fileUpload(cmd.Context(), flags, opts, args[0], args[1])
+		})
+	cmd.Long = "Copy PATH to URI as the resource's mirror_files do: s3://HOST[:PORT]/BUCKET/KEY (credentials from\n" +
+		"the AWS SDK's default chain: AWS_* variables, shared config, roles), file:///ABS/PATH, or\n" +
+		"ftp://[USER[:PASSWORD]@]HOST[:PORT]/PATH (anonymous without userinfo). The bytes are checked against\n" +
+		"the file's hashes while they stream, and the copy becomes visible only once they match (an ftp copy is\n" +
+		"stored under a temporary name and renamed); a destination that already holds the same bytes is not\n" +
+		"written again (an ftp file of the right size is read back and hashed). A file without hashes gets its\n" +
+		"size and hashes from this one read. The recorded URL is URI itself (s3:// for S3), without the\n" +
+		"userinfo of an ftp URL: a download of it logs in anonymously."
+	flags.register(cmd)
+	upload.register(cmd.Flags())
+	a.registerDisableSSL(cmd)
+	return cmd
+}
+
+func (a *app) fileUpload(ctx context.Context, flags urlFlags, opts s3client.Options, local, dest string) error {
+	if _, err := flags.url(dest); err != nil {
+		return err
+	}
+	if err := checkUploadScheme(dest); err != nil {
+		return err
+	}
+	info, err := os.Stat(local)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", local)
+	}
+	return a.changeFile(func(f *metalink.File) error {
+		uploaded, err := a.upload(ctx, *f, local, uint64(info.Size()), dest, flags, opts)
+		if err != nil {
+			return err
+		}
+		*f = uploaded
+		return nil
+	})
+}
+
+// checkUploadScheme refuses, before any file is read, a URI that mirror
+// could not write; it never prints the URI's userinfo.
+func checkUploadScheme(dest string) error {
+	scheme, _, _ := strings.Cut(dest, "://")
+	switch strings.ToLower(scheme) {
+	case "s3", "file", "ftp":
+		return nil
+	}
+	return fmt.Errorf("URI %s: expected an s3://, file:// or ftp:// URL", redact.Quote(redact.UnparsedURL(dest)))
+}
+
+// upload copies local to dest through the resource's mirror code and
+// returns f with the copy's URL and, for a file that had none, its size
+// and hashes.
+func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags, opts s3client.Options) (metalink.File, error) {
+	entry, _ := flags.url(dest)
+	// mirror destinations are templates; this one is taken literally.
+	target := mirror.Target{Destination: "{{" + strconv.Quote(dest) + "}}", Location: entry.Location, Priority: entry.Priority}
+	handlers, err := a.handlers(opts)
+	if err != nil {
+		return f, err
+	}
+	plan, err := mirror.Compile([]mirror.Target{target}, handlers)
+	if err != nil {
+		return f, err
+	}
+	req, source, err := uploadRequest(f, local, size)
+	if err != nil {
+		return f, err
+	}
+	req.Log = a.console
+	result, err := mirror.Run(ctx, plan, req)
+	if err != nil {
+		return f, err
+	}
+	return withCopy(f, result.Metalink.Files[0], source), nil
+}
+
+// uploadRequest reads a file that has hashes as a mirror reads a URL,
+// verified against them (the local file is its only URL); one without is
+// read as out reads a generated file, its hashes computed on the way.
+func uploadRequest(f metalink.File, local string, size uint64) (mirror.Request, string, error) {
+	baseDir, err := os.Getwd()
+	if err != nil {
+		return mirror.Request{}, "", err
+	}
+	source, err := fileURL(local)
+	if err != nil {
+		return mirror.Request{}, "", err
+	}
+	// A signature is not needed to prove the bytes are the ones hashed.
+	checks := verify.Options{SkipSignature: true}
+	f.URLs, f.MetaURLs = []metalink.URL{{URL: source}}, nil
+	req := mirror.Request{Metalink: metalink.Metalink{Files: []metalink.File{f}}, BaseDir: baseDir, Verify: checks}
+	if plan, err := verify.NewPlan(f, checks); err == nil && plan.HasHash() {
+		return req, source, nil
+	}
+	if f.Size != 0 && f.Size != size {
+		return req, "", fmt.Errorf("%s has %d bytes, the document says %d", local, size, f.Size)
+	}
+	req.Metalink.Files[0].Size, req.Metalink.Files[0].URLs = size, nil
+	req.Local = []string{local}
+	return req, source, nil
+}
+
+// withCopy is f with the URL of the copy mirror made (replacing an entry
+// of the same URL) and the hashes it computed for a file that had none.
+func withCopy(f, mirrored metalink.File, source string) metalink.File {
+	for _, u := range mirrored.URLs {
+		if u.URL != source {
+			setURL(&f, u)
+		}
+	}
+	if f.Size == 0 {
+		f.Size = mirrored.Size
+	}
+	for _, h := range mirrored.Hashes {
+		if hashIndex(&f, h.Type) < 0 {
+			setHash(&f, h)
+		}
+	}
+	return f
+}

@@ -1,0 +1,125 @@
+// Package meta4repo is the meta4-repo command-line tool: it lists, shows
+// and publishes the metalink documents of a repository through the same
+// backends, filters and ordering as the metalink-repository resource, so a
+// query at a shell answers what check and in will see.
+package meta4repocmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
+	"github.com/metalink-resources/metalink-resources/shared/repository/filerepo"
+)
+
+// EnvPrefix starts the environment variable of every repository option
+// flag (--known-hosts-file: META4_REPO_KNOWN_HOSTS_FILE) and of the secrets
+// that have no flag.
+const EnvPrefix = "META4_REPO_"
+
+// The secrets that are read from the environment only: a command line is
+// visible to every user of the machine.
+const (
+	envPassword   = EnvPrefix + "PASSWORD"
+	envPassphrase = EnvPrefix + "PRIVATE_KEY_PASSPHRASE"
+)
+
+// secretVariables are environment variables whose values never appear in
+// what meta4-repo prints.
+var secretVariables = []string{envPassword, envPassphrase, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+
+// words are the backends' names for what meta4-repo calls by a flag; the
+// longer of two names sharing a start comes first.
+var words = []string{
+	"source.options.private_key_passphrase", "$" + envPassphrase,
+	"source.options.private_key", "--private-key-file",
+	"options.private_key", "--private-key-file",
+	"source.options.known_hosts", "--known-hosts-file",
+	"source.options.username/password", "--username/$" + envPassword,
+	"source.options.rebase", "--rebase",
+	"source.options", "the options",
+	"source.uri", "URI",
+}
+
+type app struct {
+	streams cli.Streams
+	console *cli.Console
+	options repoOptions
+	network cli.Network
+}
+
+// Main runs meta4-repo with args (without the program name) and returns its exit code.
+func Main(ctx context.Context, args []string, streams cli.Streams) int {
+	root, console := New(streams)
+	return cli.Run(ctx, root, args, console)
+}
+
+// New builds the meta4-repo command tree on streams, and the console its
+// errors are printed on.
+func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
+	a := &app{streams: streams, console: cli.NewConsole(streams.Stderr, words...)}
+	for _, name := range secretVariables {
+		a.console.Hide(streams.Getenv(name))
+	}
+	root := &cobra.Command{
+		Use:   "meta4-repo",
+		Short: "Query and publish metalinks in a repository (file, git, S3 or an HTTP index)",
+		Long: "meta4-repo reads a metalink repository as the metalink-repository resource does: the same URIs\n" +
+			"(file://, git+file/http(s)/ssh:// with //sub/path and #branch, s3://, an http(s) index), the same\n" +
+			"filters and version order. Every repository option flag can also come from the environment:\n" +
+			"--known-hosts-file from " + cli.EnvName(EnvPrefix, "known-hosts-file") + ", and so on. Secrets come from the\n" +
+			"environment only: $" + envPassword + " (git over http(s)), $" + envPassphrase + ", and S3\n" +
+			"credentials from the AWS SDK's default chain (AWS_* variables, shared config, roles).",
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return cli.EnvDefaults(a.options.flags, EnvPrefix, streams.Getenv)
+		},
+	}
+	a.options.register(root.PersistentFlags())
+	a.network.Register(root.PersistentFlags())
+	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand())
+	cli.Prepare(root, streams)
+	return root, a.console
+}
+
+// open configures and connects the repository at uri with the option flags.
+func (a *app) open(ctx context.Context, uri string) (repository.Repository, error) {
+	layer, err := a.options.layer(uri, a.streams.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	options := &repository.Options{Layers: []repository.Layer{{Path: "options", JSON: layer}}}
+	a.console.Hide(backend.Secrets(options)...)
+	opener, err := backend.Configure(uri, options)
+	if err != nil {
+		return nil, err
+	}
+	client, err := a.network.Client(a.console)
+	if err != nil {
+		return nil, err
+	}
+	repo, err := opener(ctx, repository.Env{TempDir: os.TempDir(), Stderr: a.console, Network: client})
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	return repo, nil
+}
+
+// list returns every document of the repository at uri.
+func (a *app) list(ctx context.Context, uri string) ([]repository.Entry, error) {
+	if filerepo.IsFileURI(uri) {
+		if err := filerepo.CheckExists(uri); err != nil {
+			return nil, err
+		}
+	}
+	repo, err := a.open(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	// Backends already name the repository and the document at fault.
+	return repo.List(ctx)
+}

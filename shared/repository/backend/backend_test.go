@@ -1,0 +1,37 @@
+package backend_test
+
+import (
+	"github.com/metalink-resources/metalink-resources/shared/repository/repotest"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
+	"github.com/metalink-resources/metalink-resources/shared/repository/filerepo"
+)
+
+var _ = Describe("Open", func() {
+	open := func(uri string) (repository.Repository, error) {
+		return repotest.Open(backend.Configure, uri, nil, repository.Env{TempDir: GinkgoT().TempDir()})
+	}
+
+	It("picks the backend by the uri's scheme, in any case", func() {
+		repo, err := open("FILE://" + GinkgoT().TempDir())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(repo).To(BeAssignableToTypeOf(&filerepo.Repository{}))
+	})
+
+	DescribeTable("refuses a uri it has no backend for, without printing its userinfo",
+		func(uri, want string) {
+			_, err := open(uri)
+			Expect(err).To(MatchError(want))
+		},
+		Entry("no scheme", "ci:s3cret@github.com/org/x.git",
+			`source.uri "[redacted]@github.com/org/x.git": expected SCHEME://…`),
+		Entry("an unknown scheme", "ftp://ci:s3cret@host/x",
+			`source.uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
+		Entry("an unknown scheme and a password with an unencoded slash", "ftp://ci:top/s3cret@host/x",
+			`source.uri "ftp://[redacted]@host/x": unknown scheme "ftp" (expected file, git+file, git+http(s), git+ssh, s3, http or https)`),
+	)
+})

@@ -1,0 +1,69 @@
+package gitrepo_test
+
+import (
+	"bytes"
+
+	"github.com/metalink-resources/metalink-resources/shared/repository/repotest"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/gitrepo"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+)
+
+var _ = Describe("Open", func() {
+	var env repository.Env
+
+	BeforeEach(func() {
+		env = repository.Env{TempDir: GinkgoT().TempDir(), Stderr: &bytes.Buffer{}}
+	})
+
+	open := func(uri string, options map[string]any) error {
+		_, err := repotest.Open(gitrepo.Configure, uri, options, env)
+		return err
+	}
+
+	It("names an unknown option", func() {
+		Expect(open("git+file:///srv/x.git", map[string]any{"privatekey": "x"})).To(MatchError(ContainSubstring(`unknown key "source.options.privatekey"`)))
+	})
+
+	It("does not print the password of a uri it cannot parse", func() {
+		err := open("git+https://ci:hunter2-s3cret@host:bad/x.git", nil)
+
+		Expect(err).To(MatchError(ContainSubstring("invalid port")))
+		Expect(err.Error()).NotTo(ContainSubstring("hunter2-s3cret"))
+	})
+
+	It("does not print a password with an unencoded slash, where the parser stops reading userinfo", func() {
+		err := open("git+https://ci:hunter2/s3cret@host/x.git", nil)
+
+		Expect(err).To(MatchError(ContainSubstring("invalid port")))
+		Expect(err.Error()).NotTo(ContainSubstring("s3cret"))
+	})
+
+	It("needs a private key for ssh", func() {
+		Expect(open("git+ssh://git@host/x.git", nil)).To(MatchError(ContainSubstring("source.options.private_key is required for git+ssh")))
+	})
+
+	It("rejects a private key it cannot read, without printing it", func() {
+		err := open("git+ssh://git@host/x.git", map[string]any{"private_key": "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END OPENSSH PRIVATE KEY-----\n"})
+
+		Expect(err).To(MatchError(ContainSubstring("options.private_key")))
+		Expect(err.Error()).NotTo(ContainSubstring("bm90IGEga2V5IGF0IGFsbA=="))
+	})
+
+	It("rejects a wrong passphrase, without printing it", func() {
+		key := gitserver.NewKeyWithPassphrase(GinkgoT(), "right-phrase")
+
+		err := open("git+ssh://git@host/x.git", map[string]any{"private_key": key.PrivatePEM, "private_key_passphrase": "wrong-phrase"})
+
+		Expect(err).To(MatchError(ContainSubstring("options.private_key")))
+		Expect(err.Error()).NotTo(ContainSubstring("wrong-phrase"))
+	})
+
+	It("does not contact the remote", func() {
+		Expect(open("git+https://unreachable.invalid/x.git", nil)).To(Succeed())
+	})
+})

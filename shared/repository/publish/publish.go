@@ -1,0 +1,74 @@
+// Package publish holds what storing a metalink in a repository means, for
+// the resource's out and for meta4-repo put alike: which documents and names
+// are accepted, and that the stored form is always meta4 XML.
+package publish
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/getstep"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/versions"
+)
+
+// CheckDocument rejects a metalink that check and in could not use: one in
+// would refuse (see CheckFiles), or one whose first file has no version
+// check can report.
+func CheckDocument(doc metalink.Metalink) error {
+	if err := CheckFiles(doc); err != nil {
+		return err
+	}
+	first := doc.Files[0]
+	if first.Version == "" {
+		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(first.Name))
+	}
+	if _, err := versions.Parse(first.Version); err != nil {
+		return fmt.Errorf("its first file %s: %w, so check could never report it", redact.Quote(first.Name), err)
+	}
+	return nil
+}
+
+// CheckFiles applies the rules in applies to a metalink before it writes
+// anything (getstep.CheckDocument): a valid document whose names are safe,
+// unique and outside the resource's records directory.
+func CheckFiles(doc metalink.Metalink) error { return getstep.CheckDocument(doc) }
+
+// CheckName applies the rules of file names to the name a document is
+// stored under, so that a repository never holds a path that leaves it.
+func CheckName(name string) error {
+	if err := metalink.ValidateName(name); err != nil {
+		return err
+	}
+	if err := getstep.CheckReserved(name); err != nil {
+		return fmt.Errorf("%s: %w", redact.Quote(name), err)
+	}
+	return nil
+}
+
+// Put stores doc under name as meta4 XML, whatever form it was read in.
+func Put(ctx context.Context, repo repository.Repository, name string, doc metalink.Metalink) error {
+	data, err := metalink.MarshalXML(doc)
+	if err != nil {
+		return err
+	}
+	return repo.Put(ctx, repository.Document{Name: name, Data: data, Summary: summary(name, len(doc.Files))})
+}
+
+// summary describes a put for a git commit message: the stored name without
+// its extension, its directory first ("golang.org: v1.21.1 (3 files)").
+func summary(name string, files int) string {
+	dir, base := path.Split(strings.TrimSuffix(name, ".meta4"))
+	count := fmt.Sprintf("(%d files)", files)
+	if files == 1 {
+		count = "(1 file)"
+	}
+	if dir == "" {
+		return base + " " + count
+	}
+	return strings.TrimSuffix(dir, "/") + ": " + base + " " + count
+}
