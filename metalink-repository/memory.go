@@ -10,8 +10,8 @@ import (
 // It is soft: a larger working set still gets the memory it needs.
 const softMemoryLimit = 48 << 20
 
-// LimitMemory sets the soft memory limit unless GOMEMLIMIT already sets one.
-func LimitMemory() {
+// limitMemory sets the soft memory limit unless GOMEMLIMIT already sets one.
+func limitMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}

@@ -12,13 +12,15 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
 // Exit codes.
 const (
 	ExitOK    = 0
 	ExitError = 1
-	ExitUsage = 2
+	ExitUsage = program.ExitUsage
 )
 
 // Streams are what a tool reads and writes, so that tests can drive it in

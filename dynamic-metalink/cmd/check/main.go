@@ -1,13 +1,9 @@
-// Command check is the /opt/resource/check of the dynamic-metalink resource.
+// Command check is the dynamic-metalink resource's /opt/resource/check.
 package main
 
 import (
-	"os"
-
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
-	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
-func main() {
-	concourse.Main(dynamicmetalink.NewCheck(os.Stdin, os.Stdout, os.Stderr, os.Args))
-}
+func main() { program.Run(dynamicmetalink.Programs["check"]) }

@@ -1,13 +1,9 @@
-// Command in is the /opt/resource/in of the dynamic-metalink resource.
+// Command in is the dynamic-metalink resource's /opt/resource/in.
 package main
 
 import (
-	"os"
-
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
-	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
-func main() {
-	concourse.Main(dynamicmetalink.NewIn(os.Stdin, os.Stdout, os.Stderr, os.Args))
-}
+func main() { program.Run(dynamicmetalink.Programs["in"]) }

@@ -1,13 +1,9 @@
-// Command out is the /opt/resource/out of the dynamic-metalink resource.
+// Command out is the dynamic-metalink resource's /opt/resource/out.
 package main
 
 import (
-	"os"
-
 	dynamicmetalink "github.com/metalink-resources/metalink-resources/dynamic-metalink"
-	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
-func main() {
-	concourse.Main(dynamicmetalink.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args))
-}
+func main() { program.Run(dynamicmetalink.Programs["out"]) }

@@ -2,13 +2,8 @@
 package main
 
 import (
-	"os"
-
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
-	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
-func main() {
-	metalinkrepository.LimitMemory()
-	concourse.Main(metalinkrepository.NewOut(os.Stdin, os.Stdout, os.Stderr, os.Args))
-}
+func main() { program.Run(metalinkrepository.Programs["out"]) }

@@ -2,10 +2,8 @@
 package main
 
 import (
-	"github.com/metalink-resources/metalink-resources/shared/cli"
-	"github.com/metalink-resources/metalink-resources/shared/cli/meta4repocmd"
+	"github.com/metalink-resources/metalink-resources/shared/cli/tools"
+	"github.com/metalink-resources/metalink-resources/shared/program"
 )
 
-func main() {
-	cli.Main(meta4repocmd.Main)
-}
+func main() { program.Run(tools.Programs["meta4-repo"]) }

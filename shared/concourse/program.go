@@ -1,0 +1,27 @@
+package concourse
+
+import (
+	"context"
+	"io"
+
+	"github.com/metalink-resources/metalink-resources/shared/program"
+)
+
+// Executor is what a main runs: a command bound to its streams.
+type Executor interface {
+	Execute(ctx context.Context) int
+}
+
+// Constructor binds a resource command to its streams and arguments, as
+// every resource's NewCheck, NewIn and NewOut do.
+type Constructor func(stdin io.Reader, stdout, stderr io.Writer, args []string) Executor
+
+// Program runs the command newCommand builds on the process's streams.
+// Concourse stops an aborted build with SIGTERM, which cancels the context,
+// so that a running script's process group is killed and partial files are
+// removed.
+func Program(newCommand Constructor) program.Program {
+	return func(ctx context.Context, p program.Process) int {
+		return newCommand(p.Stdin, p.Stdout, p.Stderr, p.Args).Execute(ctx)
+	}
+}
