@@ -158,7 +158,7 @@ var _ = Describe("a bad request", func() {
 			stdin: `{"source":{"uri":"REPO","url_handlers":[{"type":"s3"},{"type":["s3"]}]}}`,
 			want:  `source.url_handlers[1].type: expected a string, got a list`}),
 		Entry("a request that is not an object, without Go type names", badInput{command: "check",
-			stdin: `["source"]`, want: `expected a map, got a list`}),
+			stdin: `["source"]`, want: `check: the request must be a JSON object with "source" (got a list)`}),
 		Entry("a trust store that is not armored OpenPGP keys", badInput{command: "check",
 			stdin: `{"source":{"uri":"REPO","signature_trust_store":"/etc/keyring.gpg"}}`,
 			want:  `source.signature_trust_store: no ASCII-armored public key block`}),

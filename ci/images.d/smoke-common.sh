@@ -161,13 +161,19 @@ resolve_in() {
 }
 
 # expect_user_environment CONTAINER: a process started as the image says runs as IMAGE_USER with
-# its name, and has what the resource needs: a writable HOME and TMPDIR (/tmp, sticky), and the
-# CA bundle at the path Go and curl read.
+# its name, which /etc/passwd and /etc/group give the same ids, and has what the resource needs: a
+# writable HOME and TMPDIR (/tmp, sticky), and the CA bundle at the path Go and curl read.
 expect_user_environment() {
   run_in "$1" -- sh -euc '
     echo "uid $(id -u) gid $(id -g) user $(id -un) HOME=$HOME"
     test "$(id -u):$(id -g)" = "$1"
     test "$(id -un)" = "$2"
+    # id reads the process, not the files: the name must own the same ids in both.
+    user=$(while IFS=: read -r name _ uid gid _; do if [ "$name" = "$2" ]; then echo "$uid:$gid"; fi; done </etc/passwd)
+    group=$(while IFS=: read -r name _ gid _; do if [ "$name" = "$2" ]; then echo "$gid"; fi; done </etc/group)
+    echo "/etc/passwd: $2 is $user; /etc/group: $2 is ${group:-missing}"
+    test "$user" = "$1"
+    test "$group" = "${1#*:}"
     test "$HOME" = "/home/$2"
     touch "$HOME/.smoke" && rm "$HOME/.smoke"
     test -k /tmp

@@ -165,10 +165,10 @@ var (
 
 var hostileCases = []TableEntry{
 	// The request as a whole.
-	Entry("check: a list", hostile{command: "check", request: raw(`["source"]`), want: `check: expected a map, got a list`}),
-	Entry("check: a string", hostile{command: "check", request: raw(`"source"`), want: `check: expected a map, got a string`}),
-	Entry("check: a number", hostile{command: "check", request: raw(`42`), want: `check: expected a map, got a number`}),
-	Entry("check: a boolean", hostile{command: "check", request: raw(`true`), want: `check: expected a map, got a boolean`}),
+	Entry("check: a list", hostile{command: "check", request: raw(`["source"]`), want: `check: the request must be a JSON object with "source" (got a list)`}),
+	Entry("check: a string", hostile{command: "check", request: raw(`"source"`), want: `check: the request must be a JSON object with "source" (got a string)`}),
+	Entry("check: a number", hostile{command: "check", request: raw(`42`), want: `check: the request must be a JSON object with "source" (got a number)`}),
+	Entry("check: a boolean", hostile{command: "check", request: raw(`true`), want: `check: the request must be a JSON object with "source" (got a boolean)`}),
 	Entry("check: null, which sets nothing", hostile{command: "check", request: raw(`null`),
 		want: `check: source.version_check is required: a script that prints one version per line`}),
 	Entry("check: only white space", hostile{command: "check", request: raw(" \n\t "), want: `check: empty request: expected a JSON object on stdin`}),

@@ -229,9 +229,9 @@ func mirrorTo(destination string, extra map[string]any) map[string]any {
 
 var hostileRepoCases = []TableEntry{
 	// The request as a whole.
-	Entry("check: a list", hostileRepo{command: "check", request: rawRequest(`[{"source":{}}]`), want: `check: expected a map, got a list`}),
-	Entry("in: a string", hostileRepo{command: "in", request: rawRequest(`"file:///srv"`), want: `in: expected a map, got a string`}),
-	Entry("out: a number", hostileRepo{command: "out", request: rawRequest(`1e400`), want: `out: expected a map, got a number`}),
+	Entry("check: a list", hostileRepo{command: "check", request: rawRequest(`[{"source":{}}]`), want: `check: the request must be a JSON object with "source" (got a list)`}),
+	Entry("in: a string", hostileRepo{command: "in", request: rawRequest(`"file:///srv"`), want: `in: the request must be a JSON object with "source" (got a string)`}),
+	Entry("out: a number", hostileRepo{command: "out", request: rawRequest(`1e400`), want: `out: the request must be a JSON object with "source" (got a number)`}),
 	Entry("check: null, which sets nothing", hostileRepo{command: "check", request: rawRequest(`null`), want: `check: source.uri is required`}),
 	Entry("out: nothing at all", hostileRepo{command: "out", request: rawRequest(``), want: `out: empty request: expected a JSON object on stdin`}),
 	Entry("check: options nested 100 deep", hostileRepo{command: "check",

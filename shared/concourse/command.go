@@ -130,5 +130,9 @@ func decode(stdin io.Reader, req any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return errors.New("empty request: expected a JSON object on stdin")
 	}
-	return strictjson.Decode(data, "", req)
+	err = strictjson.Decode(data, "", req)
+	if mismatch := (*strictjson.MismatchError)(nil); errors.As(err, &mismatch) && mismatch.Path == "" {
+		return fmt.Errorf(`the request must be a JSON object with "source" (got %s)`, mismatch.Got)
+	}
+	return err
 }

@@ -81,7 +81,7 @@ func unsupported(rv reflect.Value, path string) error {
 
 // mismatch reports a value of the wrong kind: "expected a string, got a list".
 func mismatch(path, expected string, n *node) error {
-	return failAt(path, "expected "+expected+", got "+n.kind.String())
+	return &MismatchError{Path: path, Expected: expected, Got: n.kind.String()}
 }
 
 // assignPointer allocates a nil pointer and fills what it points to; an

@@ -25,6 +25,19 @@ type pathError struct {
 func (e *pathError) Error() string { return e.msg }
 func (e *pathError) Unwrap() error { return e.cause }
 
+// MismatchError is a value of the wrong kind at Path ("" for the whole
+// document), so that a front end can say what the document itself must be
+// in its own words.
+type MismatchError struct {
+	Path     string
+	Expected string // "a map"
+	Got      string // "a list"
+}
+
+func (e *MismatchError) Error() string {
+	return cut(oneLine(prefix(e.Path)+"expected "+e.Expected+", got "+e.Got), maxMessageBytes)
+}
+
 // failAt reports msg about the value at path ("PATH: msg", or just msg for
 // the whole document).
 func failAt(path, msg string) error {
