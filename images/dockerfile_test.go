@@ -236,7 +236,7 @@ var _ = Describe("The resource Dockerfiles", func() {
 
 	DescribeTable("answer, in the multi-call main, to the names of the links the image makes",
 		func(i image) {
-			Expect(answeredNames("./"+i.resource+"/cmd/"+i.resource)).To(ConsistOf("check", "in", "out", "meta4", "meta4-repo"))
+			Expect(answeredNames("./" + i.resource + "/cmd/" + i.resource)).To(ConsistOf("check", "in", "out", "meta4", "meta4-repo"))
 			content, err := os.ReadFile(filepath.Join(repositoryRoot, i.dockerfile))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(content)).To(ContainSubstring(`for command in check in out; do`))
