@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
-	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
 	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
@@ -43,7 +43,7 @@ func in(ctx context.Context, req *InRequest, cfg settings, env concourse.Env) (a
 	}
 	env.Printf("metalink %s: %d file(s)\n", entry.Path, len(entry.Metalink.Files))
 	// Say which document is at fault; the download would refuse it anyway.
-	if err := publish.CheckFiles(entry.Metalink); err != nil {
+	if err := metalink.CheckDocument(entry.Metalink); err != nil {
 		return nil, fmt.Errorf("metalink %s: %w", entry.Path, err)
 	}
 	return cfg.get.Get(ctx, env, entry.Metalink, req.Version, req.Params)

@@ -177,7 +177,7 @@ func (p OutParams) generate(dir string) (metalink.Metalink, []string, error) {
 			local = append(local, path)
 		}
 	}
-	if err := publish.CheckFiles(doc); err != nil {
+	if err := metalink.CheckDocument(doc); err != nil {
 		return metalink.Metalink{}, nil, fmt.Errorf("params.files: %w", err)
 	}
 	return doc, local, nil

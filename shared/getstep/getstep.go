@@ -22,11 +22,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 )
 
-// RecordDir is the directory, relative to the destination, that holds the
-// resource's own records. Metalink file names may not start with it.
-const RecordDir = ".resource"
-
-// Names of the records inside RecordDir.
+// Names of the records inside metalink.RecordDir.
 const (
 	MetalinkRecord = "metalink.meta4"
 	VersionRecord  = "version"
@@ -43,7 +39,7 @@ type Request struct {
 
 // Run performs req into dest and returns the files and bytes metadata.
 func Run(ctx context.Context, dest string, req Request) (metadata []concourse.MetadataField, err error) {
-	if err := CheckDocument(req.Metalink); err != nil {
+	if err := metalink.CheckDocument(req.Metalink); err != nil {
 		return nil, err
 	}
 	record, err := metalink.MarshalXML(req.Metalink)
@@ -73,7 +69,7 @@ func report(req Request, selected []metalink.File) {
 	if req.Download.Report == nil {
 		return
 	}
-	records := path.Join(RecordDir, MetalinkRecord) + " and " + path.Join(RecordDir, VersionRecord)
+	records := path.Join(metalink.RecordDir, MetalinkRecord) + " and " + path.Join(metalink.RecordDir, VersionRecord)
 	if req.SkipDownload {
 		_, _ = fmt.Fprintf(req.Download.Report, "wrote %s only (skip_download: %d selected file(s) not downloaded)\n", records, len(selected))
 		return
@@ -98,31 +94,6 @@ func fill(ctx context.Context, stage string, selected []metalink.File, record []
 		return nil, err
 	}
 	return append(names, records...), nil
-}
-
-// CheckDocument rejects, before anything is written, a metalink that is
-// not valid (unsafe, repeated or clashing file names among others) or that
-// names a file inside the resource's own records directory. It is the one
-// home of that rule: the resources' in and out and the tools all apply it.
-func CheckDocument(m metalink.Metalink) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	for _, f := range m.Files {
-		if err := CheckReserved(f.Name); err != nil {
-			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
-		}
-	}
-	return nil
-}
-
-// CheckReserved refuses a name inside the resource's own records directory,
-// which holds what in records beside the files.
-func CheckReserved(name string) error {
-	if first, _, _ := strings.Cut(name, "/"); first == RecordDir {
-		return fmt.Errorf("%s/ is reserved for the resource's own records", RecordDir)
-	}
-	return nil
 }
 
 func selectFiles(files []metalink.File, filter selection.Filter) []metalink.File {
@@ -150,15 +121,15 @@ func downloadAll(ctx context.Context, files []metalink.File, dir string, opts do
 // writeRecords writes .resource/metalink.meta4 and .resource/version (no
 // trailing newline, as the original resources do) and returns their names.
 func writeRecords(stage string, record []byte, version string) ([]string, error) {
-	if err := os.Mkdir(filepath.Join(stage, RecordDir), 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", RecordDir, err)
+	if err := os.Mkdir(filepath.Join(stage, metalink.RecordDir), 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", metalink.RecordDir, err)
 	}
 	records := []struct {
 		name string
 		data []byte
 	}{
-		{path.Join(RecordDir, MetalinkRecord), record},
-		{path.Join(RecordDir, VersionRecord), []byte(version)},
+		{path.Join(metalink.RecordDir, MetalinkRecord), record},
+		{path.Join(metalink.RecordDir, VersionRecord), []byte(version)},
 	}
 	names := make([]string, 0, len(records))
 	for _, r := range records {

@@ -10,6 +10,36 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
+// RecordDir is the directory, relative to a destination, that holds the
+// resources' own records of what they wrote. No file of a document may be
+// in it.
+const RecordDir = ".resource"
+
+// CheckDocument rejects, before anything is written, a metalink that is
+// not valid (unsafe, repeated or clashing file names among others) or that
+// names a file inside the resource's own records directory. It is the one
+// home of that rule: the resources' in and out and the tools all apply it.
+func CheckDocument(m Metalink) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	for _, f := range m.Files {
+		if err := CheckReserved(f.Name); err != nil {
+			return fmt.Errorf("file name %s: %w", redact.Quote(f.Name), err)
+		}
+	}
+	return nil
+}
+
+// CheckReserved refuses a name inside the resource's own records directory,
+// which holds what in records beside the files.
+func CheckReserved(name string) error {
+	if first, _, _ := strings.Cut(name, "/"); first == RecordDir {
+		return fmt.Errorf("%s/ is reserved for the resource's own records", RecordDir)
+	}
+	return nil
+}
+
 // ValidateName rejects file names that could escape a destination directory
 // or that mean different things on different systems: empty, absolute,
 // containing an empty, "." or ".." segment, a backslash, a NUL byte, or

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
@@ -56,7 +55,7 @@ func checkDocument(doc metalink.Metalink) error {
 	if len(doc.Files) == 0 {
 		return nil
 	}
-	return getstep.CheckDocument(doc)
+	return metalink.CheckDocument(doc)
 }
 
 // save validates the document and writes it as meta4 XML in place of the

@@ -13,7 +13,6 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/cli"
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
@@ -120,7 +119,7 @@ func (a *app) readOther(from string) (metalink.Metalink, error) {
 	}
 	doc, err := metalink.Parse(data)
 	if err == nil {
-		err = getstep.CheckDocument(doc)
+		err = metalink.CheckDocument(doc)
 	}
 	if err != nil {
 		return metalink.Metalink{}, fmt.Errorf("%s: %w", from, err)

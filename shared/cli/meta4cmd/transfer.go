@@ -12,7 +12,6 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
 	"github.com/metalink-resources/metalink-resources/shared/download"
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
@@ -38,7 +37,7 @@ func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
 	if err != nil {
 		return download.Options{}, err
 	}
-	return getstep.Settings{Handlers: handlers, Verify: v}.Download(a.console), nil
+	return download.Options{Reader: handlers.Router(), Verify: v, Progress: a.console, Report: a.console}, nil
 }
 
 // verification are the flags of file-download and file-verify.

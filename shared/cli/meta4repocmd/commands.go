@@ -141,7 +141,7 @@ func (a *app) showCommand() *cobra.Command {
 // a script may hand to meta4 file-download next.
 func checked(entries []repository.Entry) ([]repository.Entry, error) {
 	for _, e := range entries {
-		if err := publish.CheckFiles(e.Metalink); err != nil {
+		if err := metalink.CheckDocument(e.Metalink); err != nil {
 			return nil, fmt.Errorf("%s: %w", redact.Quote(e.Path), err)
 		}
 	}

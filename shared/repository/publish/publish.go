@@ -9,7 +9,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -20,7 +19,7 @@ import (
 // would refuse (see CheckFiles), or one whose first file has no version
 // check can report.
 func CheckDocument(doc metalink.Metalink) error {
-	if err := CheckFiles(doc); err != nil {
+	if err := metalink.CheckDocument(doc); err != nil {
 		return err
 	}
 	first := doc.Files[0]
@@ -33,18 +32,13 @@ func CheckDocument(doc metalink.Metalink) error {
 	return nil
 }
 
-// CheckFiles applies the rules in applies to a metalink before it writes
-// anything (getstep.CheckDocument): a valid document whose names are safe,
-// unique and outside the resource's records directory.
-func CheckFiles(doc metalink.Metalink) error { return getstep.CheckDocument(doc) }
-
 // CheckName applies the rules of file names to the name a document is
 // stored under, so that a repository never holds a path that leaves it.
 func CheckName(name string) error {
 	if err := metalink.ValidateName(name); err != nil {
 		return err
 	}
-	if err := getstep.CheckReserved(name); err != nil {
+	if err := metalink.CheckReserved(name); err != nil {
 		return fmt.Errorf("%s: %w", redact.Quote(name), err)
 	}
 	return nil
