@@ -128,7 +128,7 @@ func runHostileCase(c hostileCase) {
 	Expect(last).To(ContainSubstring(c.want))
 	for _, line := range lines[:len(lines)-1] {
 		// Only a download reports, before it fails, on the file it fetched.
-		Expect(line).To(HavePrefix("payload.tgz: "), r.Stderr)
+		Expect(line).To(HavePrefix("payload.tgz: "), "stderr: %s", r.Stderr)
 	}
 	Expect(r.Stderr).NotTo(ContainSubstring(planted.Password))
 	Expect(r.Stderr).NotTo(ContainSubstring(hostileToken))
