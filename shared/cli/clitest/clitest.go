@@ -62,6 +62,22 @@ func (t Tool) Run(args ...string) Result { return t.RunStdin("", args...) }
 // RunStdin runs the tool with stdin and args, and waits for it.
 func (t Tool) RunStdin(stdin string, args ...string) Result {
 	ginkgo.GinkgoHelper()
+	return t.start(stdin, args).Wait()
+}
+
+// Started is a run of a tool under way, for a test that acts on the
+// process (sends it a signal) before it waits for the result.
+type Started struct{ session *gexec.Session }
+
+// Start runs the tool with args and no stdin, without waiting for it. The
+// process is killed when the spec ends, should it still run.
+func (t Tool) Start(args ...string) Started {
+	ginkgo.GinkgoHelper()
+	return t.start("", args)
+}
+
+func (t Tool) start(stdin string, args []string) Started {
+	ginkgo.GinkgoHelper()
 	cmd := exec.Command(t.Path, args...)
 	cmd.Dir = t.Dir
 	cmd.Env = t.Env
@@ -69,8 +85,18 @@ func (t Tool) RunStdin(stdin string, args ...string) Result {
 	session, err := gexec.Start(cmd, ginkgo.GinkgoWriter, ginkgo.GinkgoWriter)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	ginkgo.DeferCleanup(session.Kill)
-	gomega.Eventually(session).WithTimeout(Timeout).Should(gexec.Exit())
-	return Result{Code: session.ExitCode(), Stdout: string(session.Out.Contents()), Stderr: string(session.Err.Contents())}
+	return Started{session: session}
+}
+
+// Signal sends sig to the process.
+func (s Started) Signal(sig os.Signal) { s.session.Signal(sig) }
+
+// Wait waits, at most Timeout, for the process to end and returns what it
+// left behind.
+func (s Started) Wait() Result {
+	ginkgo.GinkgoHelper()
+	gomega.Eventually(s.session).WithTimeout(Timeout).Should(gexec.Exit())
+	return Result{Code: s.session.ExitCode(), Stdout: string(s.session.Out.Contents()), Stderr: string(s.session.Err.Contents())}
 }
 
 // Succeed runs the tool, expects exit 0 and returns its stdout.

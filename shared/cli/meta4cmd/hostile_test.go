@@ -2,6 +2,7 @@ package meta4cmd_test
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,9 +16,11 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
 
 // payload is what the hostile site serves, and what valid documents describe.
@@ -35,6 +38,7 @@ type hostileWorld struct {
 	site   *hostileserver.Server
 	extra  *httptest.Server // endless bodies and GitHub API answers
 	github sync.Map         // tag => the API's answer
+	env    []string         // more of the tools' environment, from a case's setup
 }
 
 const destPath = "a/b/dest"
@@ -96,7 +100,7 @@ func (w *hostileWorld) document(format string, files ...metalink.File) {
 }
 
 func (w *hostileWorld) tool(path string) clitest.Tool {
-	return clitest.New(path, w.work, "GITHUB_API_URL="+w.extra.URL, "GITHUB_TOKEN="+hostileToken)
+	return clitest.New(path, w.work, "GITHUB_API_URL="+w.extra.URL, "GITHUB_TOKEN="+hostileToken).With(w.env...)
 }
 
 // hostileCase is one entry of the corpus: setup prepares the world and
@@ -124,10 +128,11 @@ func runHostileCase(c hostileCase) {
 	Expect(last).To(ContainSubstring(c.want))
 	for _, line := range lines[:len(lines)-1] {
 		// Only a download reports, before it fails, on the file it fetched.
-		Expect(line).To(HavePrefix("payload.tgz: "), r.Stderr)
+		Expect(line).To(HavePrefix("payload.tgz: "), "stderr: %s", r.Stderr)
 	}
 	Expect(r.Stderr).NotTo(ContainSubstring(planted.Password))
 	Expect(r.Stderr).NotTo(ContainSubstring(hostileToken))
+	Expect(r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
 	Expect(r.Stderr).NotTo(ContainSubstring("goroutine "))
 	Expect(filesUnder(w.work)).To(Equal(before))
 }
@@ -314,6 +319,51 @@ func hostileFTPEntries() []any {
 	return entries
 }
 
+// hostileS3 are S3 objects whose bytes must never become the file: the
+// object at key (none when content is ""), fetched with env as the
+// credentials. A wrong secret key is the planted password, which must
+// not show.
+var hostileS3 = []struct {
+	name, content, want string
+	env                 []string
+}{
+	{"a missing object", "", "not found (NoSuchKey", s3Credentials(s3server.AccessKey, s3server.SecretKey)},
+	{"an object other than the document says", strings.ToUpper(payload), "sha-256 mismatch", s3Credentials(s3server.AccessKey, s3server.SecretKey)},
+	{"an object longer than the document says", payload + "more", "size mismatch", s3Credentials(s3server.AccessKey, s3server.SecretKey)},
+	// versitygw answers an unknown key with 404 XAdminUserNotFound (AWS: 403 InvalidAccessKeyId).
+	{"an unknown access key", payload, "No user exists with the provided access key ID", s3Credentials("hostile-access-key", planted.Password)},
+	{"a wrong secret key", payload, "access denied (SignatureDoesNotMatch", s3Credentials(s3server.AccessKey, planted.Password)},
+	{"no credentials at all", payload, s3client.NoCredentials, nil},
+}
+
+func s3Credentials(accessKey, secretKey string) []string {
+	return []string{"AWS_ACCESS_KEY_ID=" + accessKey, "AWS_SECRET_ACCESS_KEY=" + secretKey}
+}
+
+// hostileS3Entries download from a versitygw of their own: one start
+// costs a few hundred milliseconds, and its data directory is a temporary
+// directory of its own, outside the world's work directory.
+func hostileS3Entries() []any {
+	var entries []any
+	for _, format := range documentFormats {
+		for _, object := range hostileS3 {
+			entries = append(entries, Entry(fmt.Sprintf("meta4 file-download from an S3 server with %s, %s document", object.name, format), hostileCase{
+				setup: func(w *hostileWorld) (string, []string) {
+					s3 := s3server.Start(GinkgoT(), "bucket")
+					if object.content != "" {
+						Expect(s3.Put(context.Background(), "bucket", "pub/payload.tgz", []byte(object.content))).To(Succeed())
+					}
+					w.env = object.env
+					w.document(format, payloadFile("payload.tgz", s3.URL("bucket", "pub/payload.tgz")))
+					return binary, []string{"--metalink=x.meta4", "file-download", "--disable-ssl", destPath + "/"}
+				},
+				want: object.want,
+			}))
+		}
+	}
+	return entries
+}
+
 // hostileDestinations are destinations that must not be written through.
 var hostileDestinations = []struct {
 	name    string
@@ -428,7 +478,7 @@ func hostileSumsEntries() []any {
 // DescribeTable takes it.
 func hostileEntries() []any {
 	entries := []any{runHostileCase}
-	for _, part := range [][]any{unsafeDocumentEntries(), hostileMirrorEntries(), hostileFTPEntries(), hostileDestinationEntries(),
+	for _, part := range [][]any{unsafeDocumentEntries(), hostileMirrorEntries(), hostileFTPEntries(), hostileS3Entries(), hostileDestinationEntries(),
 		hostileReleaseEntries(), hostileSumsEntries()} {
 		entries = append(entries, part...)
 	}
