@@ -29,6 +29,17 @@ func NewConsole(stderr io.Writer, wordPairs ...string) *Console {
 	return c
 }
 
+// Console is a console on the streams' stderr that hides the values of
+// the environment's secretVariables, and says the shared packages' words in
+// the tool's (see NewConsole).
+func (s Streams) Console(secretVariables []string, wordPairs ...string) *Console {
+	c := NewConsole(s.Stderr, wordPairs...)
+	for _, name := range secretVariables {
+		c.Hide(s.Getenv(name))
+	}
+	return c
+}
+
 // Hide adds secrets to hide from everything written from now on.
 func (c *Console) Hide(secrets ...string) {
 	c.mu.Lock()

@@ -119,11 +119,7 @@ func (a *app) fileEditCommands() []*cobra.Command {
 
 // printFile prints what show says of the selected file, when it says something.
 func (a *app) printFile(show func(f *metalink.File) (string, error)) error {
-	d, err := a.read()
-	if err != nil {
-		return err
-	}
-	f, err := d.file(a.fileName)
+	f, err := a.readFile()
 	if err != nil {
 		return err
 	}

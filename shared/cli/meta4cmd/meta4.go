@@ -9,7 +9,6 @@
 package meta4cmd
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,19 +50,10 @@ type app struct {
 	client     *network.Client // built from network on first use
 }
 
-// Main runs meta4 with args (without the program name) and returns its exit code.
-func Main(ctx context.Context, args []string, streams cli.Streams) int {
-	root, console := New(streams)
-	return cli.Run(ctx, root, args, console)
-}
-
 // New builds the meta4 command tree on streams, and the console its
 // errors are printed on.
 func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
-	a := &app{streams: streams, console: cli.NewConsole(streams.Stderr, words...)}
-	for _, name := range secretVariables {
-		a.console.Hide(streams.Getenv(name))
-	}
+	a := &app{streams: streams, console: streams.Console(secretVariables, words...)}
 	root := &cobra.Command{
 		Use:   "meta4",
 		Short: "Create, inspect, change and use a metalink document",
@@ -103,6 +93,15 @@ func (a *app) networkClient() (*network.Client, error) {
 
 // read reads the document, which must exist.
 func (a *app) read() (*document, error) { return readDocument(a.metalink, false) }
+
+// readFile reads the document and selects the file --file names.
+func (a *app) readFile() (*metalink.File, error) {
+	d, err := a.read()
+	if err != nil {
+		return nil, err
+	}
+	return d.file(a.fileName)
+}
 
 // change reads the document, applies edit and saves it. A missing document
 // is an error unless orEmpty: then edit starts from an empty one.

@@ -97,11 +97,7 @@ func (a *app) fileDownload(ctx context.Context, v verification, path string) err
 	if err != nil {
 		return err
 	}
-	d, err := a.read()
-	if err != nil {
-		return err
-	}
-	f, err := d.file(a.fileName)
+	f, err := a.readFile()
 	if err != nil {
 		return err
 	}
@@ -157,11 +153,7 @@ func (a *app) fileVerify(ctx context.Context, v verification, path string) error
 	if err != nil {
 		return err
 	}
-	d, err := a.read()
-	if err != nil {
-		return err
-	}
-	f, err := d.file(a.fileName)
+	f, err := a.readFile()
 	if err != nil {
 		return err
 	}

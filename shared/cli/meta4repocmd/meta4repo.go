@@ -53,19 +53,10 @@ type app struct {
 	network cli.Network
 }
 
-// Main runs meta4-repo with args (without the program name) and returns its exit code.
-func Main(ctx context.Context, args []string, streams cli.Streams) int {
-	root, console := New(streams)
-	return cli.Run(ctx, root, args, console)
-}
-
 // New builds the meta4-repo command tree on streams, and the console its
 // errors are printed on.
 func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
-	a := &app{streams: streams, console: cli.NewConsole(streams.Stderr, words...)}
-	for _, name := range secretVariables {
-		a.console.Hide(streams.Getenv(name))
-	}
+	a := &app{streams: streams, console: streams.Console(secretVariables, words...)}
 	root := &cobra.Command{
 		Use:   "meta4-repo",
 		Short: "Query and publish metalinks in a repository (file, git, S3 or an HTTP index)",

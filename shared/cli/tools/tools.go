@@ -12,6 +12,6 @@ import (
 
 // Programs are the tools by their names.
 var Programs = program.Programs{
-	"meta4":      cli.Program(meta4cmd.Main),
-	"meta4-repo": cli.Program(meta4repocmd.Main),
+	"meta4":      cli.Program(meta4cmd.New),
+	"meta4-repo": cli.Program(meta4repocmd.New),
 }
