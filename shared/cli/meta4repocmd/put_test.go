@@ -124,6 +124,11 @@ var _ = Describe("put", func() {
 		Expect(r.Stdout).To(Equal("3.0.0\n"))
 		Expect(r.Stderr).To(ContainSubstring("ssh host key of " + server.Addr() + " is not checked: set --known-hosts-file to check it"))
 		Expect(tool.Fail("filter", uri)).To(Equal("meta4-repo filter: open repository: --private-key-file is required for git+ssh"))
+
+		// A rejection names where the known hosts came from.
+		writeFile(filepath.Join(tool.Dir, "other_hosts"), "127.0.0.9 "+strings.SplitN(server.KnownHosts(), " ", 2)[1]+"\n")
+		Expect(tool.With("META4_REPO_KNOWN_HOSTS_FILE=other_hosts").Fail("filter", "--private-key-file", "id_ed25519", uri)).To(
+			ContainSubstring("ssh host " + server.Addr() + " is not listed in $META4_REPO_KNOWN_HOSTS_FILE"))
 	})
 
 	It("refuses a document without a version and a name that leaves the repository", func() {

@@ -50,14 +50,14 @@ type Repository struct {
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := s3client.ParseURL(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri: %w", err)
+		return nil, options.Names.Errorf("uri", "%w", err)
 	}
 	var opts s3client.Options
 	if err := options.Decode(&opts); err != nil {
 		return nil, err
 	}
 	if err := opts.Validate(); err != nil {
-		return nil, fmt.Errorf("source.options: %w", err)
+		return nil, options.Names.Errorf("options", "%w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
 		return open(ctx, loc, opts, env.Client())
