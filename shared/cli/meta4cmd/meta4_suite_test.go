@@ -24,7 +24,7 @@ func TestMeta4(t *testing.T) {
 var binary, repoBinary string
 
 var _ = SynchronizedBeforeSuite(func() []byte {
-	const cmd = "github.com/metalink-resources/metalink-resources/metalink-repository/cmd/"
+	const cmd = "github.com/metalink-resources/metalink-resources/shared/cmd/"
 	return []byte(clitest.Build(cmd+"meta4") + "\n" + clitest.Build(cmd+"meta4-repo"))
 }, func(paths []byte) {
 	binary, repoBinary, _ = strings.Cut(string(paths), "\n")

@@ -37,7 +37,7 @@ var _ = Describe("the README's GitHub mirror script", func() {
 		Expect(os.Symlink(binary, filepath.Join(bin, "meta4"))).To(Succeed())
 		Expect(os.Symlink(repoBinary, filepath.Join(bin, "meta4-repo"))).To(Succeed())
 
-		script, err := readme.Find("../../README.md", "# mirror-gh.sh VERSION:")
+		script, err := readme.Find("../../../README.md", "# mirror-gh.sh VERSION:")
 		Expect(err).NotTo(HaveOccurred())
 		run := exec.Command("bash", "-c", script, "mirror-gh.sh", "2.50.0")
 		run.Dir = dir

@@ -27,7 +27,7 @@ var binaries struct {
 }
 
 var _ = SynchronizedBeforeSuite(func() []byte {
-	const cmd = "github.com/metalink-resources/metalink-resources/metalink-repository/cmd/"
+	const cmd = "github.com/metalink-resources/metalink-resources/shared/cmd/"
 	binaries.Repo, binaries.Meta4 = clitest.Build(cmd+"meta4-repo"), clitest.Build(cmd+"meta4")
 	data, err := json.Marshal(binaries)
 	Expect(err).NotTo(HaveOccurred())

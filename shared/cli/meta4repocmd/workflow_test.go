@@ -20,7 +20,7 @@ import (
 )
 
 // readmePath is the project's README, from this package's directory.
-const readmePath = "../../README.md"
+const readmePath = "../../../README.md"
 
 // readmeScript is the README's code block that starts with start, as written.
 func readmeScript(start string) string {
