@@ -188,7 +188,7 @@ func (a *app) putCommand() *cobra.Command {
 			if err := publish.Put(cmd.Context(), repo, stored, doc); err != nil {
 				return fmt.Errorf("publish %s to %s: %w", stored, redact.String(args[0]), err)
 			}
-			a.console.Printf("published %s (version %s)\n", stored, doc.Files[0].Version)
+			a.console.Printf("published %s (version %s)\n", stored, repository.RawVersion(doc))
 			return nil
 		},
 	}
