@@ -40,6 +40,11 @@ func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
 	return download.Options{Reader: handlers.Router(), Verify: v, Progress: a.console, Report: a.console}, nil
 }
 
+// maxTrustStore bounds the keyring --signature-trust-store reads. Real ones
+// are kilobytes; the resources take theirs inside a request bounded to the
+// same 16 MiB, which is the request limit, not the document one.
+const maxTrustStore = 16 << 20
+
 // verification are the flags of file-download and file-verify.
 type verification struct {
 	skipHash      bool
@@ -58,7 +63,7 @@ func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	if v.trustStore == "" {
 		return opts, nil
 	}
-	data, _, err := cli.ReadFile(v.trustStore, stdin, maxDocument)
+	data, _, err := cli.ReadFile(v.trustStore, stdin, maxTrustStore)
 	if err != nil {
 		return opts, fmt.Errorf("--signature-trust-store: %w", err)
 	}

@@ -67,10 +67,11 @@ func writeOne(w io.Writer, format string, entry repository.Entry) error {
 	var err error
 	switch format {
 	case formatVersion:
-		if len(entry.Metalink.Files) == 0 || entry.Metalink.Files[0].Version == "" {
-			return fmt.Errorf("%s: its first file has no version", entry.Path)
+		version := repository.RawVersion(entry.Metalink)
+		if version == "" {
+			return fmt.Errorf("%s: %w", entry.Path, repository.ErrNoVersion)
 		}
-		data = []byte(entry.Metalink.Files[0].Version + "\n")
+		data = []byte(version + "\n")
 	case formatJSON:
 		data, err = metalink.MarshalJSON(entry.Metalink)
 	case formatXML:
