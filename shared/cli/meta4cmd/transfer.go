@@ -97,12 +97,18 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
+// checkedFile is the selected file and how the flags v say to check it.
+func (a *app) checkedFile(v verification) (*metalink.File, verify.Options, error) {
 	opts, err := v.options(a.streams.Stdin)
 	if err != nil {
-		return err
+		return nil, opts, err
 	}
 	f, err := a.readFile()
+	return f, opts, err
+}
+
+func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
+	f, opts, err := a.checkedFile(v)
 	if err != nil {
 		return err
 	}
@@ -154,11 +160,7 @@ func (a *app) fileVerifyCommand() *cobra.Command {
 }
 
 func (a *app) fileVerify(ctx context.Context, v verification, path string) error {
-	opts, err := v.options(a.streams.Stdin)
-	if err != nil {
-		return err
-	}
-	f, err := a.readFile()
+	f, opts, err := a.checkedFile(v)
 	if err != nil {
 		return err
 	}
