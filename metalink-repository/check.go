@@ -47,21 +47,12 @@ func listEntries(ctx context.Context, cfg settings, log io.Writer) ([]repository
 	return cfg.entries.Select(all), nil
 }
 
-// entryVersions returns the version each entry is known by, that of its first
-// file. Entries without a usable one are skipped with a warning naming them.
+// entryVersions returns the version each entry is known by; entries without
+// a usable one are skipped with a warning naming them.
 func entryVersions(entries []repository.Entry, env concourse.Env) []versions.Version {
 	var found []versions.Version
-	for _, entry := range entries {
-		if len(entry.Metalink.Files) == 0 || entry.Metalink.Files[0].Version == "" {
-			env.Printf("warning: skipping %s: its first file has no version\n", entry.Path)
-			continue
-		}
-		v, err := versions.Parse(entry.Metalink.Files[0].Version)
-		if err != nil {
-			env.Printf("warning: skipping %s: %v\n", entry.Path, err)
-			continue
-		}
-		found = append(found, v)
+	for _, v := range repository.WithVersions(entries, env.Log) {
+		found = append(found, v.Version)
 	}
 	return found
 }

@@ -56,10 +56,7 @@ func pickVersion(entries []repository.Entry, requested, uri string) (repository.
 	var found []repository.Entry
 	var paths []string
 	for _, entry := range entries {
-		if len(entry.Metalink.Files) == 0 {
-			continue
-		}
-		have := entry.Metalink.Files[0].Version
+		have := repository.RawVersion(entry.Metalink)
 		if have == requested || (parseErr == nil && equalVersion(have, want)) {
 			found = append(found, entry)
 			paths = append(paths, entry.Path)

@@ -86,7 +86,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
-	name, err := cfg.storedName(req.Params, doc.Files[0].Version)
+	name, err := cfg.storedName(req.Params, repository.RawVersion(doc))
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func outResponse(result mirror.Result, name string) concourse.Response {
 		bytes += f.Size
 	}
 	return concourse.Response{
-		Version: concourse.Version{Version: result.Metalink.Files[0].Version},
+		Version: concourse.Version{Version: repository.RawVersion(result.Metalink)},
 		Metadata: append([]concourse.MetadataField{
 			{Name: "name", Value: name},
 			{Name: "files", Value: strconv.Itoa(len(result.Metalink.Files))},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -39,7 +40,7 @@ func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings,
 	options := &repository.Options{Layers: []repository.Layer{
 		{Path: "source.options", JSON: s.Options},
 		{Path: "params.options", JSON: paramsOptions},
-	}}
+	}, Names: field.Under("source")}
 	cfg := settings{secrets: backend.Secrets(options)}
 	var err error
 	if cfg.repository, err = backend.Configure(s.URI, options); err != nil {

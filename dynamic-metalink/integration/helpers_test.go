@@ -152,8 +152,6 @@ func patterned(size int, seed byte) []byte {
 	return data
 }
 
-func priority(p uint) *uint { return &p }
-
 // deadURL is an http URL on a port where nothing listens any more.
 func deadURL() string {
 	GinkgoHelper()

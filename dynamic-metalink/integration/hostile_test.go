@@ -1,11 +1,9 @@
 package integration_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/failure"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 )
 
@@ -655,7 +654,7 @@ var _ = Describe("the hostile corpus", func() {
 			}
 			r := execute(map[string]string{"check": bin.Check, "in": bin.In, "out": bin.Out}[c.command], c.request(w), args...)
 			want := strings.NewReplacer("{host}", w.host(), "{dead}", w.dead, "{dir}", w.dir, "{dest}", w.dest).Replace(c.want)
-			expectHostileFailure(r, c.command, want)
+			failure.Expect(failure.Run{Code: r.code, Stdout: r.stdout, Stderr: r.stderr}, c.command, want, hostileSecrets)
 			Expect(r.elapsed).To(BeNumerically("<", 20*time.Second))
 			entries, err := os.ReadDir(w.dest)
 			Expect(err).NotTo(HaveOccurred())
@@ -665,49 +664,6 @@ var _ = Describe("the hostile corpus", func() {
 		hostileCases,
 	)
 })
-
-// expectHostileFailure checks what every failure must look like: exit 1,
-// nothing on stdout, exactly one line "<command>: …", the last one, equal to
-// want, no planted secret and no Go panic.
-func expectHostileFailure(r result, command, want string) {
-	GinkgoHelper()
-	Expect(r.code).To(Equal(1), r.output())
-	Expect(r.stdout).To(BeEmpty())
-	Expect(r.stderr).To(HaveSuffix("\n"), r.output())
-	if record := os.Getenv("HOSTILE_RECORD"); record != "" && r.lastLine() != want {
-		line, _ := json.Marshal(map[string]string{"test": CurrentSpecReport().LeafNodeText, "got": r.lastLine()})
-		f, err := os.OpenFile(record, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		Expect(err).NotTo(HaveOccurred())
-		fmt.Fprintln(f, string(line))
-		Expect(f.Close()).To(Succeed())
-	}
-	Expect(r.lastLine()).To(equalLine(want), r.output())
-	fatal := 0
-	for _, line := range r.lines() {
-		if strings.HasPrefix(line, command+": ") {
-			fatal++
-		}
-	}
-	Expect(fatal).To(Equal(1), r.output())
-	for _, secret := range hostileSecrets {
-		Expect(r.stderr).NotTo(ContainSubstring(secret))
-	}
-	Expect(r.stderr).NotTo(ContainSubstring("panic"))
-	Expect(r.stderr).NotTo(ContainSubstring("goroutine "))
-}
-
-// equalLine matches a line equal to want, where each {port} in want stands
-// for a port number the system picked.
-func equalLine(want string) OmegaMatcher {
-	if !strings.Contains(want, "{port}") {
-		return Equal(want)
-	}
-	parts := strings.Split(want, "{port}")
-	for i, part := range parts {
-		parts[i] = regexp.QuoteMeta(part)
-	}
-	return MatchRegexp("^" + strings.Join(parts, `[0-9]{1,5}`) + "$")
-}
 
 // killEscaped kills the processes whose pids a case's script wrote to
 // dir/*.pid: jobs that left the script's process group, which the resource

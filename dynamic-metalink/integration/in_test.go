@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 var _ = Describe("in", func() {
@@ -62,23 +63,23 @@ var _ = Describe("in", func() {
 					Name: "go-linux.tgz", Size: uint64(len(linux)), Hashes: hashes(linux), Version: "1.21.0",
 					URLs: []metalink.URL{
 						{URL: m.url("good", "go-linux.tgz")},
-						{URL: m.url("fail500", "go-linux.tgz"), Priority: priority(2)},
-						{URL: deadURL() + "/go-linux.tgz", Priority: priority(1)},
+						{URL: m.url("fail500", "go-linux.tgz"), Priority: fixtures.Priority(2)},
+						{URL: deadURL() + "/go-linux.tgz", Priority: fixtures.Priority(1)},
 					},
 				},
 				{
 					Name: "go-src.tgz", Size: uint64(len(source)), Hashes: hashes(source), Version: "1.21.0",
 					URLs: []metalink.URL{
-						{URL: m.url("cut", "go-src.tgz"), Priority: priority(1)},
-						{URL: m.url("good", "go-src.tgz"), Priority: priority(2)},
+						{URL: m.url("cut", "go-src.tgz"), Priority: fixtures.Priority(1)},
+						{URL: m.url("good", "go-src.tgz"), Priority: fixtures.Priority(2)},
 					},
 				},
 				{
 					Name: "go-darwin.tgz", Size: uint64(len(darwin)), Pieces: []metalink.Pieces{darwinPieces}, Version: "1.21.0",
 					Hashes: []metalink.Hash{{Type: "sha-256", Hash: strings.ToUpper(hashes(darwin)[0].Hash)}},
 					URLs: []metalink.URL{
-						{URL: m.url("corrupt", "go-darwin.tgz"), Priority: priority(1)},
-						{URL: m.url("good", "go-darwin.tgz"), Priority: priority(2)},
+						{URL: m.url("corrupt", "go-darwin.tgz"), Priority: fixtures.Priority(1)},
+						{URL: m.url("good", "go-darwin.tgz"), Priority: fixtures.Priority(2)},
 					},
 				},
 			}}

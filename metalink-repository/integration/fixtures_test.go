@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 // downloadable is the content of every release file the download site serves.
@@ -59,8 +60,8 @@ func (s *servers) downloaded(name string) metalink.File {
 // too, answers 404; only the second one works.
 func (s *servers) behindDeadURL(name string) metalink.File {
 	return described(name, downloadable[name],
-		metalink.URL{URL: s.downloads.URL + "/gone/" + name, Priority: priority(1)},
-		metalink.URL{URL: s.downloads.URL + "/files/" + name, Priority: priority(2)},
+		metalink.URL{URL: s.downloads.URL + "/gone/" + name, Priority: fixtures.Priority(1)},
+		metalink.URL{URL: s.downloads.URL + "/files/" + name, Priority: fixtures.Priority(2)},
 	)
 }
 
@@ -80,8 +81,6 @@ func described(name, content string, urls ...metalink.URL) metalink.File {
 		URLs:   urls,
 	}
 }
-
-func priority(n uint) *uint { return &n }
 
 func marshal(m metalink.Metalink) string {
 	data, err := metalink.MarshalXML(m)

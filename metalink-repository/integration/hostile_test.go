@@ -2,13 +2,10 @@ package integration_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +14,8 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/failure"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -735,7 +734,7 @@ var _ = Describe("the hostile corpus", func() {
 			if w.git != nil {
 				head = w.git.Head(GinkgoT())
 			}
-			repoBefore := filesUnder(w.repo)
+			repoBefore := filetree.Snapshot(w.repo)
 			var args []string
 			switch {
 			case c.args != nil:
@@ -757,14 +756,14 @@ var _ = Describe("the hostile corpus", func() {
 			}
 			want := strings.NewReplacer("{host}", w.host(), "{dead}", w.dead, "{repo}", w.repo, "{build}", string(w.build),
 				"{mirror}", w.mirror, "{bucket}", bucket, "{s3}", world.s3.Host, "{git}", strings.TrimPrefix(world.gitHTTP.URL, "http://"), "{gitname}", gitName).Replace(c.want)
-			expectHostileFailure(r, c.command, want)
+			failure.Expect(failure.Run{Code: r.code, Stdout: string(r.stdout), Stderr: r.stderr}, c.command, want, hostileSecrets)
 			Expect(elapsed).To(BeNumerically("<", 20*time.Second))
 
 			entries, err := os.ReadDir(w.dest)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(entries).To(HaveLen(1), "only the build's own file is left in the destination")
-			Expect(filesUnder(w.repo)).To(Equal(repoBefore), "nothing published in the file repository")
-			Expect(filesUnder(w.mirror)).To(BeEmpty(), "nothing copied to the file mirror")
+			Expect(filetree.Snapshot(w.repo)).To(Equal(repoBefore), "nothing published in the file repository")
+			Expect(filetree.Snapshot(w.mirror)).To(BeEmpty(), "nothing copied to the file mirror")
 			if w.git != nil {
 				Expect(w.git.Head(GinkgoT())).To(Equal(head), "nothing published in the git repository")
 			}
@@ -795,67 +794,6 @@ func runHostile(binary string, request any, args ...string) (result, time.Durati
 	DeferCleanup(session.Kill)
 	Eventually(session).WithTimeout(time.Minute).Should(gexec.Exit())
 	return result{code: session.ExitCode(), stdout: session.Out.Contents(), stderr: string(session.Err.Contents())}, time.Since(start)
-}
-
-// expectHostileFailure checks what every failure must look like: exit 1,
-// nothing on stdout, exactly one line "<command>: …", the last one, equal to
-// want ({port} standing for any port), no planted secret and no Go panic.
-func expectHostileFailure(r result, command, want string) {
-	GinkgoHelper()
-	Expect(r.code).To(Equal(1), "stdout: %s\nstderr: %s", r.stdout, r.stderr)
-	Expect(r.stdout).To(BeEmpty())
-	Expect(r.stderr).To(HaveSuffix("\n"))
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-	last := lines[len(lines)-1]
-	if record := os.Getenv("HOSTILE_RECORD"); record != "" && last != want {
-		line, _ := json.Marshal(map[string]string{"test": CurrentSpecReport().LeafNodeText, "got": last})
-		f, err := os.OpenFile(record, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		Expect(err).NotTo(HaveOccurred())
-		fmt.Fprintln(f, string(line))
-		Expect(f.Close()).To(Succeed())
-	}
-	Expect(last).To(equalLine(want), r.stderr)
-	fatal := slices.DeleteFunc(slices.Clone(lines), func(line string) bool { return !strings.HasPrefix(line, command+": ") })
-	Expect(fatal).To(HaveLen(1), r.stderr)
-	for _, secret := range hostileSecrets {
-		Expect(r.stderr).NotTo(ContainSubstring(secret))
-	}
-	Expect(r.stderr).NotTo(ContainSubstring("panic"))
-	Expect(r.stderr).NotTo(ContainSubstring("goroutine "))
-}
-
-// equalLine matches a line equal to want, where each {port} in want stands
-// for a port number the system picked and each {token} for the random part
-// of a temporary upload's key.
-func equalLine(want string) OmegaMatcher {
-	if !strings.Contains(want, "{port}") && !strings.Contains(want, "{token}") {
-		return Equal(want)
-	}
-	pattern := regexp.QuoteMeta(want)
-	pattern = strings.ReplaceAll(pattern, regexp.QuoteMeta("{port}"), `[0-9]{1,5}`)
-	pattern = strings.ReplaceAll(pattern, regexp.QuoteMeta("{token}"), `[A-Z2-7]{26}`)
-	return MatchRegexp("^" + pattern + "$")
-}
-
-// filesUnder lists every file and directory under dir with the content of
-// each file, so that any change shows.
-func filesUnder(dir string) map[string]string {
-	GinkgoHelper()
-	found := map[string]string{}
-	Expect(filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		if d.IsDir() {
-			found[rel+"/"] = ""
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		found[rel] = string(data)
-		return err
-	})).To(Succeed())
-	return found
 }
 
 // deadAddress is 127.0.0.1:PORT where nothing listens any more.

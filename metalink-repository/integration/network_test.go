@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/forwardproxy"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
@@ -278,8 +279,8 @@ var _ = Describe("network options", func() {
 			bypass := onHost(world.downloads.URL, "bypass.example.test")
 			proxied := onHost(world.downloads.URL, "downloads.example.test")
 			doc := document{"v1.0.0.meta4", release("1.0.0", described("app-1.0.0.tgz", downloadable["app-1.0.0.tgz"],
-				metalink.URL{URL: "http://" + bypass + "/files/app-1.0.0.tgz", Priority: priority(1)},
-				metalink.URL{URL: "http://" + proxied + "/files/app-1.0.0.tgz", Priority: priority(2)},
+				metalink.URL{URL: "http://" + bypass + "/files/app-1.0.0.tgz", Priority: fixtures.Priority(1)},
+				metalink.URL{URL: "http://" + proxied + "/files/app-1.0.0.tgz", Priority: fixtures.Priority(2)},
 			))}
 			got := runWithEnv(env, bin.In, getRequest(map[string]any{"uri": fileRepository(doc)}, "1.0.0"), GinkgoT().TempDir())
 			Expect(got.code).To(Equal(0), got.stderr)

@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -91,7 +92,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 	finalNames := func() []string {
 		GinkgoHelper()
 		var names []string
-		for name := range filesUnder(dest) {
+		for name := range filetree.Snapshot(dest) {
 			if !strings.HasPrefix(name, ".in-staging-") {
 				names = append(names, name)
 			}
@@ -137,7 +138,7 @@ var _ = Describe("a command stopped in the middle of its work", func() {
 		request := map[string]any{"source": map[string]any{"uri": "file://" + repo}, "version": inRequest["version"]}
 		session := start(bin.In, request, dest)
 		sentAtLeast(128 << 10)
-		Eventually(func() int { return len(filesUnder(dest)) }).Should(BeNumerically(">=", 2), "the staging directory and the partial file are on disk")
+		Eventually(func() int { return len(filetree.Snapshot(dest)) }).Should(BeNumerically(">=", 2), "the staging directory and the partial file are on disk")
 
 		kill(session)
 		Expect(finalNames()).To(BeEmpty())

@@ -20,6 +20,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/benchdata"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 // Run both benchmarks side by side, e.g. with a 1 GiB file:
@@ -49,7 +50,7 @@ func benchSizeFromEnv(tb testing.TB) int64 {
 
 func startBenchSource(tb testing.TB) *benchSource {
 	size := benchSizeFromEnv(tb)
-	block := randomBytes(1<<20, 3)
+	block := fixtures.RandomBytes(1<<20, 3)
 	hash := sha512.New()
 	_ = writeRepeated(hash, block, size)
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -23,6 +23,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -51,7 +52,7 @@ var _ = Describe("downloading a file", func() {
 	)
 
 	BeforeEach(func() {
-		content = randomBytes(3*mib+12345, 1)
+		content = fixtures.RandomBytes(3*mib+12345, 1)
 		dir = GinkgoT().TempDir()
 		report = gbytes.NewBuffer()
 		opts = download.Options{
@@ -108,10 +109,10 @@ var _ = Describe("downloading a file", func() {
 			last := startMirror(hits, "no priority", serving(content))
 			second := startMirror(hits, "priority 2", failing(http.StatusGone))
 			f := fileFor("go.tgz", content,
-				metalink.URL{URL: third.url("/go.tgz"), Priority: priority(3)},
+				metalink.URL{URL: third.url("/go.tgz"), Priority: fixtures.Priority(3)},
 				metalink.URL{URL: last.url("/go.tgz")},
-				metalink.URL{URL: first.url("/go.tgz"), Priority: priority(1)},
-				metalink.URL{URL: second.url("/go.tgz"), Priority: priority(2)})
+				metalink.URL{URL: first.url("/go.tgz"), Priority: fixtures.Priority(1)},
+				metalink.URL{URL: second.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(hits.all()).To(Equal([]string{"priority 1", "priority 2", "priority 3", "no priority"}))
 			Expect(report).To(gbytes.Say(`go.tgz: http://127.0.0.1:\d+/go.tgz failed: 403 Forbidden\n`))
@@ -123,9 +124,9 @@ var _ = Describe("downloading a file", func() {
 			b := startMirror(hits, "b", failing(http.StatusNotFound))
 			c := startMirror(hits, "c", serving(content))
 			f := fileFor("go.tgz", content,
-				metalink.URL{URL: a.url("/go.tgz"), Priority: priority(1), Location: "us"},
-				metalink.URL{URL: b.url("/go.tgz"), Priority: priority(1), Location: "de"},
-				metalink.URL{URL: c.url("/go.tgz"), Priority: priority(1), Location: "de"})
+				metalink.URL{URL: a.url("/go.tgz"), Priority: fixtures.Priority(1), Location: "us"},
+				metalink.URL{URL: b.url("/go.tgz"), Priority: fixtures.Priority(1), Location: "de"},
+				metalink.URL{URL: c.url("/go.tgz"), Priority: fixtures.Priority(1), Location: "de"})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(hits.all()).To(Equal([]string{"a", "b", "c"}))
 		})
@@ -162,8 +163,8 @@ var _ = Describe("downloading a file", func() {
 			corrupt[len(corrupt)-1] ^= 1
 			wrong := startMirror(nil, "wrong", serving(corrupt))
 			f := fileFor("go.tgz", content,
-				metalink.URL{URL: missing.url("/go.tgz"), Priority: priority(1)},
-				metalink.URL{URL: wrong.url("/go.tgz"), Priority: priority(2)})
+				metalink.URL{URL: missing.url("/go.tgz"), Priority: fixtures.Priority(1)},
+				metalink.URL{URL: wrong.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			err := download.File(ctx, f, dir, opts)
 			Expect(err).To(MatchError(fmt.Sprintf("download go.tgz: %s: 404 Not Found; %s: sha-512 mismatch: expected %s, got %s",
 				missing.url("/go.tgz"), wrong.url("/go.tgz"), sha512hex(content), sha512hex(corrupt))))
@@ -190,7 +191,7 @@ var _ = Describe("downloading a file", func() {
 				waits = append(waits, retry)
 				return time.Millisecond
 			}
-			f := fileFor("go.tgz", content, metalink.URL{URL: deadURL("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: priority(2)})
+			f := fileFor("go.tgz", content, metalink.URL{URL: deadURL("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(waits).To(BeEmpty())
 			Expect(report).To(gbytes.Say(`connection refused`))
@@ -234,7 +235,7 @@ var _ = Describe("downloading a file", func() {
 			good := startMirror(nil, "good", serving(content))
 			opts.Reader = transfer.Router{&transfer.HTTP{Client: transfer.NewHTTP(network.Default().HTTP).Client, StallTimeout: 100 * time.Millisecond}}
 			opts.Retries = 1
-			f := fileFor("go.tgz", content, metalink.URL{URL: stalled.url("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: priority(2)})
+			f := fileFor("go.tgz", content, metalink.URL{URL: stalled.url("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(stalled.rangeHeaders()).To(Equal([]string{"", "bytes=1000-"}))
 			Expect(report).To(gbytes.Say(`go.tgz: http://127.0.0.1:\d+/go.tgz: no data received for 100ms; retry 1 of 1 in 1ms from byte 1000\n`))
@@ -263,7 +264,7 @@ var _ = Describe("downloading a file", func() {
 		It("abandons a mirror whose size announcement is wrong before it sends the file", func(ctx SpecContext) {
 			longer := startMirror(nil, "longer", trickling(append(bytes.Clone(content), "extra"...), 256<<10, 20*time.Millisecond))
 			good := startMirror(nil, "good", serving(content))
-			f := fileFor("go.tgz", content, metalink.URL{URL: longer.url("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: priority(2)})
+			f := fileFor("go.tgz", content, metalink.URL{URL: longer.url("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(fmt.Sprintf(`failed: size mismatch: expected %d bytes, the server announced %d\n`, len(content), len(content)+5)))
 			Expect(longer.sent.Load()).To(BeNumerically("<", len(content)/2))
@@ -274,7 +275,7 @@ var _ = Describe("downloading a file", func() {
 			corrupt[mib] ^= 1
 			bad := startMirror(nil, "bad", serving(corrupt))
 			good := startMirror(nil, "good", serving(content))
-			f := fileFor("go.tgz", content, metalink.URL{URL: bad.url("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: priority(2)})
+			f := fileFor("go.tgz", content, metalink.URL{URL: bad.url("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(`failed: sha-512 mismatch: expected`))
 			Expect(good.rangeHeaders()).To(Equal([]string{""}))
@@ -283,7 +284,7 @@ var _ = Describe("downloading a file", func() {
 
 		It("abandons a mirror early at the first bad piece", func(ctx SpecContext) {
 			const size = 64 * mib
-			block := randomBytes(mib, 2)
+			block := fixtures.RandomBytes(mib, 2)
 			whole := sha512.New()
 			for range size / mib {
 				whole.Write(block)
@@ -313,7 +314,7 @@ var _ = Describe("downloading a file", func() {
 				Size:   size,
 				Hashes: []metalink.Hash{{Type: "sha-512", Hash: hex.EncodeToString(whole.Sum(nil))}},
 				Pieces: []metalink.Pieces{{Type: "sha-1", Length: mib, Hashes: repeat(sha1Pieces(block, mib)[0], size/mib)}},
-				URLs:   []metalink.URL{{URL: bad.url("/big.bin"), Priority: priority(1)}, {URL: good.url("/big.bin"), Priority: priority(2)}},
+				URLs:   []metalink.URL{{URL: bad.url("/big.bin"), Priority: fixtures.Priority(1)}, {URL: good.url("/big.bin"), Priority: fixtures.Priority(2)}},
 			}
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(`failed: sha-1 piece 0 mismatch: expected`))
@@ -369,7 +370,7 @@ var _ = Describe("downloading a file", func() {
 		It("moves on from bytes the signature does not cover", func(ctx SpecContext) {
 			tampered := startMirror(nil, "tampered", serving(append([]byte("evil"), content[4:]...)))
 			good := startMirror(nil, "good", serving(content))
-			f := metalink.File{Name: "go.tgz", URLs: []metalink.URL{{URL: tampered.url("/go.tgz"), Priority: priority(1)}, {URL: good.url("/go.tgz"), Priority: priority(2)}}}
+			f := metalink.File{Name: "go.tgz", URLs: []metalink.URL{{URL: tampered.url("/go.tgz"), Priority: fixtures.Priority(1)}, {URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)}}}
 			opts.Verify.TrustStore = openpgp.EntityList{signer}
 			Expect(download.File(ctx, signed(signer, f), dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(`go.tgz: http://127.0.0.1:\d+/go.tgz failed: pgp signature does not match the file`))
@@ -408,7 +409,7 @@ var _ = Describe("downloading a file", func() {
 
 		It("replaces an older file of the same name only once verified", func(ctx SpecContext) {
 			Expect(os.WriteFile(filepath.Join(dir, "go.tgz"), []byte("old"), 0o644)).To(Succeed())
-			bad := startMirror(nil, "bad", serving(randomBytes(len(content), 9)))
+			bad := startMirror(nil, "bad", serving(fixtures.RandomBytes(len(content), 9)))
 			Expect(download.File(ctx, fileFor("go.tgz", content, metalink.URL{URL: bad.url("/go.tgz")}), dir, opts)).NotTo(Succeed())
 			Expect(os.ReadFile(filepath.Join(dir, "go.tgz"))).To(Equal([]byte("old")))
 			good := startMirror(nil, "good", serving(content))
@@ -420,7 +421,7 @@ var _ = Describe("downloading a file", func() {
 			Expect(os.MkdirAll(filepath.Join(dir, "go.tgz", "in-the-way"), 0o755)).To(Succeed())
 			first := startMirror(nil, "first", serving(content))
 			second := startMirror(nil, "second", serving(content))
-			f := fileFor("go.tgz", content, metalink.URL{URL: first.url("/go.tgz"), Priority: priority(1)}, metalink.URL{URL: second.url("/go.tgz"), Priority: priority(2)})
+			f := fileFor("go.tgz", content, metalink.URL{URL: first.url("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: second.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(MatchError(ContainSubstring("download go.tgz: local file: rename")))
 			Expect(second.requests.Load()).To(BeZero())
 			Expect(dirEntries(dir)).To(ConsistOf("go.tgz", filepath.Join("go.tgz", "in-the-way")))

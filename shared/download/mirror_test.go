@@ -6,7 +6,6 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,14 +20,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-// randomBytes returns n reproducible pseudo-random bytes.
-func randomBytes(n int, seed uint64) []byte {
-	b := make([]byte, n)
-	rng := rand.NewChaCha8([32]byte{byte(seed)})
-	_, _ = rng.Read(b)
-	return b
-}
-
 func sha512hex(b []byte) string {
 	sum := sha512.Sum512(b)
 	return hex.EncodeToString(sum[:])
@@ -42,8 +33,6 @@ func sha1Pieces(b []byte, length int) []string {
 	}
 	return out
 }
-
-func priority(p uint) *uint { return &p }
 
 // fileFor describes content as a metalink file with size and sha-512.
 func fileFor(name string, content []byte, urls ...metalink.URL) metalink.File {

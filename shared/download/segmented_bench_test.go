@@ -17,6 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/benchdata"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/peakrss"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 )
@@ -55,7 +56,7 @@ func (c segmentedCase) run(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := throttle.Repeat(randomBytes(1<<20+7, 4), size)
+	body := throttle.Repeat(fixtures.RandomBytes(1<<20+7, 4), size)
 	hash := sha256.New()
 	if _, err := io.Copy(hash, body()); err != nil {
 		b.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
@@ -94,7 +95,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 
 	BeforeEach(func() {
 		// 1 MiB + 7: blocks fall across the repetitions.
-		big = bigFile{block: randomBytes(mib+7, 11), size: segmentedSize}
+		big = bigFile{block: fixtures.RandomBytes(mib+7, 11), size: segmentedSize}
 		dir = GinkgoT().TempDir()
 		report = gbytes.NewBuffer()
 		opts = download.Options{Report: report, Backoff: func(int) time.Duration { return time.Millisecond }}
@@ -190,8 +191,8 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		a := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
 		b := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib})
 		upstream := throttled(4, throttle.Config{Body: big.body()})
-		f := big.metalinkFile(0, metalink.URL{URL: upstream.URL, Priority: priority(20)},
-			metalink.URL{URL: a.URL, Priority: priority(10)}, metalink.URL{URL: b.URL, Priority: priority(10)})
+		f := big.metalinkFile(0, metalink.URL{URL: upstream.URL, Priority: fixtures.Priority(20)},
+			metalink.URL{URL: a.URL, Priority: fixtures.Priority(10)}, metalink.URL{URL: b.URL, Priority: fixtures.Priority(10)})
 		Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 		Expect(upstream.Requests()).To(BeZero())
 		Expect(a.Requests()).NotTo(BeZero())
@@ -211,8 +212,8 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		a := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib, DieAfter: 10 * mib})
 		b := throttled(3, throttle.Config{Body: big.body(), Rate: 40 * mib, DieAfter: 10 * mib})
 		fallback := throttled(4, throttle.Config{Body: big.body()})
-		f := big.metalinkFile(0, metalink.URL{URL: a.URL, Priority: priority(1)}, metalink.URL{URL: b.URL, Priority: priority(1)},
-			metalink.URL{URL: fallback.URL, Priority: priority(2)})
+		f := big.metalinkFile(0, metalink.URL{URL: a.URL, Priority: fixtures.Priority(1)}, metalink.URL{URL: b.URL, Priority: fixtures.Priority(1)},
+			metalink.URL{URL: fallback.URL, Priority: fixtures.Priority(2)})
 		Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 		Expect(fetched()).To(Equal(big.bytes()))
 		Expect(fallback.Sent()).To(BeNumerically("<", segmentedSize-8*mib))
@@ -264,7 +265,7 @@ var _ = Describe("fetching a file from several mirrors at once", func() {
 		It("makes the file be fetched again one URL at a time when there are no pieces", func(ctx SpecContext) {
 			good := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib})
 			corrupt := throttled(3, throttle.Config{Body: big.corrupt(), Rate: 40 * mib})
-			f := big.metalinkFile(0, metalink.URL{URL: good.URL, Priority: priority(1)}, metalink.URL{URL: corrupt.URL, Priority: priority(1)})
+			f := big.metalinkFile(0, metalink.URL{URL: good.URL, Priority: fixtures.Priority(1)}, metalink.URL{URL: corrupt.URL, Priority: fixtures.Priority(1)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(fetched()).To(Equal(big.bytes()))
 			Expect(report).To(gbytes.Say(`sha-256 mismatch: expected [0-9a-f]+, got [0-9a-f]+ after a download from several mirrors at once; fetching it again from one URL at a time`))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 // recordingSink keeps every attempt's bytes, as two copies, and can refuse
@@ -50,7 +51,7 @@ var _ = Describe("streaming a file into a sink", func() {
 	)
 
 	BeforeEach(func() {
-		content = randomBytes(2*mib+7, 5)
+		content = fixtures.RandomBytes(2*mib+7, 5)
 		opts = download.Options{Backoff: func(int) time.Duration { return time.Millisecond }}
 	})
 
@@ -61,8 +62,8 @@ var _ = Describe("streaming a file into a sink", func() {
 		good := startMirror(nil, "good", serving(content))
 		sink := &recordingSink{}
 		f := fileFor("app.tgz", content,
-			metalink.URL{URL: bad.url("/app.tgz"), Priority: priority(1)},
-			metalink.URL{URL: good.url("/app.tgz"), Priority: priority(2)})
+			metalink.URL{URL: bad.url("/app.tgz"), Priority: fixtures.Priority(1)},
+			metalink.URL{URL: good.url("/app.tgz"), Priority: fixtures.Priority(2)})
 		report, err := download.Stream(context.Background(), f, sink, opts)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(report).To(ContainElement("app.tgz: sha-512 ok"))

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"sync/atomic"
 	"testing/iotest"
 
@@ -14,13 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/fanout"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.NewChaCha8([32]byte{7}).Read(b)
-	return b
-}
 
 // gate is a consumer that blocks every write until released, counting bytes.
 type gate struct {
@@ -66,7 +60,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 
 var _ = Describe("Fanout", func() {
 	It("gives every consumer every byte in order, reading the source once", func() {
-		data := randomBytes(3*fanout.ChunkSize + 12345)
+		data := fixtures.RandomBytes(3*fanout.ChunkSize+12345, 7)
 		var a, b bytes.Buffer
 		hash := sha256.New()
 		source := &countingReader{r: iotest.HalfReader(bytes.NewReader(data))}
@@ -82,7 +76,7 @@ var _ = Describe("Fanout", func() {
 	})
 
 	It("carries on from the next source where the previous one stopped", func() {
-		data := randomBytes(2*fanout.ChunkSize + 99)
+		data := fixtures.RandomBytes(2*fanout.ChunkSize+99, 7)
 		var out bytes.Buffer
 		var counted int64
 		f := fanout.New(context.Background(), &out)
@@ -95,7 +89,7 @@ var _ = Describe("Fanout", func() {
 	})
 
 	It("never reads more than its buffers ahead of the slowest consumer", func() {
-		data := randomBytes(40 * fanout.ChunkSize)
+		data := fixtures.RandomBytes(40*fanout.ChunkSize, 7)
 		slow := &gate{open: make(chan struct{})}
 		source := &countingReader{r: bytes.NewReader(data)}
 		f := fanout.New(context.Background(), io.Discard, slow)
@@ -110,7 +104,7 @@ var _ = Describe("Fanout", func() {
 	})
 
 	It("stops at the first failing consumer, cancels its context and reports that consumer's error", func() {
-		data := randomBytes(20 * fanout.ChunkSize)
+		data := fixtures.RandomBytes(20*fanout.ChunkSize, 7)
 		var healthy bytes.Buffer
 		f := fanout.New(context.Background(), &healthy, &failingWriter{after: 2 * fanout.ChunkSize})
 		err := f.CopyFrom(bytes.NewReader(data), nil)
@@ -137,7 +131,7 @@ var _ = Describe("Fanout", func() {
 
 	It("returns the source's error when the source fails", func() {
 		f := fanout.New(context.Background(), io.Discard)
-		broken := io.MultiReader(bytes.NewReader(randomBytes(100)), iotest.ErrReader(errors.New("connection reset")))
+		broken := io.MultiReader(bytes.NewReader(fixtures.RandomBytes(100, 7)), iotest.ErrReader(errors.New("connection reset")))
 		Expect(f.CopyFrom(broken, nil)).To(MatchError("connection reset"))
 		Expect(f.Fed()).To(Equal(int64(100)))
 		Expect(f.Close()).To(Succeed())
@@ -145,7 +139,7 @@ var _ = Describe("Fanout", func() {
 
 	It("counts the bytes of a source even without consumers", func() {
 		f := fanout.New(context.Background())
-		Expect(f.CopyFrom(bytes.NewReader(randomBytes(3*fanout.ChunkSize)), nil)).To(Succeed())
+		Expect(f.CopyFrom(bytes.NewReader(fixtures.RandomBytes(3*fanout.ChunkSize, 7)), nil)).To(Succeed())
 		Expect(f.Close()).To(Succeed())
 		Expect(f.Fed()).To(Equal(int64(3 * fanout.ChunkSize)))
 	})

@@ -5,14 +5,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/roundtrip"
 )
 
 // The fuzz targets of this package, one per format plus FuzzParse for the
@@ -179,26 +178,10 @@ func assertSurvives(t *testing.T, format string, want metalink.Metalink, written
 	if err != nil {
 		t.Fatalf("Parse rejected the %s it wrote: %v\n%s", format, err, written)
 	}
-	if !sameDocument(want, got) {
+	if !roundtrip.Same(want, got) {
 		t.Fatalf("the %s round trip changed the document\nbefore: %#v\nafter:  %#v\n%s", format, want, got, written)
 	}
 	return got
-}
-
-// sameDocument compares dates as instants: "+00:00" may come back as "Z".
-func sameDocument(a, b metalink.Metalink) bool {
-	if !sameInstant(a.Published, b.Published) || !sameInstant(a.Updated, b.Updated) {
-		return false
-	}
-	a.Published, a.Updated, b.Published, b.Updated = nil, nil, nil, nil
-	return reflect.DeepEqual(a, b)
-}
-
-func sameInstant(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
 }
 
 func withPrefix(prefix string, data []byte) []byte {

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 func readTestdata(name string) []byte {
@@ -28,8 +29,6 @@ func mustTime(text string) *time.Time {
 	return &t
 }
 
-func priority(p uint) *uint { return &p }
-
 // fullDocument uses every field of the model; testdata/full.meta4 and
 // testdata/full.json are the same document in the two formats.
 func fullDocument() metalink.Metalink {
@@ -47,7 +46,7 @@ func fullDocument() metalink.Metalink {
 				Languages: []string{"en", "de"},
 				Logo:      "https://example.com/logo.png",
 				MetaURLs: []metalink.MetaURL{
-					{Priority: priority(2), MediaType: "torrent", Name: "tools/example-1.0.tar.gz", URL: "https://example.com/example-1.0.torrent"},
+					{Priority: fixtures.Priority(2), MediaType: "torrent", Name: "tools/example-1.0.tar.gz", URL: "https://example.com/example-1.0.torrent"},
 				},
 				OSes: []string{"Linux-x64"},
 				Pieces: []metalink.Pieces{{
@@ -66,7 +65,7 @@ func fullDocument() metalink.Metalink {
 				},
 				Size: 2500000,
 				URLs: []metalink.URL{
-					{Location: "de", Priority: priority(1), URL: "ftp://ftp.example.de/pub/example-1.0.tar.gz"},
+					{Location: "de", Priority: fixtures.Priority(1), URL: "ftp://ftp.example.de/pub/example-1.0.tar.gz"},
 					{URL: "https://example.com/download?file=example-1.0.tar.gz&mirror=auto"},
 				},
 				Version: "1.0",

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 var _ = Describe("meta4 XML", func() {
@@ -41,7 +42,7 @@ var _ = Describe("meta4 XML", func() {
 		})
 
 		It("keeps a priority of 0, which is not the same as no priority", func() {
-			m := metalink.Metalink{Files: []metalink.File{{Name: "z", URLs: []metalink.URL{{Priority: priority(0), URL: "https://x/z"}}}}}
+			m := metalink.Metalink{Files: []metalink.File{{Name: "z", URLs: []metalink.URL{{Priority: fixtures.Priority(0), URL: "https://x/z"}}}}}
 			written, err := metalink.MarshalXML(m)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(written)).To(ContainSubstring(`<url priority="0">https://x/z</url>`))
@@ -93,11 +94,11 @@ var _ = Describe("meta4 XML", func() {
 					Description: "\n      Installation image of Sample Linux.\n    ",
 					Hashes:      []metalink.Hash{{Type: "sha-256", Hash: "c2a3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1"}},
 					URLs: []metalink.URL{
-						{Location: "se", Priority: priority(1), URL: "ftp://ftp.example.se/sample-2.3.iso"},
-						{Location: "fr", Priority: priority(1), URL: "http://mirror.example.fr/sample-2.3.iso"},
-						{Priority: priority(3), URL: "https://example.org/sample-2.3.iso"},
+						{Location: "se", Priority: fixtures.Priority(1), URL: "ftp://ftp.example.se/sample-2.3.iso"},
+						{Location: "fr", Priority: fixtures.Priority(1), URL: "http://mirror.example.fr/sample-2.3.iso"},
+						{Priority: fixtures.Priority(3), URL: "https://example.org/sample-2.3.iso"},
 					},
-					MetaURLs: []metalink.MetaURL{{MediaType: "torrent", Priority: priority(2), URL: "https://example.org/sample-2.3.iso.torrent"}},
+					MetaURLs: []metalink.MetaURL{{MediaType: "torrent", Priority: fixtures.Priority(2), URL: "https://example.org/sample-2.3.iso.torrent"}},
 				}},
 			}))
 		})
@@ -136,7 +137,7 @@ var _ = Describe("meta4 XML", func() {
 				</published>
 			</metalink>`))
 			Expect(m.Files[0].Size).To(BeEquivalentTo(12))
-			Expect(m.Files[0].URLs[0].Priority).To(Equal(priority(3)))
+			Expect(m.Files[0].URLs[0].Priority).To(Equal(fixtures.Priority(3)))
 			Expect(m.Files[0].Pieces).To(Equal([]metalink.Pieces{{Type: "sha-1", Length: 6, Hashes: []string{"00", "11"}}}))
 			Expect(m.Published).To(Equal(mustTime("2010-05-01T12:15:02Z")))
 		})

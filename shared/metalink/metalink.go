@@ -15,6 +15,12 @@ package metalink
 
 import "time"
 
+// MaxDocumentSize is the largest metalink document read, in bytes. Real ones
+// are kilobytes, even with hundreds of files and mirrors; 16 MiB leaves room
+// for any honest one while a stray huge file named *.meta4 is refused before
+// it is read into memory.
+const MaxDocumentSize = 16 << 20
+
 // Metalink is one document: a list of files plus document-level facts.
 type Metalink struct {
 	Files     []File     `json:"files"`

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 func metalink3(files string) []byte {
@@ -48,11 +49,11 @@ var _ = Describe("Metalink 3.0", func() {
 						Signature: "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----",
 					},
 					URLs: []metalink.URL{
-						{Location: "us", Priority: priority(1), URL: "ftp://ftp.example.org/sample-3.1.tar.bz2"},
-						{Location: "de", Priority: priority(11), URL: "http://example.de/sample-3.1.tar.bz2"},
+						{Location: "us", Priority: fixtures.Priority(1), URL: "ftp://ftp.example.org/sample-3.1.tar.bz2"},
+						{Location: "de", Priority: fixtures.Priority(11), URL: "http://example.de/sample-3.1.tar.bz2"},
 						{URL: "https://example.org/sample-3.1.tar.bz2"},
 					},
-					MetaURLs: []metalink.MetaURL{{Priority: priority(6), MediaType: "torrent", URL: "https://example.org/sample-3.1.tar.bz2.torrent"}},
+					MetaURLs: []metalink.MetaURL{{Priority: fixtures.Priority(6), MediaType: "torrent", URL: "https://example.org/sample-3.1.tar.bz2.torrent"}},
 				},
 				{
 					Name:        "sample-3.1.md",
@@ -102,18 +103,18 @@ var _ = Describe("Metalink 3.0", func() {
 			m := mustParse(metalink3(`<file name="a"><resources><url ` + preference + `>https://x/a</url></resources></file>`))
 			Expect(m.Files[0].URLs[0].Priority).To(Equal(want))
 		},
-		Entry("100, the best, to 1", `preference="100"`, priority(1)),
-		Entry("50 to 51", `preference="50"`, priority(51)),
-		Entry("1, the worst, to 100", `preference="1"`, priority(100)),
-		Entry("0, below the range, to 100", `preference="0"`, priority(100)),
-		Entry("250, above the range, to 1", `preference="250"`, priority(1)),
+		Entry("100, the best, to 1", `preference="100"`, fixtures.Priority(1)),
+		Entry("50 to 51", `preference="50"`, fixtures.Priority(51)),
+		Entry("1, the worst, to 100", `preference="1"`, fixtures.Priority(100)),
+		Entry("0, below the range, to 100", `preference="0"`, fixtures.Priority(100)),
+		Entry("250, above the range, to 1", `preference="250"`, fixtures.Priority(1)),
 		Entry("no preference to no priority", ``, nil),
 	)
 
 	It("files a bittorrent resource as a torrent metaurl", func() {
 		m := mustParse(metalink3(`<file name="a"><resources><url type="bittorrent" preference="10">https://x/a.torrent</url></resources></file>`))
 		Expect(m.Files[0].URLs).To(BeEmpty())
-		Expect(m.Files[0].MetaURLs).To(Equal([]metalink.MetaURL{{Priority: priority(91), MediaType: "torrent", URL: "https://x/a.torrent"}}))
+		Expect(m.Files[0].MetaURLs).To(Equal([]metalink.MetaURL{{Priority: fixtures.Priority(91), MediaType: "torrent", URL: "https://x/a.torrent"}}))
 	})
 
 	It("takes piece hashes in document order when they are not numbered", func() {

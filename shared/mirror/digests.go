@@ -2,45 +2,17 @@ package mirror
 
 import (
 	"encoding/hex"
-	"hash"
 	"io"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
-// digests computes every hash verify knows over one pass of a file's bytes,
-// strongest first. md5 and sha-1 are weak, but metalink clients that know
-// nothing stronger still look for them, and the original resource wrote all four.
-type digests struct {
-	algos  []verify.Algorithm
-	hashes []hash.Hash
-}
-
-func newDigests() *digests {
-	d := &digests{algos: verify.Algorithms()}
-	for _, algo := range d.algos {
-		d.hashes = append(d.hashes, algo.New())
-	}
-	return d
-}
-
-// writers are one writer per hash, so that a fanout runs them side by side.
-func (d *digests) writers() []io.Writer {
-	writers := make([]io.Writer, len(d.hashes))
-	for i, h := range d.hashes {
-		writers[i] = h
-	}
-	return writers
-}
-
-// result lists the digests, once every writer is done.
-func (d *digests) result() []metalink.Hash {
-	hashes := make([]metalink.Hash, len(d.hashes))
-	for i, h := range d.hashes {
-		hashes[i] = metalink.Hash{Type: d.algos[i].Name, Hash: hex.EncodeToString(h.Sum(nil))}
-	}
-	return hashes
+// newDigests computes every hash verify knows over one pass of a file's
+// bytes, strongest first. md5 and sha-1 are weak, but metalink clients that
+// know nothing stronger still look for them, and the original resource wrote all four.
+func newDigests() *verify.Digests {
+	return verify.NewDigests(verify.Algorithms())
 }
 
 // strongest is the strongest supported hash f carries, for deciding whether

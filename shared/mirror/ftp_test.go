@@ -13,6 +13,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -32,7 +33,7 @@ func startFTP() *ftpserver.Server {
 
 // ftpTarget copies to dir/NAME on server with the mirror account.
 func ftpTarget(server *ftpserver.Server, dir string) mirror.Target {
-	return mirror.Target{Destination: server.URL(ftpUser+":"+ftpPassword, dir) + "/{{.Name}}", Priority: priority(3)}
+	return mirror.Target{Destination: server.URL(ftpUser+":"+ftpPassword, dir) + "/{{.Name}}", Priority: fixtures.Priority(3)}
 }
 
 // publicURL is what the metalink records for p: no userinfo.
@@ -47,7 +48,7 @@ var _ = Describe("Run with an ftp destination", func() {
 
 	BeforeEach(func() {
 		server = startFTP()
-		app = randomBytes(3<<20+7, 9)
+		app = fixtures.RandomBytes(3<<20+7, 9)
 		origin = startSource(map[string][]byte{"app.tgz": app})
 	})
 
@@ -65,7 +66,7 @@ var _ = Describe("Run with an ftp destination", func() {
 		Expect(server.Logins()).To(HaveEach(ftpUser))
 		Expect(result.Metalink.Files[0].URLs).To(Equal([]metalink.URL{
 			{URL: origin.url("files", "app.tgz")},
-			{URL: publicURL(server, "/pub/releases/1.0.0/app.tgz"), Priority: priority(3)},
+			{URL: publicURL(server, "/pub/releases/1.0.0/app.tgz"), Priority: fixtures.Priority(3)},
 		}))
 		Expect(result.Copied).To(Equal(1))
 		Expect(log).To(ContainSubstring("app.tgz: copied to " + publicURL(server, "/pub/releases/1.0.0/app.tgz")))
@@ -91,7 +92,7 @@ var _ = Describe("Run with an ftp destination", func() {
 	It("replaces a file of the same size whose bytes differ, without reading back one of another size", func() {
 		_, _, err := run(releaseFrom("files"))
 		Expect(err).NotTo(HaveOccurred())
-		server.Put("/pub/releases/1.0.0/app.tgz", randomBytes(len(app), 10))
+		server.Put("/pub/releases/1.0.0/app.tgz", fixtures.RandomBytes(len(app), 10))
 
 		result, _, err := run(releaseFrom("files"))
 		Expect(err).NotTo(HaveOccurred())
@@ -197,7 +198,7 @@ var _ = Describe("Run for a generated file with an ftp destination", func() {
 
 	BeforeEach(func() {
 		server = startFTP()
-		app = randomBytes(1<<20+3, 11)
+		app = fixtures.RandomBytes(1<<20+3, 11)
 		path = writeLocal("app.tgz", app)
 	})
 

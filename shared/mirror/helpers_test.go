@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -38,12 +37,6 @@ import (
 )
 
 const bucket = "mirror"
-
-func randomBytes(n int, seed byte) []byte {
-	b := make([]byte, n)
-	_, _ = rand.NewChaCha8([32]byte{seed}).Read(b)
-	return b
-}
 
 func hexOf(sum []byte) string { return hex.EncodeToString(sum) }
 
@@ -157,8 +150,6 @@ func described(name string, content []byte, urls ...string) metalink.File {
 func fileURL(path string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
 }
-
-func priority(p uint) *uint { return &p }
 
 // request is what a test mirrors: a mirror.Request with the targets and
 // url_handlers its plan is compiled from.

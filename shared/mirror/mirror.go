@@ -349,7 +349,7 @@ func (j *job) hashWhileCopying(ctx context.Context, source io.Reader, staged *co
 	meter := progress.Start(j.env.log, j.file.Name, progress.Options{Interval: j.env.interval})
 	meter.SetTotal(int64(j.file.Size))
 	sums := newDigests()
-	fan := fanout.New(ctx, append(staged.Writers(), sums.writers()...)...)
+	fan := fanout.New(ctx, append(staged.Writers(), sums.Writers()...)...)
 	copyErr := fan.CopyFrom(source, meter.Add)
 	err := firstError(copyErr, fan.Close())
 	meter.Stop()
@@ -359,7 +359,7 @@ func (j *job) hashWhileCopying(ctx context.Context, source io.Reader, staged *co
 	if err != nil {
 		return nil, err
 	}
-	return sums.result(), nil
+	return sums.Sums(), nil
 }
 
 func firstError(errs ...error) error {

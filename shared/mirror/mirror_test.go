@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 var _ = Describe("Run for a generated metalink", func() {
@@ -19,7 +20,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	)
 
 	BeforeEach(func() {
-		app, notes = randomBytes(3<<20+17, 1), []byte("release notes\n")
+		app, notes = fixtures.RandomBytes(3<<20+17, 1), []byte("release notes\n")
 		paths = []string{writeLocal("app.tgz", app), writeLocal("notes.txt", notes)}
 		out = GinkgoT().TempDir()
 	})
@@ -28,7 +29,7 @@ var _ = Describe("Run for a generated metalink", func() {
 		result, log, err := run(request{
 			Metalink: generated("1.2.3", paths...), Local: paths,
 			Targets: []mirror.Target{
-				{Destination: "file://" + out + "/{{.Version}}/{{.Name}}", Location: "de", Priority: priority(5)},
+				{Destination: "file://" + out + "/{{.Version}}/{{.Name}}", Location: "de", Priority: fixtures.Priority(5)},
 				{Destination: "file://./by-size/{{.Size}}-{{.Name}}"},
 			},
 			BaseDir: out,
@@ -41,7 +42,7 @@ var _ = Describe("Run for a generated metalink", func() {
 		Expect(os.ReadFile(filepath.Join(out, "1.2.3", "app.tgz"))).To(Equal(app))
 		Expect(os.ReadFile(filepath.Join(out, "by-size", "14-notes.txt"))).To(Equal(notes))
 		Expect(files[0].URLs).To(Equal([]metalink.URL{
-			{URL: fileURL(filepath.Join(out, "1.2.3", "app.tgz")), Location: "de", Priority: priority(5)},
+			{URL: fileURL(filepath.Join(out, "1.2.3", "app.tgz")), Location: "de", Priority: fixtures.Priority(5)},
 			{URL: fileURL(filepath.Join(out, "by-size", "3145745-app.tgz"))},
 		}))
 		Expect(result.Copied).To(Equal(4))
@@ -114,7 +115,7 @@ var _ = Describe("Run for a generated metalink", func() {
 	})
 
 	It("replaces a copy of the same size whose bytes differ", func() {
-		stale := randomBytes(len(app), 2)
+		stale := fixtures.RandomBytes(len(app), 2)
 		Expect(os.WriteFile(filepath.Join(out, "app.tgz"), stale, 0o644)).To(Succeed())
 		result, _, err := run(request{
 			Metalink: generated("1.2.3", paths[0]), Local: paths[:1],

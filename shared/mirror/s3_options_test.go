@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -33,7 +34,7 @@ var _ = Describe("Run with S3 upload options", func() {
 		opts.ServerSideEncryption, opts.SSEKMSKeyID = "aws:kms", kmsKey
 		opts.StorageClass, opts.ACL = "GLACIER", "bucket-owner-full-control"
 		handlers = []urlhandlers.Config{{Type: "s3", Options: opts}}
-		big, small = randomBytes(12<<20+5, 6), []byte("small file")
+		big, small = fixtures.RandomBytes(12<<20+5, 6), []byte("small file")
 		all = map[string]string{
 			"X-Amz-Server-Side-Encryption": "aws:kms", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": kmsKey,
 			"X-Amz-Storage-Class": "GLACIER", "X-Amz-Acl": "bucket-owner-full-control",

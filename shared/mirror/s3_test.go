@@ -12,6 +12,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -28,12 +29,12 @@ var _ = Describe("Run with S3 and file destinations", func() {
 
 	BeforeEach(func() {
 		s3 = startStore()
-		big, small = randomBytes(12<<20+5, 3), []byte("small file")
+		big, small = fixtures.RandomBytes(12<<20+5, 3), []byte("small file")
 		origin = startSource(map[string][]byte{"big.tgz": big, "small.txt": small})
 		out = GinkgoT().TempDir()
 		targets = []mirror.Target{
-			{Destination: s3.url("releases/{{.Version}}/{{.Name}}"), Priority: priority(1)},
-			{Destination: "file://" + out + "/{{.Name}}", Priority: priority(2)},
+			{Destination: s3.url("releases/{{.Version}}/{{.Name}}"), Priority: fixtures.Priority(1)},
+			{Destination: "file://" + out + "/{{.Name}}", Priority: fixtures.Priority(2)},
 		}
 	})
 
@@ -56,8 +57,8 @@ var _ = Describe("Run with S3 and file destinations", func() {
 		Expect(os.ReadFile(filepath.Join(out, "big.tgz"))).To(Equal(big))
 		Expect(result.Metalink.Files[0].URLs).To(Equal([]metalink.URL{
 			{URL: origin.url("files", "big.tgz")},
-			{URL: s3.url("releases/1.0.0/big.tgz"), Priority: priority(1)},
-			{URL: fileURL(filepath.Join(out, "big.tgz")), Priority: priority(2)},
+			{URL: s3.url("releases/1.0.0/big.tgz"), Priority: fixtures.Priority(1)},
+			{URL: fileURL(filepath.Join(out, "big.tgz")), Priority: fixtures.Priority(2)},
 		}))
 		Expect(s3.pendingUploads()).To(BeZero())
 	})
@@ -91,8 +92,8 @@ var _ = Describe("Run with S3 and file destinations", func() {
 	It("starts every copy over from the next URL when the preferred one serves corrupt bytes", func() {
 		release := releaseFrom("files")
 		release.Files[0].URLs = []metalink.URL{
-			{URL: origin.url("corrupt", "big.tgz"), Priority: priority(1)},
-			{URL: origin.url("files", "big.tgz"), Priority: priority(2)},
+			{URL: origin.url("corrupt", "big.tgz"), Priority: fixtures.Priority(1)},
+			{URL: origin.url("files", "big.tgz"), Priority: fixtures.Priority(2)},
 		}
 		result, log, err := run(request{Metalink: release, Targets: targets, Handlers: s3.handlers()})
 		Expect(err).NotTo(HaveOccurred())
@@ -171,7 +172,7 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 
 	BeforeEach(func() {
 		s3 = startStore()
-		app = randomBytes(12<<20+5, 4)
+		app = fixtures.RandomBytes(12<<20+5, 4)
 		out = GinkgoT().TempDir()
 		targets = []mirror.Target{
 			{Destination: s3.url("releases/{{.SHA256}}/{{.Name}}")},
@@ -223,7 +224,7 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 	})
 
 	It("replaces an object of the same size whose hash differs", func() {
-		Expect(s3.server.Put(context.Background(), bucket, "releases/app.tgz", randomBytes(len(app), 5))).To(Succeed())
+		Expect(s3.server.Put(context.Background(), bucket, "releases/app.tgz", fixtures.RandomBytes(len(app), 5))).To(Succeed())
 		targets = targets[:1]
 		targets[0].Destination = s3.url("releases/{{.Name}}")
 		result, _, err := run(generatedFrom(writeLocal("app.tgz", app)))

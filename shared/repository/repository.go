@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
@@ -67,9 +68,11 @@ type Layer struct {
 }
 
 // Options are a repository's option layers, later ones over earlier ones
-// (put's params.options over source.options).
+// (put's params.options over source.options), and the front end's names of
+// the fields: "uri", "options" and each option by its JSON key.
 type Options struct {
 	Layers []Layer
+	Names  field.Names
 }
 
 // Secrets lists the values of the fields tagged secret in any of types (the

@@ -23,6 +23,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
@@ -59,8 +60,6 @@ func closedPortURL() string {
 	Expect(listener.Close()).To(Succeed())
 	return "http://user:s3cret@" + addr + "/go.tgz"
 }
-
-func priority(p uint) *uint { return &p }
 
 // fileWithSHA256 describes content as a metalink file with size and sha-256.
 func fileWithSHA256(name string, content []byte, urls ...metalink.URL) metalink.File {
@@ -304,8 +303,8 @@ var _ = Describe("the HTTP handler", func() {
 			var retries atomic.Int32
 			report := gbytes.NewBuffer()
 			f := fileWithSHA256("go.tgz", content,
-				metalink.URL{URL: looping.URL + "/go.tgz", Priority: priority(1)},
-				metalink.URL{URL: good.URL + "/go.tgz", Priority: priority(2)})
+				metalink.URL{URL: looping.URL + "/go.tgz", Priority: fixtures.Priority(1)},
+				metalink.URL{URL: good.URL + "/go.tgz", Priority: fixtures.Priority(2)})
 			err := download.File(ctx, f, GinkgoT().TempDir(), download.Options{
 				Reader:  transfer.Defaults(network.Default().HTTP),
 				Report:  report,

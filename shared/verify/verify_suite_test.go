@@ -31,15 +31,6 @@ func newKey(name string, algorithm packet.PublicKeyAlgorithm) *openpgp.Entity {
 	return key
 }
 
-func armoredPublicKey(key *openpgp.Entity) string {
-	var out bytes.Buffer
-	w, err := armor.Encode(&out, openpgp.PublicKeyType, nil)
-	Expect(err).NotTo(HaveOccurred())
-	Expect(key.Serialize(w)).To(Succeed())
-	Expect(w.Close()).To(Succeed())
-	return out.String()
-}
-
 func armoredPrivateKey(key *openpgp.Entity) string {
 	var out bytes.Buffer
 	w, err := armor.Encode(&out, openpgp.PrivateKeyType, nil)

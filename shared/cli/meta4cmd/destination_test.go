@@ -15,6 +15,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 // The formats a hostile document comes in.
@@ -92,7 +93,7 @@ var _ = Describe("file-download's destination", func() {
 
 	// document writes x.meta4 describing releaseFile as name, in format.
 	document := func(format, name string) {
-		writeFile(at(tool, "x.meta4"), encoded(format, describedAs(name, releaseFile, downloads.URL+"/files/app.tgz")))
+		filetree.Write(at(tool, "x.meta4"), encoded(format, describedAs(name, releaseFile, downloads.URL+"/files/app.tgz")))
 	}
 
 	for _, format := range documentFormats {
@@ -120,12 +121,12 @@ var _ = Describe("file-download's destination", func() {
 	It("refuses the file's own name when it is a symlink that leads out of the destination", func() {
 		document(formatMeta4, "app.tgz")
 		outside := filepath.Join(GinkgoT().TempDir(), "victim")
-		writeFile(outside, "keep me")
+		filetree.Write(outside, "keep me")
 		Expect(os.MkdirAll(at(tool, "dest"), 0o755)).To(Succeed())
 		Expect(os.Symlink(outside, at(tool, "dest/app.tgz"))).To(Succeed())
 		Expect(tool.Fail("--metalink=x.meta4", "file-download", "dest/")).To(Equal(
 			"meta4 file-download: dest/app.tgz is a symlink that leads outside dest/"))
-		Expect(readFile(outside)).To(Equal("keep me"))
+		Expect(filetree.Read(outside)).To(Equal("keep me"))
 	})
 
 	It("follows a symlink that stays inside the destination", func() {
@@ -133,25 +134,25 @@ var _ = Describe("file-download's destination", func() {
 		Expect(os.MkdirAll(at(tool, "dest/real"), 0o755)).To(Succeed())
 		Expect(os.Symlink("real", at(tool, "dest/link"))).To(Succeed())
 		tool.Succeed("--metalink=x.meta4", "file-download", "dest")
-		Expect(readFile(at(tool, "dest/real/app.tgz"))).To(Equal(releaseFile))
+		Expect(filetree.Read(at(tool, "dest/real/app.tgz"))).To(Equal(releaseFile))
 	})
 
 	It("refuses a directory PATH that is a file, and a file where the name needs a directory", func() {
 		document(formatMeta4, "sub/app.tgz")
-		writeFile(at(tool, "plain"), "a file")
+		filetree.Write(at(tool, "plain"), "a file")
 		Expect(tool.Fail("--metalink=x.meta4", "file-download", "plain/")).To(Equal(
 			"meta4 file-download: plain/ is a file, not a directory"))
-		writeFile(at(tool, "dest/sub"), "a file")
+		filetree.Write(at(tool, "dest/sub"), "a file")
 		Expect(tool.Fail("--metalink=x.meta4", "file-download", "dest")).To(Equal(
 			"meta4 file-download: dest/sub is a file, not a directory"))
-		Expect(readFile(at(tool, "plain"))).To(Equal("a file"))
+		Expect(filetree.Read(at(tool, "plain"))).To(Equal("a file"))
 		Expect(entries(at(tool, "dest"))).To(ConsistOf("sub"))
 	})
 
 	It("creates a PATH ending in / as a directory and downloads into it, subdirectories included", func() {
 		document(formatMeta4, "sub/app.tgz")
 		tool.Succeed("--metalink=x.meta4", "file-download", "out/")
-		Expect(readFile(at(tool, "out/sub/app.tgz"))).To(Equal(releaseFile))
+		Expect(filetree.Read(at(tool, "out/sub/app.tgz"))).To(Equal(releaseFile))
 		Expect(entries(at(tool, "out"))).To(ConsistOf("sub"))
 	})
 })
@@ -166,7 +167,7 @@ var _ = Describe("reading what a document says", func() {
 
 	It("prints a hash spelt in any common way, and names an unknown hash type", func() {
 		tool := newTool()
-		writeFile(at(tool, "metalink.meta4"), encoded(formatMeta4, describedAs("app.tgz", releaseFile, "https://mirror.example/app.tgz")))
+		filetree.Write(at(tool, "metalink.meta4"), encoded(formatMeta4, describedAs("app.tgz", releaseFile, "https://mirror.example/app.tgz")))
 		sum := sha256.Sum256([]byte(releaseFile))
 		for _, spelling := range []string{"sha-256", "sha256", "SHA-256", "SHA256", " sha-256 "} {
 			Expect(tool.Succeed("file-hash", spelling)).To(Equal(hex.EncodeToString(sum[:])+"\n"), spelling)
@@ -174,7 +175,7 @@ var _ = Describe("reading what a document says", func() {
 		Expect(tool.Fail("file-hash", "sha1")).To(Equal("meta4 file-hash: app.tgz has no sha-1 hash"))
 		Expect(tool.Fail("file-hash", "crc32")).To(HavePrefix(`meta4 file-hash: unknown hash type "crc32" (expected `))
 		Expect(tool.Succeed("checksums", "--type", "SHA256")).To(HavePrefix(hex.EncodeToString(sum[:])))
-		writeFile(at(tool, "SHA256SUMS"), hex.EncodeToString(sum[:])+"  other.tgz\n")
+		filetree.Write(at(tool, "SHA256SUMS"), hex.EncodeToString(sum[:])+"  other.tgz\n")
 		tool.Succeed("--metalink=other.meta4", "import-checksums", "--type", "SHA256", "--url-prefix", "https://mirror.example/", "SHA256SUMS")
 		Expect(tool.Succeed("--metalink=other.meta4", "file-hash", "sha256")).To(Equal(hex.EncodeToString(sum[:]) + "\n"))
 	})

@@ -2,8 +2,6 @@ package meta4cmd
 
 import (
 	"context"
-	"encoding/hex"
-	"hash"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -18,44 +16,29 @@ import (
 // resources' download code with its retries, resumption and progress
 // lines, and every hash is computed beside the transfer.
 type digestSink struct {
-	algos  []verify.Algorithm
-	hashes []hash.Hash
-	count  byteCount
+	digests *verify.Digests
+	count   byteCount
 }
 
 func newDigestSink(algos []verify.Algorithm) *digestSink {
-	s := &digestSink{algos: algos}
-	for _, algo := range algos {
-		s.hashes = append(s.hashes, algo.New())
-	}
-	return s
+	return &digestSink{digests: verify.NewDigests(algos)}
 }
 
 // Rewind starts over, for a source read again from byte zero.
 func (s *digestSink) Rewind() error {
-	for _, h := range s.hashes {
-		h.Reset()
-	}
+	s.digests.Reset()
 	s.count = 0
 	return nil
 }
 
 // Writers are one per hash and the counter, each fed in its own goroutine.
 func (s *digestSink) Writers() []io.Writer {
-	writers := []io.Writer{&s.count}
-	for _, h := range s.hashes {
-		writers = append(writers, h)
-	}
-	return writers
+	return append([]io.Writer{&s.count}, s.digests.Writers()...)
 }
 
 // result is the size and the digests, once the pass is over.
 func (s *digestSink) result() (uint64, []metalink.Hash) {
-	hashes := make([]metalink.Hash, len(s.hashes))
-	for i, h := range s.hashes {
-		hashes[i] = metalink.Hash{Type: s.algos[i].Name, Hash: hex.EncodeToString(h.Sum(nil))}
-	}
-	return uint64(s.count), hashes
+	return uint64(s.count), s.digests.Sums()
 }
 
 type byteCount uint64

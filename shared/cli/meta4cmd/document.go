@@ -11,10 +11,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-// maxDocument bounds what is read as a metalink: real ones are kilobytes,
-// and the resources refuse requests beyond the same size.
-const maxDocument = 16 << 20
-
 // document is the metalink at --metalink, as read and as it will be written.
 type document struct {
 	path   string
@@ -30,7 +26,7 @@ func readDocument(path string, orEmpty bool) (*document, error) {
 		return nil, errors.New("--metalink must name a file: a document is changed in place, so stdin will not do")
 	}
 	d := &document{path: path, mode: 0o644}
-	data, info, err := cli.ReadFile(path, nil, maxDocument)
+	data, info, err := cli.ReadFile(path, nil, metalink.MaxDocumentSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && orEmpty:
 		return d, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/cli"
 	"github.com/metalink-resources/metalink-resources/shared/cli/meta4cmd"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 const sha256Hello = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03" // "hello\n"
@@ -19,7 +20,7 @@ var _ = Describe("meta4 documents", func() {
 	It("creates an empty meta4 XML document, and refuses to create one that exists", func() {
 		tool := newTool()
 		tool.Succeed("create")
-		Expect(readFile(at(tool, "metalink.meta4"))).To(Equal(
+		Expect(filetree.Read(at(tool, "metalink.meta4"))).To(Equal(
 			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\"></metalink>\n"))
 		Expect(tool.Fail("create")).To(Equal("meta4 create: metalink.meta4 already exists"))
 		Expect(entries(tool.Dir)).To(ConsistOf("metalink.meta4"))
@@ -93,7 +94,7 @@ var _ = Describe("meta4 documents", func() {
 	It("sets a signature from a file or from stdin", func() {
 		tool := newTool()
 		tool.Succeed("add-file", "a")
-		writeFile(at(tool, "a.asc"), "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n")
+		filetree.Write(at(tool, "a.asc"), "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n")
 		tool.Succeed("file-set-signature", "application/pgp-signature", "a.asc")
 		Expect(document(at(tool, "metalink.meta4")).Files[0].Signature.Signature).To(ContainSubstring("abc"))
 		r := tool.RunStdin("-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n",
@@ -106,9 +107,9 @@ var _ = Describe("meta4 documents", func() {
 
 	It("reads JSON and writes meta4 XML", func() {
 		tool := newTool()
-		writeFile(at(tool, "m.json"), `{"files":[{"name":"a","version":"1.0","urls":[{"url":"https://x/a"}]}]}`)
+		filetree.Write(at(tool, "m.json"), `{"files":[{"name":"a","version":"1.0","urls":[{"url":"https://x/a"}]}]}`)
 		tool.Succeed("--metalink", "m.json", "file-set-size", "3")
-		Expect(readFile(at(tool, "m.json"))).To(HavePrefix("<?xml"))
+		Expect(filetree.Read(at(tool, "m.json"))).To(HavePrefix("<?xml"))
 		Expect(document(at(tool, "m.json")).Files[0]).To(Equal(metalink.File{
 			Name: "a", Version: "1.0", Size: 3, URLs: []metalink.URL{{URL: "https://x/a"}},
 		}))
@@ -116,13 +117,13 @@ var _ = Describe("meta4 documents", func() {
 
 	It("leaves the document as it was when a command fails", func() {
 		tool := newTool()
-		writeFile(at(tool, "metalink.meta4"), `{"files":[{"name":"a","size":100,"pieces":[{"type":"sha-256","length":50,"hashes":["`+
+		filetree.Write(at(tool, "metalink.meta4"), `{"files":[{"name":"a","size":100,"pieces":[{"type":"sha-256","length":50,"hashes":["`+
 			sha256Hello+`","`+sha256Hello+`"]}]}]}`)
-		before := readFile(at(tool, "metalink.meta4"))
+		before := filetree.Read(at(tool, "metalink.meta4"))
 		// 300 bytes in pieces of 50 need 6 piece hashes: the result would be invalid.
 		Expect(tool.Fail("file-set-size", "300")).To(Equal(
 			"meta4 file-set-size: metalink.meta4 would be invalid: file \"a\": pieces 1: 300 bytes in pieces of 50 need 6 hashes, found 2"))
-		Expect(readFile(at(tool, "metalink.meta4"))).To(Equal(before))
+		Expect(filetree.Read(at(tool, "metalink.meta4"))).To(Equal(before))
 		Expect(entries(tool.Dir)).To(ConsistOf("metalink.meta4"))
 	})
 
@@ -132,11 +133,11 @@ var _ = Describe("meta4 documents", func() {
 		}
 		tool := newTool()
 		tool.Succeed("add-file", "a")
-		before := readFile(at(tool, "metalink.meta4"))
+		before := filetree.Read(at(tool, "metalink.meta4"))
 		Expect(os.Chmod(tool.Dir, 0o555)).To(Succeed())
 		DeferCleanup(os.Chmod, tool.Dir, os.FileMode(0o755))
 		Expect(tool.Fail("file-set-size", "3")).To(HavePrefix("meta4 file-set-size: write metalink.meta4: "))
-		Expect(readFile(at(tool, "metalink.meta4"))).To(Equal(before))
+		Expect(filetree.Read(at(tool, "metalink.meta4"))).To(Equal(before))
 	})
 
 	It("says which document is missing", func() {
@@ -145,7 +146,7 @@ var _ = Describe("meta4 documents", func() {
 
 	It("prints hash lines that sha256sum -c accepts, with a warning for files without that hash", func() {
 		tool := newTool()
-		writeFile(at(tool, "a"), "hello\n")
+		filetree.Write(at(tool, "a"), "hello\n")
 		tool.Succeed("import-file", "a")
 		tool.Succeed("add-file", "b")
 		r := tool.Run("checksums")

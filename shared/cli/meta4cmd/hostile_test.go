@@ -17,6 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
@@ -45,8 +46,8 @@ const destPath = "a/b/dest"
 
 func newHostileWorld() *hostileWorld {
 	w := &hostileWorld{work: GinkgoT().TempDir()}
-	writeFile(filepath.Join(w.work, destPath, "keep.txt"), "kept")
-	writeFile(filepath.Join(w.work, "outside", "victim"), "untouched")
+	filetree.Write(filepath.Join(w.work, destPath, "keep.txt"), "kept")
+	filetree.Write(filepath.Join(w.work, "outside", "victim"), "untouched")
 	Expect(os.MkdirAll(filepath.Join(w.work, "repo"), 0o755)).To(Succeed())
 	w.site = hostileserver.Start(GinkgoT(), map[string][]byte{"payload.tgz": []byte(payload)})
 	mux := http.NewServeMux()
@@ -96,7 +97,7 @@ func (w *hostileWorld) secretURL(behaviour string) string {
 
 // document writes x.meta4 in format, holding files.
 func (w *hostileWorld) document(format string, files ...metalink.File) {
-	writeFile(filepath.Join(w.work, "x.meta4"), encoded(format, files...))
+	filetree.Write(filepath.Join(w.work, "x.meta4"), encoded(format, files...))
 }
 
 func (w *hostileWorld) tool(path string) clitest.Tool {
@@ -117,7 +118,7 @@ type hostileCase struct {
 func runHostileCase(c hostileCase) {
 	w := newHostileWorld()
 	path, args := c.setup(w)
-	before := filesUnder(w.work)
+	before := filetree.Snapshot(w.work)
 	r := w.tool(path).Run(args...)
 	Expect(r.Code).To(Equal(1), "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
 	Expect(r.Stdout).To(BeEmpty())
@@ -134,7 +135,7 @@ func runHostileCase(c hostileCase) {
 	Expect(r.Stderr).NotTo(ContainSubstring(hostileToken))
 	Expect(r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
 	Expect(r.Stderr).NotTo(ContainSubstring("goroutine "))
-	Expect(filesUnder(w.work)).To(Equal(before))
+	Expect(filetree.Snapshot(w.work)).To(Equal(before))
 }
 
 // commandDepth finds the command among args: the first that is no flag.
@@ -145,32 +146,6 @@ func commandDepth(args []string) int {
 		}
 	}
 	return len(args)
-}
-
-// filesUnder lists every file, directory and symlink under dir with the
-// content of each file or the target of each link, so that any change shows.
-func filesUnder(dir string) map[string]string {
-	GinkgoHelper()
-	found := map[string]string{}
-	Expect(filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		switch {
-		case d.Type()&os.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			found[rel+"@"] = target
-			return err
-		case d.IsDir():
-			found[rel+"/"] = ""
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		found[rel] = string(data)
-		return err
-	})).To(Succeed())
-	return found
 }
 
 // payloadFile is the payload described validly, as name, at urls.
@@ -463,7 +438,7 @@ func hostileSumsEntries() []any {
 		for _, prefix := range []string{"{site}", "{secret}"} {
 			entries = append(entries, Entry("meta4 import-checksums of "+sums.name+" at "+prefix, hostileCase{
 				setup: func(w *hostileWorld) (string, []string) {
-					writeFile(filepath.Join(w.work, "SHA256SUMS"), strings.ReplaceAll(sums.content, "{sha}", sha256Hex(payload)))
+					filetree.Write(filepath.Join(w.work, "SHA256SUMS"), strings.ReplaceAll(sums.content, "{sha}", sha256Hex(payload)))
 					url := strings.NewReplacer("{site}", w.site.URL+"/ok/", "{secret}", strings.TrimSuffix(w.secretURL("ok"), "payload.tgz")).Replace(prefix)
 					return binary, []string{"--metalink=new.meta4", "import-checksums", "--url-prefix", url, "SHA256SUMS"}
 				},

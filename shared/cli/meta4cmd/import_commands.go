@@ -113,7 +113,7 @@ func (a *app) importMetalinkCommand() *cobra.Command {
 
 // readOther reads and validates a second document, from stdin for "-".
 func (a *app) readOther(from string) (metalink.Metalink, error) {
-	data, _, err := cli.ReadFile(from, a.streams.Stdin, maxDocument)
+	data, _, err := cli.ReadFile(from, a.streams.Stdin, metalink.MaxDocumentSize)
 	if err != nil {
 		return metalink.Metalink{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 // allHashes are the four digests of content, in import-file's order.
@@ -36,7 +37,7 @@ var _ = Describe("import-file", func() {
 	It("adds the file's size and four hashes under its base name", func() {
 		tool := newTool()
 		content := strings.Repeat("release bytes ", 100000)
-		writeFile(at(tool, "build/app.tgz"), content)
+		filetree.Write(at(tool, "build/app.tgz"), content)
 		tool.Succeed("import-file", "--version", "1.2.3", "build/app.tgz")
 		Expect(document(at(tool, "metalink.meta4")).Files).To(Equal([]metalink.File{{
 			Name: "app.tgz", Version: "1.2.3", Size: uint64(len(content)), Hashes: allHashes(content),
@@ -45,7 +46,7 @@ var _ = Describe("import-file", func() {
 
 	It("computes only the hashes asked for, names the file --file, and refuses it twice without --merge", func() {
 		tool := newTool()
-		writeFile(at(tool, "a.bin"), "one")
+		filetree.Write(at(tool, "a.bin"), "one")
 		tool.Succeed("import-file", "--file", "renamed.bin", "--hash", "sha-256", "a.bin")
 		f := document(at(tool, "metalink.meta4")).Files[0]
 		Expect(f.Name).To(Equal("renamed.bin"))
@@ -58,10 +59,10 @@ var _ = Describe("import-file", func() {
 
 	It("with --merge replaces the size and hashes and keeps the URLs", func() {
 		tool := newTool()
-		writeFile(at(tool, "a.bin"), "one")
+		filetree.Write(at(tool, "a.bin"), "one")
 		tool.Succeed("import-file", "a.bin")
 		tool.Succeed("file-set-url", "https://example.com/a.bin")
-		writeFile(at(tool, "a.bin"), "second")
+		filetree.Write(at(tool, "a.bin"), "second")
 		tool.Succeed("import-file", "--merge", "--version", "2", "a.bin")
 		f := document(at(tool, "metalink.meta4")).Files[0]
 		Expect(f.Size).To(BeEquivalentTo(6))
@@ -80,20 +81,20 @@ var _ = Describe("import-metalink", func() {
 	It("adds the files of another document, JSON or XML, and replaces them only with --merge", func() {
 		tool := newTool()
 		tool.Succeed("add-file", "a")
-		writeFile(at(tool, "other.json"), `{"files":[{"name":"b","version":"1"},{"name":"c"}]}`)
+		filetree.Write(at(tool, "other.json"), `{"files":[{"name":"b","version":"1"},{"name":"c"}]}`)
 		tool.Succeed("import-metalink", "other.json")
 		Expect(tool.Succeed("files")).To(Equal("a\nb\nc\n"))
-		writeFile(at(tool, "again.json"), `{"files":[{"name":"b","version":"2"}]}`)
+		filetree.Write(at(tool, "again.json"), `{"files":[{"name":"b","version":"2"}]}`)
 		Expect(tool.Fail("import-metalink", "again.json")).To(Equal(
 			`meta4 import-metalink: metalink.meta4 already has a file "b" (--merge replaces it)`))
-		r := tool.RunStdin(readFile(at(tool, "again.json")), "import-metalink", "--merge", "-")
+		r := tool.RunStdin(filetree.Read(at(tool, "again.json")), "import-metalink", "--merge", "-")
 		Expect(r.Code).To(Equal(0), r.Stderr)
 		Expect(tool.Succeed("file-version", "--file", "b")).To(Equal("2\n"))
 	})
 
 	It("refuses a document with unsafe names", func() {
 		tool := newTool()
-		writeFile(at(tool, "bad.json"), `{"files":[{"name":"../b"}]}`)
+		filetree.Write(at(tool, "bad.json"), `{"files":[{"name":"../b"}]}`)
 		Expect(tool.Fail("import-metalink", "bad.json")).To(Equal(
 			`meta4 import-metalink: bad.json: unsafe file name "../b": contains a ".." segment`))
 	})
@@ -144,7 +145,7 @@ var _ = Describe("import-url", func() {
 var _ = Describe("import-checksums", func() {
 	It("adds the files of a GNU checksum file at the URL prefix, the type from the digest length", func() {
 		tool := newTool()
-		writeFile(at(tool, "SHA256SUMS"), sha256Hex("a")+"  app-linux.tgz\n"+sha256Hex("b")+" *app darwin.tgz\n")
+		filetree.Write(at(tool, "SHA256SUMS"), sha256Hex("a")+"  app-linux.tgz\n"+sha256Hex("b")+" *app darwin.tgz\n")
 		tool.Succeed("import-checksums", "--version", "1.2.3", "--url-prefix", "https://dl.example.com/v1.2.3", "SHA256SUMS")
 		Expect(document(at(tool, "metalink.meta4")).Files).To(Equal([]metalink.File{
 			{Name: "app-linux.tgz", Version: "1.2.3", Hashes: []metalink.Hash{{Type: "sha-256", Hash: sha256Hex("a")}},
@@ -156,9 +157,9 @@ var _ = Describe("import-checksums", func() {
 
 	It("adds BSD lines to the files it has, as another hash", func() {
 		tool := newTool()
-		writeFile(at(tool, "SHA256SUMS"), sha256Hex("a")+"  app.tgz\n")
+		filetree.Write(at(tool, "SHA256SUMS"), sha256Hex("a")+"  app.tgz\n")
 		md5sum := allHashes("a")[0].Hash
-		writeFile(at(tool, "MD5SUMS"), "MD5 (app.tgz) = "+md5sum+"\n")
+		filetree.Write(at(tool, "MD5SUMS"), "MD5 (app.tgz) = "+md5sum+"\n")
 		tool.Succeed("import-checksums", "--url-prefix", "https://dl.example.com/", "SHA256SUMS")
 		tool.Succeed("import-checksums", "--type", "md5", "--url-prefix", "https://dl.example.com/", "MD5SUMS")
 		f := document(at(tool, "metalink.meta4")).Files[0]
@@ -170,7 +171,7 @@ var _ = Describe("import-checksums", func() {
 		func(sums, line string) {
 			tool := newTool()
 			tool.Succeed("create")
-			writeFile(at(tool, "SUMS"), sums)
+			filetree.Write(at(tool, "SUMS"), sums)
 			Expect(tool.Fail("import-checksums", "--url-prefix", "https://dl.example.com/", "SUMS")).To(Equal(line))
 			Expect(tool.Succeed("files")).To(BeEmpty())
 		},

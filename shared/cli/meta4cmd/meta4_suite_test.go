@@ -12,6 +12,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 func TestMeta4(t *testing.T) {
@@ -40,23 +41,10 @@ func newTool(env ...string) clitest.Tool {
 // at is a path inside the tool's directory.
 func at(t clitest.Tool, name string) string { return filepath.Join(t.Dir, name) }
 
-func writeFile(path, content string) {
-	GinkgoHelper()
-	Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
-	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
-}
-
-func readFile(path string) string {
-	GinkgoHelper()
-	data, err := os.ReadFile(path)
-	Expect(err).NotTo(HaveOccurred())
-	return string(data)
-}
-
 // document parses the metalink at path.
 func document(path string) metalink.Metalink {
 	GinkgoHelper()
-	doc, err := metalink.Parse([]byte(readFile(path)))
+	doc, err := metalink.Parse([]byte(filetree.Read(path)))
 	Expect(err).NotTo(HaveOccurred())
 	return doc
 }

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/readme"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 )
@@ -48,7 +49,7 @@ var _ = Describe("the README's GitHub mirror script", func() {
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).NotTo(ContainSubstring(s3server.SecretKey))
 
-		Expect(readFile(filepath.Join(s3.Dir, "acme-mirror", "github.com", "cli", "cli", "2.50.0", "gh_2.50.0_linux_amd64.tar.gz"))).To(Equal(archive))
+		Expect(filetree.Read(filepath.Join(s3.Dir, "acme-mirror", "github.com", "cli", "cli", "2.50.0", "gh_2.50.0_linux_amd64.tar.gz"))).To(Equal(archive))
 		stored := document(filepath.Join(repo, "v2.50.0.meta4"))
 		Expect(stored.Files).To(HaveLen(1))
 		Expect(stored.Files[0].URLs).To(HaveLen(2))

@@ -7,6 +7,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 // The two loops of the seed's "Creating Metalinks" and "Extracting
@@ -33,7 +35,7 @@ var _ = Describe("the seed's shell loops", func() {
 	It("import every file of build/, then print hash name lines that sha256sum -c accepts", func() {
 		tool := newTool()
 		for _, name := range []string{"app-linux-amd64", "app-darwin-arm64", "app-windows-amd64.exe"} {
-			writeFile(at(tool, "build/"+name), strings.Repeat(name, 1000))
+			filetree.Write(at(tool, "build/"+name), strings.Repeat(name, 1000))
 		}
 		script := exec.Command("bash", "-c", seedScript)
 		script.Dir = tool.Dir
@@ -52,7 +54,7 @@ var _ = Describe("the seed's shell loops", func() {
 			Expect(f.Size).To(BeEquivalentTo(len(f.Name) * 1000))
 			Expect(f.Hashes).To(Equal(allHashes(strings.Repeat(f.Name, 1000))))
 		}
-		Expect(readFile(at(tool, "release-notes.txt"))).To(Equal(
+		Expect(filetree.Read(at(tool, "release-notes.txt"))).To(Equal(
 			sha256Hex(strings.Repeat("app-darwin-arm64", 1000)) + " app-darwin-arm64\n" +
 				sha256Hex(strings.Repeat("app-linux-amd64", 1000)) + " app-linux-amd64\n" +
 				sha256Hex(strings.Repeat("app-windows-amd64.exe", 1000)) + " app-windows-amd64.exe\n"))

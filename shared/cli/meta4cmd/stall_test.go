@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
 )
@@ -93,7 +94,7 @@ var _ = Describe("meta4 file-download from a mirror that stalls", func() {
 		r := w.tool(binary).Run("--metalink=x.meta4", "file-download", destPath+"/")
 		Expect(r.Code).To(Equal(0), "stderr: %s", r.Stderr)
 		Expect(time.Since(started)).To(BeNumerically("<", 60*time.Second))
-		Expect(readFile(filepath.Join(w.work, destPath, "big.tgz")) == string(big)).To(BeTrue(), "the file is not the content served")
+		Expect(filetree.Read(filepath.Join(w.work, destPath, "big.tgz")) == string(big)).To(BeTrue(), "the file is not the content served")
 		Expect(stall.hits.Load()).To(BeNumerically(">", 0), "the stalling mirror was never asked")
 		Expect(entries(filepath.Join(w.work, destPath))).To(ConsistOf("keep.txt", "big.tgz"))
 		Expect(r.Stderr).NotTo(ContainSubstring(planted.Password))
@@ -103,7 +104,7 @@ var _ = Describe("meta4 file-download from a mirror that stalls", func() {
 		stall := startStallServer([]byte(payload))
 		w := newHostileWorld()
 		w.document(formatMeta4, payloadFile("payload.tgz", stall.secretURL("payload.tgz")))
-		before := filesUnder(w.work)
+		before := filetree.Snapshot(w.work)
 
 		run := w.tool(binary).Start("--metalink=x.meta4", "file-download", destPath+"/")
 		Eventually(stall.seen).WithTimeout(time.Minute).Should(Receive())
@@ -122,6 +123,6 @@ var _ = Describe("meta4 file-download from a mirror that stalls", func() {
 		Expect(r.Stderr).NotTo(ContainSubstring(planted.Password))
 		Expect(r.Stderr).NotTo(ContainSubstring(hostileToken))
 		Expect(entries(filepath.Join(w.work, destPath))).To(ConsistOf("keep.txt"))
-		Expect(filesUnder(w.work)).To(Equal(before))
+		Expect(filetree.Snapshot(w.work)).To(Equal(before))
 	})
 })

@@ -40,6 +40,11 @@ func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
 	return download.Options{Reader: handlers.Router(), Verify: v, Progress: a.console, Report: a.console}, nil
 }
 
+// maxTrustStore bounds the keyring --signature-trust-store reads. Real ones
+// are kilobytes; the resources take theirs inside a request bounded to the
+// same 16 MiB, which is the request limit, not the document one.
+const maxTrustStore = 16 << 20
+
 // verification are the flags of file-download and file-verify.
 type verification struct {
 	skipHash      bool
@@ -58,7 +63,7 @@ func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	if v.trustStore == "" {
 		return opts, nil
 	}
-	data, _, err := cli.ReadFile(v.trustStore, stdin, maxDocument)
+	data, _, err := cli.ReadFile(v.trustStore, stdin, maxTrustStore)
 	if err != nil {
 		return opts, fmt.Errorf("--signature-trust-store: %w", err)
 	}
@@ -92,12 +97,18 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
+// checkedFile is the selected file and how the flags v say to check it.
+func (a *app) checkedFile(v verification) (*metalink.File, verify.Options, error) {
 	opts, err := v.options(a.streams.Stdin)
 	if err != nil {
-		return err
+		return nil, opts, err
 	}
 	f, err := a.readFile()
+	return f, opts, err
+}
+
+func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
+	f, opts, err := a.checkedFile(v)
 	if err != nil {
 		return err
 	}
@@ -149,11 +160,7 @@ func (a *app) fileVerifyCommand() *cobra.Command {
 }
 
 func (a *app) fileVerify(ctx context.Context, v verification, path string) error {
-	opts, err := v.options(a.streams.Stdin)
-	if err != nil {
-		return err
-	}
-	f, err := a.readFile()
+	f, opts, err := a.checkedFile(v)
 	if err != nil {
 		return err
 	}

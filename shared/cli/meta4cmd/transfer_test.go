@@ -10,12 +10,13 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/armored"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
@@ -48,7 +49,7 @@ const strongHash = `sha-(256|512)`
 // app.tgz (size, four hashes), built from a local copy.
 func describedRelease(env ...string) clitest.Tool {
 	tool := newTool(env...)
-	writeFile(at(tool, "build/app.tgz"), releaseFile)
+	filetree.Write(at(tool, "build/app.tgz"), releaseFile)
 	tool.Succeed("import-file", "--version", "1.0.0", "build/app.tgz")
 	return tool
 }
@@ -63,7 +64,7 @@ var _ = Describe("file-download and file-verify", func() {
 		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
 		r := tool.Run("file-download", "out/app.tgz")
 		Expect(r.Code).To(Equal(0), r.Stderr)
-		Expect(readFile(at(tool, "out/app.tgz"))).To(Equal(releaseFile))
+		Expect(filetree.Read(at(tool, "out/app.tgz"))).To(Equal(releaseFile))
 		Expect(r.Stdout).To(BeEmpty())
 		Expect(r.Stderr).To(MatchRegexp(`app.tgz: ` + strongHash + ` ok`))
 		Expect(r.Stderr).To(MatchRegexp(`app.tgz: 1.1 MiB / 1.1 MiB \(100%\) [0-9.]+ [KMG]iB/s`))
@@ -74,7 +75,7 @@ var _ = Describe("file-download and file-verify", func() {
 		tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
 		Expect(os.Mkdir(at(tool, "dl"), 0o755)).To(Succeed())
 		tool.Succeed("--metalink-file=metalink.meta4", "--file=app.tgz", "file-download", "dl")
-		Expect(readFile(at(tool, "dl/app.tgz"))).To(Equal(releaseFile))
+		Expect(filetree.Read(at(tool, "dl/app.tgz"))).To(Equal(releaseFile))
 	})
 
 	It("leaves a corrupt mirror for the next URL", func() {
@@ -84,7 +85,7 @@ var _ = Describe("file-download and file-verify", func() {
 		r := tool.Run("file-download", "app-copy.tgz")
 		Expect(r.Code).To(Equal(0), r.Stderr)
 		Expect(r.Stderr).To(MatchRegexp(regexp.QuoteMeta(downloads.URL+"/corrupt/app.tgz failed: ") + strongHash + " mismatch"))
-		Expect(readFile(at(tool, "app-copy.tgz"))).To(Equal(releaseFile))
+		Expect(filetree.Read(at(tool, "app-copy.tgz"))).To(Equal(releaseFile))
 	})
 
 	It("refuses a corrupt mirror and leaves nothing under the final name", func() {
@@ -101,7 +102,7 @@ var _ = Describe("file-download and file-verify", func() {
 		r := tool.Run("file-verify", "build/app.tgz")
 		Expect(r.Code).To(Equal(0), r.Stderr)
 		Expect(r.Stderr).To(MatchRegexp(`app.tgz: size 1150000 bytes ok\napp.tgz: ` + strongHash + ` ok`))
-		writeFile(at(tool, "other.tgz"), strings.ToUpper(releaseFile))
+		filetree.Write(at(tool, "other.tgz"), strings.ToUpper(releaseFile))
 		Expect(tool.Fail("file-verify", "other.tgz")).To(MatchRegexp(
 			`^meta4 file-verify: verify app.tgz: file:///.*/other.tgz: ` + strongHash + ` mismatch: expected [0-9a-f]+, got [0-9a-f]+$`))
 		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
@@ -120,7 +121,7 @@ var _ = Describe("file-download and file-verify", func() {
 			}))
 			tool = describedRelease()
 			tool.Succeed("file-set-url", server.URL+"/files/app.tgz")
-			writeFile(at(tool, "ca.pem"), ca.PEM)
+			filetree.Write(at(tool, "ca.pem"), ca.PEM)
 		})
 
 		It("refuses it with the system's trust alone", func() {
@@ -130,7 +131,7 @@ var _ = Describe("file-download and file-verify", func() {
 		It("downloads it with --ca-cert, and logs each request with --debug", func() {
 			r := tool.Run("file-download", "--ca-cert", "ca.pem", "--debug", "out.tgz")
 			Expect(r.Code).To(Equal(0), r.Stderr)
-			Expect(readFile(at(tool, "out.tgz"))).To(Equal(releaseFile))
+			Expect(filetree.Read(at(tool, "out.tgz"))).To(Equal(releaseFile))
 			Expect(r.Stderr).To(MatchRegexp(`debug: GET https://127\.0\.0\.1:\d+/files/app\.tgz: 200, %d bytes, `, len(releaseFile)))
 		})
 
@@ -141,7 +142,7 @@ var _ = Describe("file-download and file-verify", func() {
 		})
 
 		It("names a --ca-cert file that holds no certificate", func() {
-			writeFile(at(tool, "key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n")
+			filetree.Write(at(tool, "key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n")
 			Expect(tool.Fail("file-download", "--ca-cert", "ca.pem", "--ca-cert", "key.pem", "out.tgz")).To(Equal(
 				"meta4 file-download: --ca-cert key.pem: block 1 is a private key, not a certificate"))
 		})
@@ -160,9 +161,9 @@ var _ = Describe("file-download and file-verify", func() {
 			tool.Succeed("file-set-url", downloads.URL+"/files/app.tgz")
 			var signature bytes.Buffer
 			Expect(openpgp.ArmoredDetachSign(&signature, key, strings.NewReader(releaseFile), nil)).To(Succeed())
-			writeFile(at(tool, "app.tgz.asc"), signature.String())
+			filetree.Write(at(tool, "app.tgz.asc"), signature.String())
 			tool.Succeed("file-set-signature", "application/pgp-signature", "app.tgz.asc")
-			writeFile(at(tool, "keys.asc"), armoredPublicKey(key))
+			filetree.Write(at(tool, "keys.asc"), armored.PublicKey(key))
 
 			r := tool.Run("file-download", "--signature-trust-store", "keys.asc", "ok.tgz")
 			Expect(r.Code).To(Equal(0), r.Stderr)
@@ -170,19 +171,10 @@ var _ = Describe("file-download and file-verify", func() {
 			Expect(tool.Fail("file-download", "no-store.tgz")).To(Equal("meta4 file-download: download no-store.tgz: " +
 				"the file is signed but no --signature-trust-store is configured; configure one or set --skip-signature-verification"))
 			tool.Succeed("file-download", "--skip-signature-verification", "skipped.tgz")
-			Expect(readFile(at(tool, "skipped.tgz"))).To(Equal(releaseFile))
+			Expect(filetree.Read(at(tool, "skipped.tgz"))).To(Equal(releaseFile))
 		})
 	})
 })
-
-func armoredPublicKey(key *openpgp.Entity) string {
-	var out bytes.Buffer
-	w, err := armor.Encode(&out, openpgp.PublicKeyType, nil)
-	Expect(err).NotTo(HaveOccurred())
-	Expect(key.Serialize(w)).To(Succeed())
-	Expect(w.Close()).To(Succeed())
-	return out.String()
-}
 
 var _ = Describe("file-upload", func() {
 	It("copies to a file:// URL, verified, records it, and does not copy an identical file again", func() {
@@ -191,7 +183,7 @@ var _ = Describe("file-upload", func() {
 		r := tool.Run("file-upload", "--priority", "5", "build/app.tgz", "file://"+dest)
 		Expect(r.Code).To(Equal(0), r.Stderr)
 		Expect(r.Stderr).To(ContainSubstring("app.tgz: copied to file://" + dest))
-		Expect(readFile(dest)).To(Equal(releaseFile))
+		Expect(filetree.Read(dest)).To(Equal(releaseFile))
 		f := document(at(tool, "metalink.meta4")).Files[0]
 		Expect(f.URLs).To(HaveLen(1))
 		Expect(f.URLs[0].URL).To(Equal("file://" + dest))
@@ -210,7 +202,7 @@ var _ = Describe("file-upload", func() {
 
 	It("refuses a local file whose bytes differ from the file's hashes, copying nothing", func() {
 		tool := describedRelease()
-		writeFile(at(tool, "build/app.tgz"), strings.ToUpper(releaseFile))
+		filetree.Write(at(tool, "build/app.tgz"), strings.ToUpper(releaseFile))
 		dest := filepath.Join(GinkgoT().TempDir(), "app.tgz")
 		Expect(tool.Fail("file-upload", "build/app.tgz", "file://"+dest)).To(MatchRegexp(strongHash + " mismatch"))
 		Expect(dest).NotTo(BeAnExistingFile())
@@ -220,14 +212,14 @@ var _ = Describe("file-upload", func() {
 
 	It("gives a file without hashes its size and hashes from the upload's one read", func() {
 		tool := newTool()
-		writeFile(at(tool, "a.bin"), "some bytes")
+		filetree.Write(at(tool, "a.bin"), "some bytes")
 		tool.Succeed("add-file", "a.bin")
 		dest := filepath.Join(GinkgoT().TempDir(), "a.bin")
 		tool.Succeed("file-upload", "a.bin", "file://"+dest)
 		f := document(at(tool, "metalink.meta4")).Files[0]
 		Expect(f.Size).To(BeEquivalentTo(10))
 		Expect(f.Hashes).To(ConsistOf(allHashes("some bytes")))
-		Expect(readFile(dest)).To(Equal("some bytes"))
+		Expect(filetree.Read(dest)).To(Equal("some bytes"))
 	})
 
 	It("names the schemes it takes, without the userinfo of a URI it refuses", func() {
@@ -249,7 +241,7 @@ var _ = Describe("file-upload", func() {
 		noPassword := func(tool clitest.Tool, r clitest.Result) {
 			GinkgoHelper()
 			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(password))
-			Expect(readFile(at(tool, "metalink.meta4"))).NotTo(ContainSubstring(password))
+			Expect(filetree.Read(at(tool, "metalink.meta4"))).NotTo(ContainSubstring(password))
 		}
 
 		It("stores the bytes, records the URL without the login, and does not store an identical file again", func() {
@@ -277,7 +269,7 @@ var _ = Describe("file-upload", func() {
 
 		It("gives a file without hashes its hashes from the one read that uploads it", func() {
 			tool := newTool()
-			writeFile(at(tool, "a.bin"), "some bytes")
+			filetree.Write(at(tool, "a.bin"), "some bytes")
 			tool.Succeed("add-file", "a.bin")
 			r := tool.Run("file-upload", "a.bin", server.URL("uploader:"+password, "/new/dir/a.bin"))
 			Expect(r.Code).To(Equal(0), r.Stderr)
@@ -313,7 +305,7 @@ var _ = Describe("file-upload", func() {
 			dest := s3.URL("mirror", "releases/v1.0.0/app.tgz")
 			r := tool.Run("file-upload", "--disable-ssl", "--location", "us", "build/app.tgz", dest)
 			Expect(r.Code).To(Equal(0), r.Stderr)
-			Expect(readFile(filepath.Join(s3.Dir, "mirror", "releases", "v1.0.0", "app.tgz"))).To(Equal(releaseFile))
+			Expect(filetree.Read(filepath.Join(s3.Dir, "mirror", "releases", "v1.0.0", "app.tgz"))).To(Equal(releaseFile))
 			f := document(at(tool, "metalink.meta4")).Files[0]
 			Expect(f.URLs).To(HaveLen(1))
 			Expect(f.URLs[0].URL).To(Equal(dest))
@@ -325,7 +317,7 @@ var _ = Describe("file-upload", func() {
 
 			r = tool.Run("file-download", "--disable-ssl", "downloaded.tgz")
 			Expect(r.Code).To(Equal(0), r.Stderr)
-			Expect(readFile(at(tool, "downloaded.tgz"))).To(Equal(releaseFile))
+			Expect(filetree.Read(at(tool, "downloaded.tgz"))).To(Equal(releaseFile))
 			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(s3server.SecretKey))
 		})
 

@@ -17,9 +17,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
 )
 
-// maxDocument bounds the document put reads, as the resources bound theirs.
-const maxDocument = 16 << 20
-
 // filterFlags are the --filter flags of filter and show.
 type filterFlags struct{ specs []string }
 
@@ -188,7 +185,7 @@ func (a *app) putCommand() *cobra.Command {
 			if err := publish.Put(cmd.Context(), repo, stored, doc); err != nil {
 				return fmt.Errorf("publish %s to %s: %w", stored, redact.String(args[0]), err)
 			}
-			a.console.Printf("published %s (version %s)\n", stored, doc.Files[0].Version)
+			a.console.Printf("published %s (version %s)\n", stored, repository.RawVersion(doc))
 			return nil
 		},
 	}
@@ -199,7 +196,7 @@ func (a *app) putCommand() *cobra.Command {
 // publishable reads the document and settles its stored name, both
 // checked as out checks them.
 func (a *app) publishable(path, name string) (metalink.Metalink, string, error) {
-	data, _, err := cli.ReadFile(path, a.streams.Stdin, maxDocument)
+	data, _, err := cli.ReadFile(path, a.streams.Stdin, metalink.MaxDocumentSize)
 	if err != nil {
 		return metalink.Metalink{}, "", err
 	}

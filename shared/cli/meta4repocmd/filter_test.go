@@ -9,6 +9,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 var _ = Describe("filter", func() {
@@ -36,7 +38,7 @@ var _ = Describe("filter", func() {
 
 	It("leaves out documents without a version, with a warning", func() {
 		dir := strings.TrimPrefix(uri, "file://")
-		writeFile(filepath.Join(dir, "unversioned.meta4"), `{"files":[{"name":"x"}]}`)
+		filetree.Write(filepath.Join(dir, "unversioned.meta4"), `{"files":[{"name":"x"}]}`)
 		r := repoTool().Run("filter", "--format=version", "-n1", uri)
 		Expect(r.Code).To(Equal(0))
 		Expect(r.Stdout).To(Equal("1.1.0\n"))
@@ -90,7 +92,7 @@ var _ = Describe("filter", func() {
 
 	It("names a document it cannot parse, and a flag meant for another backend", func() {
 		dir := strings.TrimPrefix(uri, "file://")
-		writeFile(filepath.Join(dir, "broken.meta4"), "<html>")
+		filetree.Write(filepath.Join(dir, "broken.meta4"), "<html>")
 		Expect(repoTool().Fail("filter", uri)).To(ContainSubstring("broken.meta4"))
 		Expect(repoTool().Fail("filter", "--known-hosts-file", "x", uri)).To(Equal(
 			"meta4-repo filter: --known-hosts-file does not apply to file:// repositories"))

@@ -1,9 +1,7 @@
 package meta4repocmd
 
 import (
-	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +10,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/cli"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/httprepo"
 )
 
 // The output formats of filter and show.
@@ -31,12 +30,6 @@ const formatsHelp = "Formats: xml is a repository index (the form http(s) reposi
 	"version per document, metalinkxml each document as meta4 XML; json is, for filter, a list of\n" +
 	"{path, metalink} and, for show, the document in the resources' JSON form."
 
-// The namespaces of a repository index, as the http repository reads it.
-const (
-	namespaceRepository = "https://dpb587.github.io/metalink-repository/schema-0.1.0.xsd"
-	metalinkRoot        = `<metalink xmlns="urn:ietf:params:xml:ns:metalink">`
-)
-
 func checkFormat(format string, known []string) error {
 	if !slices.Contains(known, format) {
 		return cli.Usagef("--format %q: expected %s", format, strings.Join(known, ", "))
@@ -50,7 +43,7 @@ func writeList(w io.Writer, format string, entries []repository.Entry) error {
 	case formatJSON:
 		return writeJSONList(w, entries)
 	case formatXML:
-		return writeIndex(w, entries)
+		return httprepo.WriteIndex(w, entries)
 	}
 	for _, entry := range entries {
 		if err := writeOne(w, format, entry); err != nil {
@@ -67,14 +60,15 @@ func writeOne(w io.Writer, format string, entry repository.Entry) error {
 	var err error
 	switch format {
 	case formatVersion:
-		if len(entry.Metalink.Files) == 0 || entry.Metalink.Files[0].Version == "" {
-			return fmt.Errorf("%s: its first file has no version", entry.Path)
+		version := repository.RawVersion(entry.Metalink)
+		if version == "" {
+			return fmt.Errorf("%s: %w", entry.Path, repository.ErrNoVersion)
 		}
-		data = []byte(entry.Metalink.Files[0].Version + "\n")
+		data = []byte(version + "\n")
 	case formatJSON:
 		data, err = metalink.MarshalJSON(entry.Metalink)
 	case formatXML:
-		return writeIndex(w, []repository.Entry{entry})
+		return httprepo.WriteIndex(w, []repository.Entry{entry})
 	default:
 		data, err = metalink.MarshalXML(entry.Metalink)
 	}
@@ -104,47 +98,4 @@ func writeJSONList(w io.Writer, entries []repository.Entry) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(list)
-}
-
-// writeIndex prints a repository index: each document as meta4 XML, with
-// its path in a repository-reference element, inside one <repository>.
-func writeIndex(w io.Writer, entries []repository.Entry) error {
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	fmt.Fprintf(&b, "<repository xmlns=%q>\n", namespaceRepository)
-	for _, entry := range entries {
-		if err := indexEntry(&b, entry); err != nil {
-			return err
-		}
-	}
-	b.WriteString("</repository>\n")
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-// indexEntry writes MarshalXML's document, indented one level, with the
-// reference as the root's first child.
-func indexEntry(b *bytes.Buffer, entry repository.Entry) error {
-	data, err := metalink.MarshalXML(entry.Metalink)
-	if err != nil {
-		return fmt.Errorf("%s: %w", entry.Path, err)
-	}
-	doc := strings.TrimPrefix(string(data), xml.Header)
-	rest, found := strings.CutPrefix(doc, metalinkRoot)
-	if !found {
-		return fmt.Errorf("%s: unexpected root element in the meta4 XML", entry.Path)
-	}
-	var path bytes.Buffer
-	if err := xml.EscapeText(&path, []byte(entry.Path)); err != nil {
-		return err
-	}
-	reference := fmt.Sprintf("\n  <repository-reference xmlns=%q>\n    <path>%s</path>\n  </repository-reference>",
-		namespaceRepository, path.String())
-	if strings.HasPrefix(rest, "</metalink>") {
-		reference += "\n"
-	}
-	for line := range strings.Lines(metalinkRoot + reference + rest) {
-		b.WriteString("  " + line)
-	}
-	return nil
 }

@@ -33,19 +33,6 @@ const (
 // what meta4-repo prints.
 var secretVariables = []string{envPassword, envPassphrase, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 
-// words are the backends' names for what meta4-repo calls by a flag; the
-// longer of two names sharing a start comes first.
-var words = []string{
-	"source.options.private_key_passphrase", "$" + envPassphrase,
-	"source.options.private_key", "--private-key-file",
-	"options.private_key", "--private-key-file",
-	"source.options.known_hosts", "--known-hosts-file",
-	"source.options.username/password", "--username/$" + envPassword,
-	"source.options.rebase", "--rebase",
-	"source.options", "the options",
-	"source.uri", "URI",
-}
-
 type app struct {
 	streams cli.Streams
 	console *cli.Console
@@ -56,7 +43,7 @@ type app struct {
 // New builds the meta4-repo command tree on streams, and the console its
 // errors are printed on.
 func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
-	a := &app{streams: streams, console: streams.Console(secretVariables, words...)}
+	a := &app{streams: streams, console: streams.Console(secretVariables)}
 	root := &cobra.Command{
 		Use:   "meta4-repo",
 		Short: "Query and publish metalinks in a repository (file, git, S3 or an HTTP index)",
@@ -83,7 +70,7 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 	if err != nil {
 		return nil, err
 	}
-	options := &repository.Options{Layers: []repository.Layer{{Path: "options", JSON: layer}}}
+	options := &repository.Options{Layers: []repository.Layer{{Path: "options", JSON: layer}}, Names: a.options.names}
 	a.console.Hide(backend.Secrets(options)...)
 	opener, err := backend.Configure(uri, options)
 	if err != nil {

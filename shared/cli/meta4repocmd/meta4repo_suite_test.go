@@ -3,7 +3,6 @@ package meta4repocmd_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 func TestMeta4Repo(t *testing.T) {
@@ -43,19 +43,6 @@ func repoTool(env ...string) clitest.Tool {
 	return clitest.New(binaries.Repo, GinkgoT().TempDir(), env...)
 }
 
-func writeFile(path, content string) {
-	GinkgoHelper()
-	Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
-	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
-}
-
-func readFile(path string) string {
-	GinkgoHelper()
-	data, err := os.ReadFile(path)
-	Expect(err).NotTo(HaveOccurred())
-	return string(data)
-}
-
 func parse(text string) metalink.Metalink {
 	GinkgoHelper()
 	doc, err := metalink.Parse([]byte(text))
@@ -74,7 +61,7 @@ func fileRepo(docs map[string]string) string {
 	GinkgoHelper()
 	dir := GinkgoT().TempDir()
 	for path, version := range docs {
-		writeFile(filepath.Join(dir, path), meta4Doc(version))
+		filetree.Write(filepath.Join(dir, path), meta4Doc(version))
 	}
 	return "file://" + dir
 }

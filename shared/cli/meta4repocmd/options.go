@@ -33,6 +33,28 @@ var (
 	s3Flags = []string{"region", "role-arn", "disable-ssl"}
 )
 
+// names say the backends' fields as meta4-repo sets them: by the flag or
+// the variable the value came from.
+func (o *repoOptions) names(field string) string {
+	switch field {
+	case "uri":
+		return "URI"
+	case "options":
+		return "the options"
+	case "options.private_key":
+		return cli.Origin(o.flags, "private-key-file")
+	case "options.private_key_passphrase":
+		return "$" + envPassphrase
+	case "options.known_hosts":
+		return cli.Origin(o.flags, "known-hosts-file")
+	case "options.username/password":
+		return cli.Origin(o.flags, "username") + "/$" + envPassword
+	case "options.rebase":
+		return cli.Origin(o.flags, "rebase")
+	}
+	return field
+}
+
 func (o *repoOptions) register(flags *pflag.FlagSet) {
 	o.flags = flags
 	flags.StringVar(&o.privateKeyFile, "private-key-file", "", "git+ssh: file holding the ssh private key")

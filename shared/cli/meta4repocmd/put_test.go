@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
@@ -22,7 +23,7 @@ const (
 
 // withDocument is tool with the document of version at name in its directory.
 func withDocument(tool clitest.Tool, name, version string) clitest.Tool {
-	writeFile(filepath.Join(tool.Dir, name), meta4Doc(version))
+	filetree.Write(filepath.Join(tool.Dir, name), meta4Doc(version))
 	return tool
 }
 
@@ -95,7 +96,7 @@ var _ = Describe("put", func() {
 		server := gitserver.StartHTTPS(GinkgoT(), root, gitUser, gitPassword, ca.ServerCertificate(GinkgoT()))
 		uri := "git+" + server.RepoURL(repo) + "#main"
 		tool := withDocument(repoTool("META4_REPO_PASSWORD="+gitPassword), "doc.json", "2.0.0")
-		writeFile(filepath.Join(tool.Dir, "ca.pem"), ca.PEM)
+		filetree.Write(filepath.Join(tool.Dir, "ca.pem"), ca.PEM)
 		Expect(tool.Fail("put", "--username", gitUser, uri, "doc.json")).To(ContainSubstring("certificate signed by unknown authority"))
 
 		tool.Succeed("put", "--ca-cert", "ca.pem", "--username", gitUser, "--name", "v2.0.0.meta4", uri, "doc.json")
@@ -112,8 +113,8 @@ var _ = Describe("put", func() {
 		key := gitserver.NewKey(GinkgoT())
 		server := gitserver.StartSSH(GinkgoT(), root, key.Public)
 		tool := withDocument(repoTool(), "v3.meta4", "3.0.0")
-		writeFile(filepath.Join(tool.Dir, "id_ed25519"), key.PrivatePEM)
-		writeFile(filepath.Join(tool.Dir, "known_hosts"), server.KnownHosts()+"\n")
+		filetree.Write(filepath.Join(tool.Dir, "id_ed25519"), key.PrivatePEM)
+		filetree.Write(filepath.Join(tool.Dir, "known_hosts"), server.KnownHosts()+"\n")
 		uri := "git+ssh://git@" + server.Addr() + "/" + repo.Name + "#main"
 
 		tool.With("META4_REPO_KNOWN_HOSTS_FILE=known_hosts").Succeed("put", "--private-key-file", "id_ed25519", uri, "v3.meta4")
@@ -124,12 +125,17 @@ var _ = Describe("put", func() {
 		Expect(r.Stdout).To(Equal("3.0.0\n"))
 		Expect(r.Stderr).To(ContainSubstring("ssh host key of " + server.Addr() + " is not checked: set --known-hosts-file to check it"))
 		Expect(tool.Fail("filter", uri)).To(Equal("meta4-repo filter: open repository: --private-key-file is required for git+ssh"))
+
+		// A rejection names where the known hosts came from.
+		filetree.Write(filepath.Join(tool.Dir, "other_hosts"), "127.0.0.9 "+strings.SplitN(server.KnownHosts(), " ", 2)[1]+"\n")
+		Expect(tool.With("META4_REPO_KNOWN_HOSTS_FILE=other_hosts").Fail("filter", "--private-key-file", "id_ed25519", uri)).To(
+			ContainSubstring("ssh host " + server.Addr() + " is not listed in $META4_REPO_KNOWN_HOSTS_FILE"))
 	})
 
 	It("refuses a document without a version and a name that leaves the repository", func() {
 		uri := fileRepo(nil)
 		tool := withDocument(repoTool(), "v1.meta4", "1.0.0")
-		writeFile(filepath.Join(tool.Dir, "noversion.json"), `{"files":[{"name":"a"}]}`)
+		filetree.Write(filepath.Join(tool.Dir, "noversion.json"), `{"files":[{"name":"a"}]}`)
 		Expect(tool.Fail("put", uri, "noversion.json")).To(Equal(
 			`meta4-repo put: noversion.json: its first file "a" has no version, which is the version check reports`))
 		Expect(tool.Fail("put", "--name", "../v1.meta4", uri, "v1.meta4")).To(Equal(
@@ -147,7 +153,7 @@ var _ = Describe("put", func() {
 			), "v1.0.0.meta4", "1.0.0")
 			uri := "s3://" + s3.Host + "/metalinks/prod"
 			tool.Succeed("put", uri, "v1.0.0.meta4")
-			Expect(parse(readFile(filepath.Join(s3.Dir, "metalinks", "prod", "v1.0.0.meta4")))).To(Equal(parse(meta4Doc("1.0.0"))))
+			Expect(parse(filetree.Read(filepath.Join(s3.Dir, "metalinks", "prod", "v1.0.0.meta4")))).To(Equal(parse(meta4Doc("1.0.0"))))
 			Expect(tool.Succeed("filter", "--format=version", uri)).To(Equal("1.0.0\n"))
 			Expect(tool.Fail("filter", "--author-name", "x", uri)).To(Equal("meta4-repo filter: --author-name does not apply to s3:// repositories"))
 		})

@@ -6,12 +6,14 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 )
 
 var _ = Describe("what meta4-repo refuses", func() {
 	It("refuses, in show and filter, a document that in would refuse", func() {
 		uri := fileRepo(map[string]string{"v1.0.0.meta4": "1.0.0"})
-		writeFile(filepath.Join(strings.TrimPrefix(uri, "file://"), "v2.0.0.meta4"),
+		filetree.Write(filepath.Join(strings.TrimPrefix(uri, "file://"), "v2.0.0.meta4"),
 			`{"files":[{"name":"../../escaped","version":"2.0.0","size":4,"urls":[{"url":"https://dl.example.com/x"}]}]}`)
 		want := `"v2.0.0.meta4": unsafe file name "../../escaped": contains a ".." segment`
 		tool := repoTool()

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/readme"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
@@ -38,7 +39,7 @@ var _ = Describe("the README's release workflow", func() {
 		server := gitserver.StartHTTP(GinkgoT(), root, gitUser, gitPassword)
 		dir := GinkgoT().TempDir()
 		for _, name := range []string{"app-linux-amd64", "app-darwin-arm64"} {
-			writeFile(filepath.Join(dir, "build", name), strings.Repeat(name+"\n", 20000))
+			filetree.Write(filepath.Join(dir, "build", name), strings.Repeat(name+"\n", 20000))
 		}
 		bin := toolsOnPath()
 
@@ -57,8 +58,8 @@ var _ = Describe("the README's release workflow", func() {
 		Expect(string(out)).NotTo(ContainSubstring(s3server.SecretKey))
 		Expect(string(out)).To(ContainSubstring("\n1.2.3\n"))
 
-		Expect(readFile(filepath.Join(dir, "downloads", "app-linux-amd64"))).To(Equal(strings.Repeat("app-linux-amd64\n", 20000)))
-		Expect(readFile(filepath.Join(s3.Dir, "releases", "releases", "v1.2.3", "app-darwin-arm64"))).To(
+		Expect(filetree.Read(filepath.Join(dir, "downloads", "app-linux-amd64"))).To(Equal(strings.Repeat("app-linux-amd64\n", 20000)))
+		Expect(filetree.Read(filepath.Join(s3.Dir, "releases", "releases", "v1.2.3", "app-darwin-arm64"))).To(
 			Equal(strings.Repeat("app-darwin-arm64\n", 20000)))
 
 		// The release-notes loop after it, with the script's $xmlpath.
@@ -90,9 +91,9 @@ var _ = Describe("the README's known_hosts example", func() {
 		key := gitserver.NewKey(GinkgoT())
 		server := gitserver.StartSSH(GinkgoT(), root, key.Public)
 		home, local, dir := GinkgoT().TempDir(), GinkgoT().TempDir(), GinkgoT().TempDir()
-		writeFile(filepath.Join(home, ".ssh", "id_ed25519"), key.PrivatePEM)
-		writeFile(filepath.Join(home, ".ssh", "known_hosts"), server.KnownHosts()+"\n")
-		writeFile(filepath.Join(local, "v1.11.13.meta4"), doc)
+		filetree.Write(filepath.Join(home, ".ssh", "id_ed25519"), key.PrivatePEM)
+		filetree.Write(filepath.Join(home, ".ssh", "known_hosts"), server.KnownHosts()+"\n")
+		filetree.Write(filepath.Join(local, "v1.11.13.meta4"), doc)
 
 		// Only the endpoints change: github.com's repository and /srv become local ones.
 		example := strings.NewReplacer(
@@ -106,7 +107,7 @@ var _ = Describe("the README's known_hosts example", func() {
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(HavePrefix("1.11.13\n1.11.2\n"))
 		Expect(string(out)).NotTo(ContainSubstring("not checked"))
-		Expect(readFile(filepath.Join(dir, "nginx.tgz"))).To(Equal(content))
+		Expect(filetree.Read(filepath.Join(dir, "nginx.tgz"))).To(Equal(content))
 	})
 })
 

@@ -2,6 +2,7 @@
 package backend
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,15 +38,16 @@ func Secrets(options *repository.Options) []string {
 // without connecting anywhere.
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	if strings.TrimSpace(uri) == "" {
-		return nil, fmt.Errorf("source.uri is required")
+		return nil, options.Names.Required("uri", "")
 	}
 	scheme, _, found := strings.Cut(uri, "://")
 	if !found || scheme == "" {
-		return nil, fmt.Errorf("source.uri %s: expected SCHEME://…", redact.Quote(redact.UnparsedURL(uri)))
+		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), errors.New("expected SCHEME://…"))
 	}
 	configure, ok := backends[strings.ToLower(scheme)]
 	if !ok {
-		return nil, fmt.Errorf("source.uri %s: unknown scheme %s (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.Quote(redact.UnparsedURL(uri)), redact.Quote(scheme))
+		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)),
+			fmt.Errorf("unknown scheme %s (expected file, git+file, git+http(s), git+ssh, s3, http or https)", redact.Quote(scheme)))
 	}
 	return configure(uri, options)
 }

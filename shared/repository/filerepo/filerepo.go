@@ -45,7 +45,7 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	}
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri %s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
+		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	repo := &Repository{uri: redact.String(uri), root: root}
 	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil

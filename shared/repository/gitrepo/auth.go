@@ -45,20 +45,20 @@ func basicAuth(loc location, s settings) transport.AuthMethod {
 
 func sshAuth(loc location, s settings, tempDir string, stderr io.Writer) (transport.AuthMethod, error) {
 	if s.privateKey == "" {
-		return nil, errors.New("source.options.private_key is required for git+ssh")
+		return nil, s.names.Required("options.private_key", " for git+ssh")
 	}
 	keys, err := gitssh.NewPublicKeys(loc.user, []byte(s.privateKey), s.privateKeyPassphrase)
 	if err != nil {
-		return nil, fmt.Errorf("source.options.private_key: %w", err)
+		return nil, s.names.Errorf("options.private_key", "%w", err)
 	}
 	if s.knownHosts == "" {
-		_, _ = fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set source.options.known_hosts to check it\n", loc.hostPort)
+		_, _ = fmt.Fprintf(stderr, "warning: ssh host key of %s is not checked: set %s to check it\n", loc.hostPort, s.names.Of("options.known_hosts"))
 		keys.HostKeyCallback = ssh.InsecureIgnoreHostKey()
 		return keys, nil
 	}
 	db, err := knownHostsDB(s.knownHosts, tempDir)
 	if err != nil {
-		return nil, err
+		return nil, s.names.Errorf("options.known_hosts", "%w", err)
 	}
 	keys.HostKeyCallback = db.HostKeyCallback()
 	// Offer only the key types known_hosts lists for this host, so a server
@@ -72,7 +72,7 @@ func sshAuth(loc location, s settings, tempDir string, stderr io.Writer) (transp
 func knownHostsDB(text, tempDir string) (*hostkeydb.HostKeyDB, error) {
 	file, err := os.CreateTemp(tempDir, "known_hosts-*")
 	if err != nil {
-		return nil, fmt.Errorf("source.options.known_hosts: %w", err)
+		return nil, err
 	}
 	// The file holds public host keys only: one left behind in tempDir harms nothing.
 	defer func() { _ = os.Remove(file.Name()) }()
@@ -81,24 +81,20 @@ func knownHostsDB(text, tempDir string) (*hostkeydb.HostKeyDB, error) {
 		writeErr = closeErr
 	}
 	if writeErr != nil {
-		return nil, fmt.Errorf("source.options.known_hosts: %w", writeErr)
+		return nil, writeErr
 	}
-	db, err := gitssh.NewKnownHostsDb(file.Name())
-	if err != nil {
-		return nil, fmt.Errorf("source.options.known_hosts: %w", err)
-	}
-	return db, nil
+	return gitssh.NewKnownHostsDb(file.Name())
 }
 
 // describeHostKeyError turns a known_hosts rejection into a sentence; other
 // errors come back unchanged.
-func describeHostKeyError(err error, hostPort string) error {
+func describeHostKeyError(err error, hostPort, knownHosts string) error {
 	var keyErr *knownhosts.KeyError
 	if !errors.As(err, &keyErr) {
 		return err
 	}
 	if len(keyErr.Want) == 0 {
-		return fmt.Errorf("ssh host %s is not listed in source.options.known_hosts: %w", hostPort, err)
+		return fmt.Errorf("ssh host %s is not listed in %s: %w", hostPort, knownHosts, err)
 	}
-	return fmt.Errorf("ssh host key of %s does not match source.options.known_hosts: %w", hostPort, err)
+	return fmt.Errorf("ssh host key of %s does not match %s: %w", hostPort, knownHosts, err)
 }

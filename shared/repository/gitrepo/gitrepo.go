@@ -49,7 +49,7 @@ type repo struct {
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri %s: %w", redact.Quote(redact.UnparsedURL(uri)), err)
+		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	s, err := decodeOptions(options)
 	if err != nil {
@@ -127,11 +127,11 @@ func (e *redactedError) Unwrap() error { return e.cause }
 func (r *repo) transportError(action string, err error) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired):
-		err = fmt.Errorf("%w: check the credentials (uri userinfo or source.options.username/password)", err)
+		err = fmt.Errorf("%w: check the credentials (uri userinfo or %s)", err, r.settings.names.Of("options.username/password"))
 	case errors.Is(err, transport.ErrAuthorizationFailed):
 		err = fmt.Errorf("%w: the credentials are not allowed to do this", err)
 	case r.loc.scheme == "ssh":
-		err = describeHostKeyError(err, r.loc.hostPort)
+		err = describeHostKeyError(err, r.loc.hostPort, r.settings.names.Of("options.known_hosts"))
 	}
 	return fmt.Errorf("%s %s: %w", action, r.loc.remote, err)
 }

@@ -20,12 +20,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 )
 
-const (
-	metalinkExtension = ".meta4"
-	// maxMetalinkBytes refuses blobs no metalink comes near, instead of
-	// reading a stray huge file into memory.
-	maxMetalinkBytes = 16 << 20
-)
+const metalinkExtension = ".meta4"
 
 func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 	branch, err := r.resolveBranch(ctx, r.loc.branch)
@@ -246,7 +241,7 @@ func readBlob(s storer.EncodedObjectStorer, hash plumbing.Hash) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	if obj.Size() > maxMetalinkBytes {
+	if obj.Size() > metalink.MaxDocumentSize {
 		return nil, fmt.Errorf("%d bytes is too large for a metalink", obj.Size())
 	}
 	reader, err := obj.Reader()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
@@ -45,6 +46,7 @@ type settings struct {
 	message              string
 	rebase               int      // retries after a rejected push
 	secrets              []string // the values of the fields tagged secret
+	names                field.Names
 }
 
 // decodeOptions validates the options strictly; an empty identity or
@@ -69,6 +71,7 @@ func decodeOptions(options *repository.Options) (settings, error) {
 		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
 		message: o.Message, rebase: int(rebase),
 		secrets: strictjson.Secrets(&o),
+		names:   options.Names,
 	}, nil
 }
 

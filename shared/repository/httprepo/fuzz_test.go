@@ -3,14 +3,13 @@ package httprepo
 import (
 	"bytes"
 	"encoding/xml"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/roundtrip"
 )
 
 // fuzzEntry is one <metalink> of an index as the metalink CLI writes it.
@@ -68,7 +67,7 @@ func FuzzParseIndex(f *testing.F) {
 			t.Fatalf("%d entries became %d\n%s", len(entries), len(reread), again)
 		}
 		for i := range entries {
-			if reread[i].Path != entries[i].Path || !sameDocument(reread[i].Metalink, entries[i].Metalink) {
+			if reread[i].Path != entries[i].Path || !roundtrip.Same(reread[i].Metalink, entries[i].Metalink) {
 				t.Fatalf("entry %d changed\nbefore: %#v\nafter:  %#v\n%s", i+1, entries[i], reread[i], again)
 			}
 		}
@@ -123,20 +122,4 @@ func withoutPath(msg string) string {
 		return msg
 	}
 	return "index: metalink " + rest[:open] + rest[end+1:]
-}
-
-// sameDocument compares dates as instants: "+00:00" may come back as "Z".
-func sameDocument(a, b metalink.Metalink) bool {
-	if !sameInstant(a.Published, b.Published) || !sameInstant(a.Updated, b.Updated) {
-		return false
-	}
-	a.Published, a.Updated, b.Published, b.Updated = nil, nil, nil, nil
-	return reflect.DeepEqual(a, b)
-}
-
-func sameInstant(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
 }

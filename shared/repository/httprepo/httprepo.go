@@ -46,7 +46,8 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	}
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("source.uri %s: expected http(s)://HOST/PATH of a repository index", redact.Quote(redact.UnparsedURL(uri)))
+		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)),
+			errors.New("expected http(s)://HOST/PATH of a repository index"))
 	}
 	return func(_ context.Context, env repository.Env) (repository.Repository, error) {
 		// The client's transport bounds the wait for headers (network.New).

@@ -74,6 +74,17 @@ var _ = Describe("an http repository", func() {
 	}
 	list := func() ([]repository.Entry, error) { return open(srv.URL + "/index.xml").List(ctx) }
 
+	It("reads back what WriteIndex writes", func() {
+		body = index(entryXML("v1.0.0.meta4", "1.0.0"), entryXML("beta/v2.0.0-rc.1.meta4", "2.0.0-rc.1"))
+		entries, err := list()
+		Expect(err).NotTo(HaveOccurred())
+		entries = append(entries, repository.Entry{Path: "a <b> & c.meta4", Metalink: entries[0].Metalink})
+		var out strings.Builder
+		Expect(httprepo.WriteIndex(&out, entries)).To(Succeed())
+		body = out.String()
+		Expect(list()).To(Equal(entries))
+	})
+
 	It("lists every metalink of the index with its repository path", func() {
 		body = index(entryXML("v1.0.0.meta4", "1.0.0"), entryXML("beta/v2.0.0-rc.1.meta4", "2.0.0-rc.1"))
 		entries, err := list()

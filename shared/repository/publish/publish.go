@@ -5,6 +5,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
-	"github.com/metalink-resources/metalink-resources/shared/versions"
 )
 
 // CheckDocument rejects a metalink that check and in could not use: one in
@@ -22,12 +22,13 @@ func CheckDocument(doc metalink.Metalink) error {
 	if err := metalink.CheckDocument(doc); err != nil {
 		return err
 	}
-	first := doc.Files[0]
-	if first.Version == "" {
-		return fmt.Errorf("its first file %s has no version, which is the version check reports", redact.Quote(first.Name))
-	}
-	if _, err := versions.Parse(first.Version); err != nil {
-		return fmt.Errorf("its first file %s: %w, so check could never report it", redact.Quote(first.Name), err)
+	first := redact.Quote(doc.Files[0].Name)
+	_, err := repository.Entry{Metalink: doc}.Version()
+	switch {
+	case errors.Is(err, repository.ErrNoVersion):
+		return fmt.Errorf("its first file %s has no version, which is the version check reports", first)
+	case err != nil:
+		return fmt.Errorf("its first file %s: %w, so check could never report it", first, err)
 	}
 	return nil
 }

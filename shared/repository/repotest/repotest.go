@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 )
 
@@ -30,5 +31,5 @@ func Options(options map[string]any) *repository.Options {
 			panic(err) // a test wrote options that are not JSON
 		}
 	}
-	return &repository.Options{Layers: []repository.Layer{{Path: "source.options", JSON: raw}}}
+	return &repository.Options{Layers: []repository.Layer{{Path: "source.options", JSON: raw}}, Names: field.Under("source")}
 }

@@ -29,13 +29,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
-const (
-	// fetchConcurrency bounds the metalinks downloaded at once while listing.
-	fetchConcurrency = 16
-	// maxDocumentSize guards memory against a huge object that happens to be
-	// named *.meta4; real metalinks are a few kilobytes.
-	maxDocumentSize = 16 << 20
-)
+// fetchConcurrency bounds the metalinks downloaded at once while listing.
+const fetchConcurrency = 16
 
 // Repository is the metalinks under one prefix of a bucket.
 type Repository struct {
@@ -50,14 +45,14 @@ type Repository struct {
 func Configure(uri string, options *repository.Options) (repository.Opener, error) {
 	loc, err := s3client.ParseURL(uri)
 	if err != nil {
-		return nil, fmt.Errorf("source.uri: %w", err)
+		return nil, options.Names.Errorf("uri", "%w", err)
 	}
 	var opts s3client.Options
 	if err := options.Decode(&opts); err != nil {
 		return nil, err
 	}
 	if err := opts.Validate(); err != nil {
-		return nil, fmt.Errorf("source.options: %w", err)
+		return nil, options.Names.Errorf("options", "%w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
 		return open(ctx, loc, opts, env.Client())
@@ -131,12 +126,12 @@ func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, e
 		return repository.Entry{}, s3client.WrapError("get", r.url(key), err)
 	}
 	defer func() { _ = out.Body.Close() }() // a response body only reads: closing loses nothing
-	data, err := io.ReadAll(io.LimitReader(out.Body, maxDocumentSize+1))
+	data, err := io.ReadAll(io.LimitReader(out.Body, metalink.MaxDocumentSize+1))
 	if err != nil {
 		return repository.Entry{}, fmt.Errorf("get %s: %w", r.url(key), err)
 	}
-	if len(data) > maxDocumentSize {
-		return repository.Entry{}, fmt.Errorf("get %s: larger than %d MiB, not a metalink", r.url(key), maxDocumentSize>>20)
+	if len(data) > metalink.MaxDocumentSize {
+		return repository.Entry{}, fmt.Errorf("get %s: larger than %d MiB, not a metalink", r.url(key), metalink.MaxDocumentSize>>20)
 	}
 	m, err := metalink.Parse(data)
 	if err != nil {
