@@ -385,8 +385,9 @@ var hostileCases = []TableEntry{
 		want: `check: version_check: script exited with status 1 and printed nothing on stdout`}),
 	Entry("check: a failing stage of a pipeline", hostile{command: "check", request: checking(map[string]any{"version_check": "false | echo 1.0.0"}),
 		want: `check: version_check: script exited with status 1; stdout began: "1.0.0\n"`}),
-	Entry("check: version_check times out", hostile{command: "check", request: checking(map[string]any{"version_check": "echo 1.0.0; sleep 30", "script_timeout": "500ms"}),
-		want: `check: version_check: script timed out after 500ms; stdout began: "1.0.0\n"`}),
+	// Long enough for the script to print on a loaded machine before it is stopped.
+	Entry("check: version_check times out", hostile{command: "check", request: checking(map[string]any{"version_check": "echo 1.0.0; sleep 30", "script_timeout": "5s"}),
+		want: `check: version_check: script timed out after 5s; stdout began: "1.0.0\n"`}),
 	Entry("check: version_check kills itself", hostile{command: "check", request: checking(map[string]any{"version_check": "kill -9 $$"}),
 		want: `check: version_check: script was killed by signal 9 (killed) and printed nothing on stdout`}),
 	Entry("check: version_check prints one line of 20 MB and fails", hostile{command: "check", request: checking(map[string]any{"version_check": hugeLine + "; exit 1"}),

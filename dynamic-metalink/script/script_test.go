@@ -209,17 +209,21 @@ var _ = Describe("Runner", func() {
 
 		BeforeEach(func() {
 			pidFile = filepath.Join(GinkgoT().TempDir(), "pid")
-			runner.Timeout = time.Second
 			DeferCleanup(killSurvivors, pidFile)
 		})
 
 		It("kills the whole process group promptly when the script times out", func() {
+			// The script must start its sleeper and print before the timeout
+			// fires: 1 s was too short for bash to start on a loaded machine
+			// (CI saw "printed nothing"). Promptly means long before the
+			// pipe's sleep 100 ends.
+			runner.Timeout = 5 * time.Second
 			started := time.Now()
 			_, err := run(startsSleeper+"echo running; sleep 100 | cat", map[string]string{"PIDFILE": pidFile})
 			elapsed := time.Since(started)
 
-			Expect(err).To(MatchError(`script timed out after 1s; stdout began: "running\n"`))
-			Expect(elapsed).To(BeNumerically("<", 10*time.Second), "the pipe's sleep 100 was not waited for")
+			Expect(err).To(MatchError(`script timed out after 5s; stdout began: "running\n"`))
+			Expect(elapsed).To(BeNumerically("<", 60*time.Second), "the pipe's sleep 100 was not waited for")
 			Eventually(processGone).WithArguments(readPid(pidFile)).Should(BeTrue())
 		})
 
