@@ -108,6 +108,15 @@ var _ = Describe("file-download and file-verify", func() {
 		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
 	})
 
+	It("says which flag downloads a file whose hashes are all of unknown types", func() {
+		tool := newTool()
+		filetree.Write(at(tool, "metalink.meta4"), `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="app.tgz">`+
+			`<hash type="sha3-256">ab</hash><url>`+downloads.URL+`/files/app.tgz</url></file></metalink>`)
+		Expect(tool.Fail("file-download", "out.tgz")).To(HaveSuffix(
+			"; set --skip-hash-verification to download it unverified"))
+		tool.Succeed("file-download", "--skip-hash-verification", "out.tgz")
+	})
+
 	Describe("over https from a server of a private CA", func() {
 		var (
 			ca   *tlsca.CA
