@@ -358,10 +358,15 @@ var _ = Describe("file-upload", func() {
 				Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: " + want))
 				Expect(filepath.Join(s3.Dir, "mirror", "never")).NotTo(BeADirectory())
 			},
-			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, "--storage-class: "),
-			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"}, "--server-side-encryption: "),
-			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms"),
-			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, "--use-path-style: "),
+			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, `--storage-class "COLD": expected one of STANDARD, `),
+			Entry("a storage class in the wrong case", []string{"--storage-class", "standard_ia"}, `--storage-class "standard_ia": expected one of `),
+			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"},
+				`--server-side-encryption "rot13": expected one of AES256, aws:kms, aws:kms:dsse`),
+			Entry("an unknown ACL", []string{"--acl", "owner"}, `--acl "owner": expected one of private, `),
+			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms or aws:kms:dsse"),
+			Entry("a KMS key with SSE-S3", []string{"--server-side-encryption", "AES256", "--sse-kms-key-id", "key-1"},
+				"--sse-kms-key-id needs --server-side-encryption aws:kms"),
+			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, `--use-path-style "maybe": expected true or false`),
 		)
 
 		It("says that no credentials were found and where they were looked for, without the SDK's own warnings", func() {
