@@ -237,6 +237,17 @@ var _ = Describe("file-upload", func() {
 			`meta4 file-upload: URI "sftp://[redacted]@host/app.tgz": expected an s3://, file:// or ftp:// URL`))
 	})
 
+	It("names a URI it cannot write to, without its userinfo, and takes it literally", func() {
+		tool := describedRelease()
+		line := tool.Fail("file-upload", "build/app.tgz", "ftp://me:hunter2-pw@host")
+		Expect(line).To(HavePrefix(`meta4 file-upload: URI "ftp://[redacted]@host": `))
+		Expect(line).NotTo(ContainSubstring("hunter2"))
+		Expect(tool.Fail("file-upload", "build/app.tgz", "s3://host")).To(HavePrefix(`meta4 file-upload: URI "s3://host": `))
+		dest := filepath.Join(GinkgoT().TempDir(), "{{.Name}}")
+		tool.Succeed("file-upload", "build/app.tgz", "file://"+dest)
+		Expect(filetree.Read(dest)).To(Equal(releaseFile))
+	})
+
 	Describe("to FTP", func() {
 		const password = "ftp-upload-s3cret"
 		var server *ftpserver.Server

@@ -143,21 +143,28 @@ func checkUploadScheme(dest string) error {
 	case "s3", "file", "ftp":
 		return nil
 	}
-	return fmt.Errorf("URI %s: expected an s3://, file:// or ftp:// URL", redact.Quote(redact.UnparsedURL(dest)))
+	return fmt.Errorf("%s: expected an s3://, file:// or ftp:// URL", uriName(dest))
 }
+
+// uriNames say mirror's destination as file-upload's URI argument, without
+// its userinfo.
+func uriNames(dest string) field.Names {
+	return func(string) string { return uriName(dest) }
+}
+
+func uriName(dest string) string { return "URI " + redact.Quote(redact.UnparsedURL(dest)) }
 
 // upload copies local to dest through the resource's mirror code and
 // returns f with the copy's URL and, for a file that had none, its size
 // and hashes.
 func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags, opts s3client.Options) (metalink.File, error) {
 	entry, _ := flags.url(dest)
-	// mirror destinations are templates; this one is taken literally.
-	target := mirror.Target{Destination: "{{" + strconv.Quote(dest) + "}}", Location: entry.Location, Priority: entry.Priority}
+	target := mirror.Target{Destination: dest, Location: entry.Location, Priority: entry.Priority}
 	handlers, err := a.handlers(opts)
 	if err != nil {
 		return f, err
 	}
-	plan, err := mirror.Compile([]mirror.Target{target}, handlers)
+	plan, err := mirror.CompileURI(target, uriNames(dest), handlers)
 	if err != nil {
 		return f, err
 	}
