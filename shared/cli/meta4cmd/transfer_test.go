@@ -240,9 +240,9 @@ var _ = Describe("file-upload", func() {
 	It("names a URI it cannot write to, without its userinfo, and takes it literally", func() {
 		tool := describedRelease()
 		line := tool.Fail("file-upload", "build/app.tgz", "ftp://me:hunter2-pw@host")
-		Expect(line).To(HavePrefix(`meta4 file-upload: URI "ftp://[redacted]@host": `))
+		Expect(line).To(Equal(`meta4 file-upload: URI: destination "ftp://[redacted]@host": ftp URL has no file path`))
 		Expect(line).NotTo(ContainSubstring("hunter2"))
-		Expect(tool.Fail("file-upload", "build/app.tgz", "s3://host")).To(HavePrefix(`meta4 file-upload: URI "s3://host": `))
+		Expect(tool.Fail("file-upload", "build/app.tgz", "s3://host")).To(HavePrefix(`meta4 file-upload: URI: s3 url "s3://host": `))
 		dest := filepath.Join(GinkgoT().TempDir(), "{{.Name}}")
 		tool.Succeed("file-upload", "build/app.tgz", "file://"+dest)
 		Expect(filetree.Read(dest)).To(Equal(releaseFile))

@@ -146,11 +146,9 @@ func checkUploadScheme(dest string) error {
 	return fmt.Errorf("%s: expected an s3://, file:// or ftp:// URL", uriName(dest))
 }
 
-// uriNames say mirror's destination as file-upload's URI argument, without
-// its userinfo.
-func uriNames(dest string) field.Names {
-	return func(string) string { return uriName(dest) }
-}
+// uriNames say mirror's destination as file-upload's URI argument; mirror's
+// errors quote the URI itself, without its userinfo.
+func uriNames(string) string { return "URI" }
 
 func uriName(dest string) string { return "URI " + redact.Quote(redact.UnparsedURL(dest)) }
 
@@ -164,7 +162,7 @@ func (a *app) upload(ctx context.Context, f metalink.File, local string, size ui
 	if err != nil {
 		return f, err
 	}
-	plan, err := mirror.CompileURI(target, uriNames(dest), handlers)
+	plan, err := mirror.CompileURI(target, uriNames, handlers)
 	if err != nil {
 		return f, err
 	}
