@@ -18,7 +18,7 @@ import (
 // with it when it starts with "fail".
 func tool(stdout, stderr *lockedbuffer.Buffer) (*cobra.Command, *cli.Console) {
 	streams := cli.Streams{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }}
-	console := cli.NewConsole(stderr, "source.options.key", "--key-file")
+	console := cli.NewConsole(stderr)
 	console.Hide("hunter2-secret")
 	root := &cobra.Command{Use: "tool"}
 	root.AddCommand(&cobra.Command{
@@ -45,11 +45,11 @@ func run(args ...string) (code int, stdout, stderr string) {
 }
 
 var _ = Describe("Run", func() {
-	It("passes data on stdout and logs on stderr, with secrets hidden and words replaced", func() {
-		code, stdout, stderr := run("say", "use source.options.key, not hunter2-secret")
+	It("passes data on stdout and logs on stderr, with secrets hidden", func() {
+		code, stdout, stderr := run("say", "use the key, not hunter2-secret")
 		Expect(code).To(Equal(cli.ExitOK))
-		Expect(stdout).To(Equal("use source.options.key, not hunter2-secret\n"))
-		Expect(stderr).To(Equal("log: use --key-file, not [redacted]\n"))
+		Expect(stdout).To(Equal("use the key, not hunter2-secret\n"))
+		Expect(stderr).To(Equal("log: use the key, not [redacted]\n"))
 	})
 
 	It("prints an error as one redacted line and exits 1", func() {

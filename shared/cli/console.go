@@ -10,30 +10,23 @@ import (
 )
 
 // Console is a tool's stderr: everything written to it is redacted line by
-// line (secrets and URL userinfo), and the shared packages' words for
-// things are replaced by the tool's (a resource key by the flag that sets
-// it), so that an error points at what the user can change.
+// line (secrets and URL userinfo).
 type Console struct {
 	mu      sync.Mutex
 	out     io.Writer
-	words   *strings.Replacer
 	secrets []string
 	log     *redact.Writer
 }
 
-// NewConsole writes to stderr, replacing old words by new ones in pairs as
-// strings.NewReplacer takes them.
-func NewConsole(stderr io.Writer, wordPairs ...string) *Console {
-	c := &Console{out: stderr, words: strings.NewReplacer(wordPairs...)}
-	c.log = redact.NewWriter(rewriter{c})
-	return c
+// NewConsole writes to stderr.
+func NewConsole(stderr io.Writer) *Console {
+	return &Console{out: stderr, log: redact.NewWriter(stderr)}
 }
 
 // Console is a console on the streams' stderr that hides the values of
-// the environment's secretVariables, and says the shared packages' words in
-// the tool's (see NewConsole).
-func (s Streams) Console(secretVariables []string, wordPairs ...string) *Console {
-	c := NewConsole(s.Stderr, wordPairs...)
+// the environment's secretVariables.
+func (s Streams) Console(secretVariables []string) *Console {
+	c := NewConsole(s.Stderr)
 	for _, name := range secretVariables {
 		c.Hide(s.Getenv(name))
 	}
@@ -51,7 +44,7 @@ func (c *Console) Hide(secrets ...string) {
 	}
 	// Whole lines only reach out: flushing first keeps a partial line whole.
 	_ = c.log.Flush()
-	c.log = redact.NewWriter(rewriter{c}, c.secrets...)
+	c.log = redact.NewWriter(c.out, c.secrets...)
 }
 
 // Write logs p, redacted.
@@ -79,7 +72,7 @@ func (c *Console) Fail(command string, err error) {
 	_ = c.Flush() // the error line is what matters now
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	line := redact.String(oneLine(c.words.Replace(err.Error())), c.secrets...)
+	line := redact.String(oneLine(err.Error()), c.secrets...)
 	// stderr is all a failing tool has left; nowhere to report to.
 	_, _ = fmt.Fprintf(c.out, "%s: %s\n", command, line)
 }
@@ -89,14 +82,4 @@ func (c *Console) Plain(text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, _ = io.WriteString(c.out, text)
-}
-
-// rewriter replaces words in the redacted lines on their way out.
-type rewriter struct{ c *Console }
-
-func (r rewriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(r.c.out, r.c.words.Replace(string(p))); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

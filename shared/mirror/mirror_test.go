@@ -1,15 +1,19 @@
 package mirror_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
+	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
 
 var _ = Describe("Run for a generated metalink", func() {
@@ -184,6 +188,24 @@ var _ = Describe("Compile and Run's checks before any byte moves", func() {
 		Entry("an empty destination", mirror.Target{Destination: "{{if false}}x{{end}}"}, false,
 			`source.mirror_files[1].destination rendered an empty destination for example-1.0.0.tgz`),
 	)
+
+	It("takes a plain URI as it is, naming it in the caller's words", func() {
+		handlers, err := urlhandlers.Compile("options", nil, network.Default())
+		Expect(err).NotTo(HaveOccurred())
+		names := field.Names(func(f string) string { return "<" + f + ">" })
+		_, err = mirror.CompileURI(mirror.Target{Destination: "ftp://user:pw@host/{{.Version}}/"}, names, handlers)
+		Expect(err).To(MatchError(`<destination>: destination "ftp://[redacted]@host/{{.Version}}/": it names a directory, not a file`))
+
+		out := GinkgoT().TempDir()
+		content := []byte("content")
+		path := writeLocal("app.tgz", content)
+		plan, err := mirror.CompileURI(mirror.Target{Destination: "file://" + out + "/{{.Name}}"}, names, handlers)
+		Expect(err).NotTo(HaveOccurred())
+		req := mirror.Request{Metalink: metalink.Metalink{Files: []metalink.File{described("app.tgz", content, fileURL(path))}}, BaseDir: out}
+		_, err = mirror.Run(context.Background(), plan, req)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.ReadFile(filepath.Join(out, "{{.Name}}"))).To(Equal(content))
+	})
 
 	It("refuses to copy two files to the same destination", func() {
 		paths := []string{writeLocal("a.tgz", []byte("a")), writeLocal("b.tgz", []byte("b"))}

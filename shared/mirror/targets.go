@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/templating"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
@@ -57,10 +58,20 @@ const fileFields = "{{.Name}}, {{.Version}}, {{.Size}}, {{.MD5}}, {{.SHA1}}, {{.
 // compiledTarget is a Target whose templates parsed.
 type compiledTarget struct {
 	Target
-	index       int
-	destination *templating.Template
+	names       field.Names // say "destination" and "url" in the front end's words
+	destination renderer
 	url         *templating.Template // nil: record the destination
 }
+
+// renderer gives a target's destination for a file.
+type renderer interface {
+	Execute(data any) (string, error)
+}
+
+// plainURI is a destination given as it is rather than as a template.
+type plainURI string
+
+func (u plainURI) Execute(any) (string, error) { return string(u), nil }
 
 // Plan is mirror_files compiled: every template parsed and tried on a sample
 // file, and the url_handlers that give each s3:// destination its
@@ -73,10 +84,45 @@ type Plan struct {
 // Compile checks every target, naming the key at fault, so that a mistake in
 // mirror_files fails check already, not only the first put.
 func Compile(targets []Target, handlers *urlhandlers.Set) (*Plan, error) {
-	compiled, err := compileTargets(targets)
+	compiled := make([]compiledTarget, len(targets))
+	for i, t := range targets {
+		names := field.Under(fmt.Sprintf("source.mirror_files[%d]", i))
+		destination, err := parseTemplate(names.Of("destination"), t.Destination)
+		if err != nil {
+			return nil, err
+		}
+		if compiled[i], err = compileTarget(t, names, destination); err != nil {
+			return nil, err
+		}
+	}
+	return newPlan(compiled, handlers)
+}
+
+// CompileURI is Compile of one target whose Destination is a plain URI, not
+// a template: a tool's argument, which names says ("destination") in the
+// tool's words. A URL, when set, is still a template.
+func CompileURI(t Target, names field.Names, handlers *urlhandlers.Set) (*Plan, error) {
+	c, err := compileTarget(t, names, plainURI(t.Destination))
 	if err != nil {
 		return nil, err
 	}
+	return newPlan([]compiledTarget{c}, handlers)
+}
+
+// compileTarget parses t's url template beside its destination.
+func compileTarget(t Target, names field.Names, destination renderer) (compiledTarget, error) {
+	c := compiledTarget{Target: t, names: names, destination: destination}
+	if strings.TrimSpace(t.URL) != "" {
+		var err error
+		if c.url, err = parseTemplate(c.name("url"), t.URL); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// newPlan tries every target once all parsed.
+func newPlan(compiled []compiledTarget, handlers *urlhandlers.Set) (*Plan, error) {
 	for _, c := range compiled {
 		if err := c.try(); err != nil {
 			return nil, err
@@ -103,28 +149,7 @@ func (c compiledTarget) try() error {
 	return nil
 }
 
-// compileTargets parses every template, naming the one at fault.
-func compileTargets(targets []Target) ([]compiledTarget, error) {
-	compiled := make([]compiledTarget, len(targets))
-	for i, t := range targets {
-		c := compiledTarget{Target: t, index: i}
-		var err error
-		if c.destination, err = parseTemplate(c.name("destination"), t.Destination); err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(t.URL) != "" {
-			if c.url, err = parseTemplate(c.name("url"), t.URL); err != nil {
-				return nil, err
-			}
-		}
-		compiled[i] = c
-	}
-	return compiled, nil
-}
-
-func (c compiledTarget) name(field string) string {
-	return fmt.Sprintf("source.mirror_files[%d].%s", c.index, field)
-}
+func (c compiledTarget) name(field string) string { return c.names.Of(field) }
 
 func parseTemplate(name, text string) (*templating.Template, error) {
 	if strings.TrimSpace(text) == "" {
@@ -157,7 +182,7 @@ func (c compiledTarget) render(f metalink.File) (rendered, error) {
 	return r, nil
 }
 
-func execute(t *templating.Template, f metalink.File) (string, error) {
+func execute(t renderer, f metalink.File) (string, error) {
 	out, err := t.Execute(File{File: f})
 	return strings.TrimSpace(out), err
 }

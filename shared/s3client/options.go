@@ -1,8 +1,9 @@
 package s3client
 
 import (
-	"errors"
+	"fmt"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -39,17 +40,17 @@ type Options struct {
 }
 
 // Validate rejects incomplete credentials and settings that need another,
-// naming the keys but never a value.
-func (o Options) Validate() error {
+// naming the fields by names but never a value.
+func (o Options) Validate(names field.Names) error {
 	switch {
 	case o.AccessKey != "" && o.SecretKey == "":
-		return errors.New("access_key is set but secret_key is not")
+		return fmt.Errorf("%s is set but %s is not", names.Of("access_key"), names.Of("secret_key"))
 	case o.SecretKey != "" && o.AccessKey == "":
-		return errors.New("secret_key is set but access_key is not")
+		return fmt.Errorf("%s is set but %s is not", names.Of("secret_key"), names.Of("access_key"))
 	case o.SessionToken != "" && o.AccessKey == "":
-		return errors.New("session_token needs access_key and secret_key")
+		return fmt.Errorf("%s needs %s and %s", names.Of("session_token"), names.Of("access_key"), names.Of("secret_key"))
 	case o.SSEKMSKeyID != "" && !o.ServerSideEncryption.usesKMS():
-		return errors.New("sse_kms_key_id needs server_side_encryption aws:kms or aws:kms:dsse")
+		return fmt.Errorf("%s needs %s aws:kms or aws:kms:dsse", names.Of("sse_kms_key_id"), names.Of("server_side_encryption"))
 	}
 	return nil
 }

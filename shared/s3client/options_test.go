@@ -14,7 +14,7 @@ var _ = Describe("Options", func() {
 		if err := strictjson.Decode([]byte(raw), "source.options", &opts); err != nil {
 			return opts, err
 		}
-		return opts, opts.Validate()
+		return opts, opts.Validate(nil)
 	}
 
 	DescribeTable("decode the options a pipeline author writes",
@@ -85,6 +85,25 @@ var _ = Describe("Options", func() {
 		err := strictjson.Decode([]byte(`{"acl":"bucket-owner"}`), "source.url_handlers[1].options", &opts)
 		Expect(err).To(MatchError(HavePrefix("source.url_handlers[1].options.acl: expected one of ")))
 		Expect(err.Error()).NotTo(ContainSubstring(`"bucket-owner"`), "values are not repeated")
+	})
+
+	It("say the fields in the front end's words", func() {
+		flags := func(f string) string { return "--" + f }
+		Expect(s3client.Options{SSEKMSKeyID: "k"}.Validate(flags)).To(MatchError(
+			"--sse_kms_key_id needs --server_side_encryption aws:kms or aws:kms:dsse"))
+		Expect(s3client.Options{SessionToken: "t"}.Validate(flags)).To(MatchError("--session_token needs --access_key and --secret_key"))
+	})
+
+	It("parse a front end's text with the checks of the options a pipeline author writes", func() {
+		Expect(s3client.ParseEncryption("aws:kms")).To(Equal(s3client.Encryption("aws:kms")))
+		Expect(s3client.ParseStorageClass("")).To(Equal(s3client.StorageClass("")), "empty: not set")
+		Expect(s3client.ParseCannedACL("private")).To(Equal(s3client.CannedACL("private")))
+		_, err := s3client.ParseStorageClass("standard_ia")
+		Expect(err).To(MatchError(And(HavePrefix("expected one of STANDARD, "), HaveSuffix(`(did you mean "STANDARD_IA"?)`))))
+		_, err = s3client.ParseEncryption("rot13")
+		Expect(err).To(MatchError("expected one of AES256, aws:kms, aws:kms:dsse"))
+		_, err = s3client.ParseCannedACL("owner")
+		Expect(err).To(MatchError(HavePrefix("expected one of private, ")))
 	})
 
 	It("mark every credential secret", func() {

@@ -43,40 +43,61 @@ func enumValues[T ~string](values []T) []string {
 	return names
 }
 
+// ParseEncryption is s as an Encryption: one of the listed values, or ""
+// (not set). The error lists what is allowed but does not repeat s.
+func ParseEncryption(s string) (Encryption, error) { return parseChoice[Encryption](s, encryptions) }
+
+// ParseStorageClass is s as a StorageClass (see ParseEncryption).
+func ParseStorageClass(s string) (StorageClass, error) {
+	return parseChoice[StorageClass](s, storageClasses)
+}
+
+// ParseCannedACL is s as a CannedACL (see ParseEncryption).
+func ParseCannedACL(s string) (CannedACL, error) { return parseChoice[CannedACL](s, cannedACLs) }
+
 // UnmarshalJSON refuses anything but a listed value, so that strictjson
 // reports a mistake with its key path while the options are compiled,
 // before any request.
 func (e *Encryption) UnmarshalJSON(data []byte) error {
-	return decodeChoice(data, (*string)(e), encryptions)
+	return decodeChoice(data, e, encryptions)
 }
 
 // UnmarshalJSON refuses anything but a listed value (see Encryption's).
 func (c *StorageClass) UnmarshalJSON(data []byte) error {
-	return decodeChoice(data, (*string)(c), storageClasses)
+	return decodeChoice(data, c, storageClasses)
 }
 
 // UnmarshalJSON refuses anything but a listed value (see Encryption's).
 func (a *CannedACL) UnmarshalJSON(data []byte) error {
-	return decodeChoice(data, (*string)(a), cannedACLs)
+	return decodeChoice(data, a, cannedACLs)
 }
 
-// decodeChoice stores in dst a JSON string that is one of allowed, or ""
-// (not set). The error lists what is allowed but, like every option error,
-// does not repeat the value; a value that differs only in case is named.
-func decodeChoice(data []byte, dst *string, allowed []string) error {
+// decodeChoice stores in dst a JSON string that parseChoice accepts.
+func decodeChoice[T ~string](data []byte, dst *T, allowed []string) error {
 	var s string
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) || json.Unmarshal(data, &s) != nil {
 		return errors.New("expected a string, one of " + strings.Join(allowed, ", "))
 	}
+	v, err := parseChoice[T](s, allowed)
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
+// parseChoice is s when it is one of allowed, or "" (not set). The error
+// lists what is allowed but, like every option error, does not repeat the
+// value; a value that differs only in case is named.
+func parseChoice[T ~string](s string, allowed []string) (T, error) {
 	if s != "" && !slices.Contains(allowed, s) {
 		msg := "expected one of " + strings.Join(allowed, ", ")
 		if i := slices.IndexFunc(allowed, func(a string) bool { return strings.EqualFold(a, s) }); i >= 0 {
 			msg += " (did you mean " + strconv.Quote(allowed[i]) + "?)"
 		}
-		return errors.New(msg)
+		return "", errors.New(msg)
 	}
-	*dst = s
-	return nil
+	return T(s), nil
 }
 
 func (e Encryption) usesKMS() bool { return strings.HasPrefix(string(e), "aws:kms") }

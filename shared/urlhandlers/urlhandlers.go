@@ -58,7 +58,8 @@ func (s *Set) Add(entry string, config Config) error {
 	if err != nil {
 		return err
 	}
-	if err := config.Options.Validate(); err != nil {
+	// The fields are keys under the entry's options, which the wrapping names.
+	if err := config.Options.Validate(nil); err != nil {
 		return fmt.Errorf("%s.options: %w", entry, err)
 	}
 	s.handlers = append(s.handlers, &filtered{

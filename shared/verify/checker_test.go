@@ -147,6 +147,15 @@ var _ = Describe("verifying hashes", func() {
 		Expect(err).To(MatchError(`no supported hash type among "sha3-256", "tiger" (pieces) (supported: sha-512, sha-256, sha-1, md5); set skip_hash_verification to download it unverified`))
 	})
 
+	It("says how to skip a check in the front end's words", func() {
+		opts := verify.Options{Names: func(setting string) string { return "<" + setting + ">" }}
+		_, err := verify.NewPlan(metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "sha3-256", Hash: "ab"}}}, opts)
+		Expect(err).To(MatchError(HaveSuffix("; set <skip_hash_verification> to download it unverified")))
+		signed := metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: "x"}}
+		_, err = verify.NewPlan(signed, verify.Options{SkipHash: true, Names: opts.Names})
+		Expect(err).To(MatchError("the file is signed but no <signature_trust_store> is configured; configure one or set <skip_signature_verification>"))
+	})
+
 	It("lets skip_hash_verification through a file with unknown hash types, checking no hash", func() {
 		f := metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "sha3-256", Hash: "ab"}}}
 		plan, err := verify.NewPlan(f, verify.Options{SkipHash: true})

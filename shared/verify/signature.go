@@ -73,13 +73,18 @@ type signatureSpec struct {
 	trust   openpgp.EntityList
 }
 
-func newSignatureSpec(sig metalink.Signature, trust openpgp.EntityList) (*signatureSpec, error) {
+// newSignatureSpec rejects a signature that can never verify: of another
+// type, or with no trust store to check it against.
+func newSignatureSpec(sig metalink.Signature, opts Options) (*signatureSpec, error) {
+	skip := opts.Names.Of("skip_signature_verification")
 	if !strings.EqualFold(strings.TrimSpace(sig.MediaType), pgpSignatureType) {
-		return nil, fmt.Errorf("unsupported signature type %q (only %s is); set skip_signature_verification to ignore it",
-			sig.MediaType, pgpSignatureType)
+		return nil, fmt.Errorf("unsupported signature type %q (only %s is); set %s to ignore it",
+			sig.MediaType, pgpSignatureType, skip)
 	}
+	trust := opts.TrustStore
 	if len(trust) == 0 {
-		return nil, errors.New("the file is signed but no signature_trust_store is configured; configure one or set skip_signature_verification")
+		return nil, fmt.Errorf("the file is signed but no %s is configured; configure one or set %s",
+			opts.Names.Of("signature_trust_store"), skip)
 	}
 	issuer, err := signatureIssuer(sig.Signature)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	SkipHash      bool
 	SkipSignature bool
 	TrustStore    openpgp.EntityList
+	// Names say the settings above in the front end's words, where a
+	// message tells how to get past a check ("skip_hash_verification").
+	Names field.Names
 }
 
 // Plan is what will be verified for one file.
@@ -38,12 +42,12 @@ type Plan struct {
 func NewPlan(f metalink.File, opts Options) (*Plan, error) {
 	plan := &Plan{name: f.Name, size: f.Size}
 	if !opts.SkipHash {
-		if err := plan.chooseHashes(f); err != nil {
+		if err := plan.chooseHashes(f, opts.Names); err != nil {
 			return nil, err
 		}
 	}
 	if !opts.SkipSignature && f.Signature != nil {
-		spec, err := newSignatureSpec(*f.Signature, opts.TrustStore)
+		spec, err := newSignatureSpec(*f.Signature, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +56,7 @@ func NewPlan(f metalink.File, opts Options) (*Plan, error) {
 	return plan, nil
 }
 
-func (p *Plan) chooseHashes(f metalink.File) error {
+func (p *Plan) chooseHashes(f metalink.File, names field.Names) error {
 	hash, err := strongestHash(f.Hashes)
 	if err != nil {
 		return err
@@ -62,8 +66,8 @@ func (p *Plan) chooseHashes(f metalink.File) error {
 		return err
 	}
 	if hash == nil && pieces == nil && (len(f.Hashes) > 0 || len(f.Pieces) > 0) {
-		return fmt.Errorf("no supported hash type among %s (supported: %s); set skip_hash_verification to download it unverified",
-			quotedTypes(f), strings.Join(supportedNames(), ", "))
+		return fmt.Errorf("no supported hash type among %s (supported: %s); set %s to download it unverified",
+			quotedTypes(f), strings.Join(supportedNames(), ", "), names.Of("skip_hash_verification"))
 	}
 	p.hash, p.pieces = hash, pieces
 	return nil

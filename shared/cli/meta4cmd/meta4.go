@@ -25,21 +25,6 @@ const DefaultMetalink = "metalink.meta4"
 // what meta4 prints.
 var secretVariables = []string{"GITHUB_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 
-// words are the shared packages' names for what meta4 calls by a flag.
-var words = []string{
-	"source.mirror_files[0].destination: ", "",
-	"skip_hash_verification", "--skip-hash-verification",
-	"skip_signature_verification", "--skip-signature-verification",
-	"signature_trust_store", "--signature-trust-store",
-	"options.server_side_encryption", "--server-side-encryption",
-	"server_side_encryption", "--server-side-encryption",
-	"options.sse_kms_key_id", "--sse-kms-key-id",
-	"sse_kms_key_id", "--sse-kms-key-id",
-	"options.storage_class", "--storage-class",
-	"options.acl", "--acl",
-	"options.use_path_style", "--use-path-style",
-}
-
 type app struct {
 	streams    cli.Streams
 	console    *cli.Console
@@ -53,7 +38,7 @@ type app struct {
 // New builds the meta4 command tree on streams, and the console its
 // errors are printed on.
 func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
-	a := &app{streams: streams, console: streams.Console(secretVariables, words...)}
+	a := &app{streams: streams, console: streams.Console(secretVariables)}
 	root := &cobra.Command{
 		Use:   "meta4",
 		Short: "Create, inspect, change and use a metalink document",

@@ -58,8 +58,14 @@ func (v *verification) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&v.trustStore, "signature-trust-store", "", "file of ASCII-armored OpenPGP public keys that signatures are checked against")
 }
 
+// flagNames say verify's settings as the flags that set them:
+// skip_hash_verification is --skip-hash-verification.
+func flagNames(setting string) string {
+	return "--" + strings.ReplaceAll(setting, "_", "-")
+}
+
 func (v *verification) options(stdin io.Reader) (verify.Options, error) {
-	opts := verify.Options{SkipHash: v.skipHash, SkipSignature: v.skipSignature}
+	opts := verify.Options{SkipHash: v.skipHash, SkipSignature: v.skipSignature, Names: flagNames}
 	if v.trustStore == "" {
 		return opts, nil
 	}

@@ -108,6 +108,15 @@ var _ = Describe("file-download and file-verify", func() {
 		Expect(tool.Fail("file-verify", "--skip-hash-verification", "missing.tgz")).To(ContainSubstring("no such file"))
 	})
 
+	It("says which flag downloads a file whose hashes are all of unknown types", func() {
+		tool := newTool()
+		filetree.Write(at(tool, "metalink.meta4"), `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="app.tgz">`+
+			`<hash type="sha3-256">ab</hash><url>`+downloads.URL+`/files/app.tgz</url></file></metalink>`)
+		Expect(tool.Fail("file-download", "out.tgz")).To(HaveSuffix(
+			"; set --skip-hash-verification to download it unverified"))
+		tool.Succeed("file-download", "--skip-hash-verification", "out.tgz")
+	})
+
 	Describe("over https from a server of a private CA", func() {
 		var (
 			ca   *tlsca.CA
@@ -226,6 +235,17 @@ var _ = Describe("file-upload", func() {
 		tool := describedRelease()
 		Expect(tool.Fail("file-upload", "build/app.tgz", "sftp://me:hunter2-pw@host/app.tgz")).To(Equal(
 			`meta4 file-upload: URI "sftp://[redacted]@host/app.tgz": expected an s3://, file:// or ftp:// URL`))
+	})
+
+	It("names a URI it cannot write to, without its userinfo, and takes it literally", func() {
+		tool := describedRelease()
+		line := tool.Fail("file-upload", "build/app.tgz", "ftp://me:hunter2-pw@host")
+		Expect(line).To(Equal(`meta4 file-upload: URI: destination "ftp://[redacted]@host": ftp URL has no file path`))
+		Expect(line).NotTo(ContainSubstring("hunter2"))
+		Expect(tool.Fail("file-upload", "build/app.tgz", "s3://host")).To(HavePrefix(`meta4 file-upload: URI: s3 url "s3://host": `))
+		dest := filepath.Join(GinkgoT().TempDir(), "{{.Name}}")
+		tool.Succeed("file-upload", "build/app.tgz", "file://"+dest)
+		Expect(filetree.Read(dest)).To(Equal(releaseFile))
 	})
 
 	Describe("to FTP", func() {
@@ -349,10 +369,15 @@ var _ = Describe("file-upload", func() {
 				Expect(r.FailedLine()).To(HavePrefix("meta4 file-upload: " + want))
 				Expect(filepath.Join(s3.Dir, "mirror", "never")).NotTo(BeADirectory())
 			},
-			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, "--storage-class: "),
-			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"}, "--server-side-encryption: "),
-			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms"),
-			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, "--use-path-style: "),
+			Entry("an unknown storage class", []string{"--storage-class", "COLD"}, `--storage-class "COLD": expected one of STANDARD, `),
+			Entry("a storage class in the wrong case", []string{"--storage-class", "standard_ia"}, `--storage-class "standard_ia": expected one of `),
+			Entry("an unknown encryption", []string{"--server-side-encryption", "rot13"},
+				`--server-side-encryption "rot13": expected one of AES256, aws:kms, aws:kms:dsse`),
+			Entry("an unknown ACL", []string{"--acl", "owner"}, `--acl "owner": expected one of private, `),
+			Entry("a KMS key without KMS", []string{"--sse-kms-key-id", "key-1"}, "--sse-kms-key-id needs --server-side-encryption aws:kms or aws:kms:dsse"),
+			Entry("a KMS key with SSE-S3", []string{"--server-side-encryption", "AES256", "--sse-kms-key-id", "key-1"},
+				"--sse-kms-key-id needs --server-side-encryption aws:kms"),
+			Entry("a path style that is no boolean", []string{"--use-path-style", "maybe"}, `--use-path-style "maybe": expected true or false`),
 		)
 
 		It("says that no credentials were found and where they were looked for, without the SDK's own warnings", func() {

@@ -2,7 +2,7 @@ package meta4cmd
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -44,28 +46,43 @@ func (u *s3Upload) register(flags *pflag.FlagSet) {
 	flags.StringVar(&u.pathStyle, "use-path-style", "", "s3: true or false (default: path-style for custom endpoints, virtual-hosted for AWS)")
 }
 
-// options decodes the flags that were given as the resource decodes its S3
-// options, so that a bad value is refused alike.
-func (u *s3Upload) options(disableSSL bool) (s3client.Options, error) {
-	given := map[string]any{"disable_ssl": disableSSL}
-	values := map[string]string{
-		"server_side_encryption": u.encryption, "sse_kms_key_id": u.kmsKeyID,
-		"storage_class": u.storageClass, "acl": u.acl, "use_path_style": u.pathStyle,
-	}
+// names say the S3 options as the flags that set them.
+func (u *s3Upload) names(option string) string {
 	for _, f := range s3UploadFlags {
-		if u.flags.Changed(f.flag) {
-			given[f.option] = values[f.option]
+		if f.option == option {
+			return cli.Origin(u.flags, f.flag)
 		}
 	}
-	data, err := json.Marshal(given)
-	if err != nil {
-		return s3client.Options{}, err
+	return option
+}
+
+// options checks the flags with s3client's checks of the resource's S3
+// options, so that a bad value is refused alike.
+func (u *s3Upload) options(disableSSL bool) (s3client.Options, error) {
+	opts := s3client.Options{DisableSSL: strictjson.Bool(disableSSL), SSEKMSKeyID: u.kmsKeyID}
+	var err error
+	if opts.ServerSideEncryption, err = s3client.ParseEncryption(u.encryption); err != nil {
+		return opts, u.invalid("server_side_encryption", u.encryption, err)
 	}
-	var opts s3client.Options
-	if err := strictjson.Decode(data, "options", &opts); err != nil {
-		return opts, err
+	if opts.StorageClass, err = s3client.ParseStorageClass(u.storageClass); err != nil {
+		return opts, u.invalid("storage_class", u.storageClass, err)
 	}
-	return opts, opts.Validate()
+	if opts.ACL, err = s3client.ParseCannedACL(u.acl); err != nil {
+		return opts, u.invalid("acl", u.acl, err)
+	}
+	if u.flags.Changed("use-path-style") {
+		pathStyle, err := strconv.ParseBool(u.pathStyle)
+		if err != nil {
+			return opts, u.invalid("use_path_style", u.pathStyle, errors.New("expected true or false"))
+		}
+		opts.UsePathStyle = new(strictjson.Bool(pathStyle))
+	}
+	return opts, opts.Validate(u.names)
+}
+
+// invalid is the error of a flag's value: --storage-class "COLD": expected …
+func (u *s3Upload) invalid(option, value string, err error) error {
+	return field.Names(u.names).ValueError(option, redact.Quote(value), err)
 }
 
 func (a *app) fileUploadCommand() *cobra.Command {
@@ -126,21 +143,26 @@ func checkUploadScheme(dest string) error {
 	case "s3", "file", "ftp":
 		return nil
 	}
-	return fmt.Errorf("URI %s: expected an s3://, file:// or ftp:// URL", redact.Quote(redact.UnparsedURL(dest)))
+	return fmt.Errorf("%s: expected an s3://, file:// or ftp:// URL", uriName(dest))
 }
+
+// uriNames say mirror's destination as file-upload's URI argument; mirror's
+// errors quote the URI itself, without its userinfo.
+func uriNames(string) string { return "URI" }
+
+func uriName(dest string) string { return "URI " + redact.Quote(redact.UnparsedURL(dest)) }
 
 // upload copies local to dest through the resource's mirror code and
 // returns f with the copy's URL and, for a file that had none, its size
 // and hashes.
 func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags, opts s3client.Options) (metalink.File, error) {
 	entry, _ := flags.url(dest)
-	// mirror destinations are templates; this one is taken literally.
-	target := mirror.Target{Destination: "{{" + strconv.Quote(dest) + "}}", Location: entry.Location, Priority: entry.Priority}
+	target := mirror.Target{Destination: dest, Location: entry.Location, Priority: entry.Priority}
 	handlers, err := a.handlers(opts)
 	if err != nil {
 		return f, err
 	}
-	plan, err := mirror.Compile([]mirror.Target{target}, handlers)
+	plan, err := mirror.CompileURI(target, uriNames, handlers)
 	if err != nil {
 		return f, err
 	}

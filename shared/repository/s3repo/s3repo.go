@@ -51,7 +51,8 @@ func Configure(uri string, options *repository.Options) (repository.Opener, erro
 	if err := options.Decode(&opts); err != nil {
 		return nil, err
 	}
-	if err := opts.Validate(); err != nil {
+	// The fields are keys under the options the wrapping names.
+	if err := opts.Validate(nil); err != nil {
 		return nil, options.Names.Errorf("options", "%w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
