@@ -79,7 +79,7 @@ func (s Source) mirrorPlan(downloads *urlhandlers.Set) (*mirror.Plan, error) {
 			return nil, err
 		}
 	}
-	return mirror.Compile(targets, handlers)
+	return mirror.Compile(targets, mirrorFileKeys, handlers)
 }
 
 func (m MirrorFile) target(key string) (mirror.Target, error) {
@@ -110,3 +110,6 @@ func resolveRelativeURI(uri, dir string) string {
 }
 
 var errNoVersion = errors.New("version.version is required")
+
+// mirrorFileKeys name the fields of a mirror_files entry by its key path.
+func mirrorFileKeys(i int) field.Names { return field.Under(fmt.Sprintf("source.mirror_files[%d]", i)) }

@@ -48,6 +48,12 @@ type InRequest[S any] struct {
 	Params  Params            `json:"params"`
 }
 
+// selectionKeys are the file selection's fields as a pipeline writes them.
+func selectionKeys(field string) string {
+	return map[string]string{"include": "source.include_files", "exclude": "source.exclude_files",
+		"params_include": "params.include_files"}[field]
+}
+
 // Settings are a compiled Source: everything a download needs, built once.
 type Settings struct {
 	Files    selection.Filter
@@ -63,7 +69,7 @@ type Settings struct {
 // builds the network client, whose warnings and debug lines go to log.
 func (s Source) Compile(log io.Writer) (Settings, error) {
 	files := selection.Filter{Include: s.IncludeFiles, Exclude: s.ExcludeFiles}
-	if err := files.Validate(); err != nil {
+	if err := files.Validate(selectionKeys); err != nil {
 		return Settings{}, err
 	}
 	client, err := s.Config.Compile("source", log)
@@ -110,7 +116,7 @@ func parseTrustStore(armored string) (openpgp.EntityList, error) {
 // lays params.download over source.download.
 func (s Settings) WithParams(params Params) (Settings, error) {
 	// source's own globs were validated by Compile.
-	if err := (selection.Filter{ParamsInclude: params.IncludeFiles}).Validate(); err != nil {
+	if err := (selection.Filter{ParamsInclude: params.IncludeFiles}).Validate(selectionKeys); err != nil {
 		return Settings{}, err
 	}
 	s.Files.ParamsInclude = params.IncludeFiles

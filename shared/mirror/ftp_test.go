@@ -169,7 +169,7 @@ var _ = Describe("Run with an ftp destination", func() {
 		doc := metalink.Metalink{Files: []metalink.File{described("app.tgz", app, stalled.URL+"/app.tgz")}}
 		handlers, err := urlhandlers.Compile("source.url_handlers", nil, network.Default())
 		Expect(err).NotTo(HaveOccurred())
-		plan, err := mirror.Compile([]mirror.Target{ftpTarget(server, "/pub")}, handlers)
+		plan, err := mirror.Compile([]mirror.Target{ftpTarget(server, "/pub")}, mirrorFileKeys, handlers)
 		Expect(err).NotTo(HaveOccurred())
 
 		runCtx, cancel := context.WithCancel(ctx)

@@ -29,6 +29,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/mirror"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
@@ -37,6 +38,9 @@ import (
 )
 
 const bucket = "mirror"
+
+// mirrorFileKeys name a target's fields as the resource does.
+func mirrorFileKeys(i int) field.Names { return field.Under(fmt.Sprintf("source.mirror_files[%d]", i)) }
 
 func hexOf(sum []byte) string { return hex.EncodeToString(sum) }
 
@@ -172,7 +176,7 @@ func run(req request) (mirror.Result, string, error) {
 	if err != nil {
 		return mirror.Result{}, "", err
 	}
-	plan, err := mirror.Compile(req.Targets, handlers)
+	plan, err := mirror.Compile(req.Targets, mirrorFileKeys, handlers)
 	if err != nil {
 		return mirror.Result{}, "", err
 	}

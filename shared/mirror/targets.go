@@ -81,12 +81,13 @@ type Plan struct {
 	handlers *urlhandlers.Set
 }
 
-// Compile checks every target, naming the key at fault, so that a mistake in
-// mirror_files fails check already, not only the first put.
-func Compile(targets []Target, handlers *urlhandlers.Set) (*Plan, error) {
+// Compile checks every target, naming the field at fault with namesOf the
+// target's index, so that a mistake in mirror_files fails check already, not
+// only the first put.
+func Compile(targets []Target, namesOf func(i int) field.Names, handlers *urlhandlers.Set) (*Plan, error) {
 	compiled := make([]compiledTarget, len(targets))
 	for i, t := range targets {
-		names := field.Under(fmt.Sprintf("source.mirror_files[%d]", i))
+		names := namesOf(i)
 		destination, err := parseTemplate(names.Of("destination"), t.Destination)
 		if err != nil {
 			return nil, err

@@ -11,32 +11,34 @@ import (
 	"fmt"
 	"path"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // Filter holds the include/exclude globs of source and params.
 type Filter struct {
-	Include       []string // source.include_files
-	Exclude       []string // source.exclude_files
-	ParamsInclude []string // params.include_files, intersected with Include
+	Include       []string // field "include"
+	Exclude       []string // field "exclude"
+	ParamsInclude []string // field "params_include": a get step's own, intersected with Include
 }
 
-// Validate rejects malformed glob patterns, naming the key.
-func (f Filter) Validate() error {
-	keyed := []struct {
-		key      string
+// Validate rejects malformed glob patterns, naming the field by names and
+// the pattern by its index.
+func (f Filter) Validate(names field.Names) error {
+	fields := []struct {
+		field    string
 		patterns []string
 	}{
-		{"source.include_files", f.Include},
-		{"source.exclude_files", f.Exclude},
-		{"params.include_files", f.ParamsInclude},
+		{"include", f.Include},
+		{"exclude", f.Exclude},
+		{"params_include", f.ParamsInclude},
 	}
-	for _, k := range keyed {
+	for _, k := range fields {
 		for i, pattern := range k.patterns {
 			// path.Match checks the whole pattern whatever the name, so any
 			// name will do to surface a syntax error.
 			if _, err := path.Match(pattern, ""); err != nil {
-				return fmt.Errorf("%s[%d]: bad pattern %s: %w", k.key, i, redact.Quote(pattern), err)
+				return fmt.Errorf("%s[%d]: bad pattern %s: %w", names.Of(k.field), i, redact.Quote(pattern), err)
 			}
 		}
 	}

@@ -4,8 +4,15 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/selection"
 )
+
+// keys name the fields as a resource does.
+var keys = field.Names(func(f string) string {
+	return map[string]string{"include": "source.include_files", "exclude": "source.exclude_files",
+		"params_include": "params.include_files"}[f]
+})
 
 var _ = Describe("Filter", func() {
 	Describe("Selected", func() {
@@ -55,12 +62,12 @@ var _ = Describe("Filter", func() {
 				Exclude:       []string{`\[literal\]`},
 				ParamsInclude: []string{"linux/*"},
 			}
-			Expect(f.Validate()).To(Succeed())
+			Expect(f.Validate(keys)).To(Succeed())
 		})
 
 		DescribeTable("rejects a malformed pattern naming its key and index",
 			func(f selection.Filter, message string) {
-				Expect(f.Validate()).To(MatchError(message))
+				Expect(f.Validate(keys)).To(MatchError(message))
 			},
 			Entry("in include_files",
 				selection.Filter{Include: []string{"*.tgz", "["}},

@@ -133,6 +133,8 @@ var _ = Describe("import-github-release", func() {
 		Expect(t.Succeed("files")).To(Equal("tool-linux-amd64.tgz\n"))
 		Expect(t.Fail("import-github-release", "--include", "*.zip", "acme/tool", "v1.4.0")).To(Equal(
 			"meta4 import-github-release: release v1.4.0 of acme/tool has no asset that --include and --exclude select (3 assets)"))
+		Expect(t.Fail("import-github-release", "--include", "*.tgz", "--exclude", "[a-", "acme/tool", "v1.4.0")).To(Equal(
+			`meta4 import-github-release: --exclude[0]: bad pattern "[a-": syntax error in pattern`))
 	})
 
 	It("names a tag that has no release", func() {

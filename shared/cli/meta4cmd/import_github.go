@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,10 +43,8 @@ func (a *app) importGitHubReleaseCommand() *cobra.Command {
 }
 
 func (a *app) importGitHubRelease(ctx context.Context, opts githubImport, repo, tag string) error {
-	if err := checkGlobs(opts.include, "--include"); err != nil {
-		return err
-	}
-	if err := checkGlobs(opts.exclude, "--exclude"); err != nil {
+	filter := selection.Filter{Include: opts.include, Exclude: opts.exclude}
+	if err := filter.Validate(func(field string) string { return "--" + field }); err != nil {
 		return err
 	}
 	client, err := a.networkClient()
@@ -58,7 +55,7 @@ func (a *app) importGitHubRelease(ctx context.Context, opts githubImport, repo, 
 	if err != nil {
 		return err
 	}
-	assets := selectAssets(release.Assets, selection.Filter{Include: opts.include, Exclude: opts.exclude})
+	assets := selectAssets(release.Assets, filter)
 	if len(assets) == 0 {
 		return fmt.Errorf("release %s of %s has no asset that --include and --exclude select (%d assets)", tag, repo, len(release.Assets))
 	}
@@ -77,15 +74,6 @@ func (a *app) importGitHubRelease(ctx context.Context, opts githubImport, repo, 
 		}
 		return nil
 	})
-}
-
-func checkGlobs(globs []string, flag string) error {
-	for _, glob := range globs {
-		if _, err := path.Match(glob, ""); err != nil {
-			return fmt.Errorf("%s %q: bad pattern: %w", flag, glob, err)
-		}
-	}
-	return nil
 }
 
 func selectAssets(assets []githubAsset, filter selection.Filter) []githubAsset {
