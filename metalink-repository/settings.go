@@ -37,13 +37,10 @@ func (s settings) Secrets() []string { return s.secrets }
 // params.options, laid over source.options. log takes the warnings and the
 // network client's debug lines.
 func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings, error) {
-	options := &repository.Options{Layers: []repository.Layer{
-		{Path: "source.options", JSON: s.Options},
-		{Path: "params.options", JSON: paramsOptions},
-	}, Names: field.Under("source")}
-	cfg := settings{secrets: backend.Secrets(options)}
+	layers := []optionLayer{{path: "source.options", json: s.Options}, {path: "params.options", json: paramsOptions}}
+	cfg := settings{secrets: optionSecrets(layers)}
 	var err error
-	if cfg.repository, err = backend.Configure(s.URI, options); err != nil {
+	if cfg.repository, err = configureRepository(s.URI, layers); err != nil {
 		return cfg, err
 	}
 	if cfg.entries, err = newEntryFilter(s.Version, s.Filters); err != nil {
@@ -54,6 +51,20 @@ func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings,
 	}
 	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)
 	return cfg, err
+}
+
+// configureRepository validates the uri and the options of its backend.
+func configureRepository(uri string, layers []optionLayer) (repository.Opener, error) {
+	names := field.Under("source")
+	target, err := backend.Parse(uri, names)
+	if err != nil {
+		return nil, err
+	}
+	options, err := backendOptions(target, layers)
+	if err != nil {
+		return nil, err
+	}
+	return target.Configure(options, names)
 }
 
 // mirrorPlan compiles mirror_files. The credentials of the legacy

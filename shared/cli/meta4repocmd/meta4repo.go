@@ -15,6 +15,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
 	"github.com/metalink-resources/metalink-resources/shared/repository/filerepo"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 // EnvPrefix starts the environment variable of every repository option
@@ -66,13 +67,16 @@ func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
 
 // open configures and connects the repository at uri with the option flags.
 func (a *app) open(ctx context.Context, uri string) (repository.Repository, error) {
-	layer, err := a.options.layer(uri, a.streams.Getenv)
+	target, err := backend.Parse(uri, a.options.names)
 	if err != nil {
 		return nil, err
 	}
-	options := &repository.Options{Layers: []repository.Layer{{Path: "options", JSON: layer}}, Names: a.options.names}
-	a.console.Hide(backend.Secrets(options)...)
-	opener, err := backend.Configure(uri, options)
+	options, err := a.options.backendOptions(target, a.streams.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	a.console.Hide(strictjson.Secrets(&options)...)
+	opener, err := target.Configure(options, a.options.names)
 	if err != nil {
 		return nil, err
 	}

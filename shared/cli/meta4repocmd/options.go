@@ -1,13 +1,15 @@
 package meta4repocmd
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
+	"github.com/metalink-resources/metalink-resources/shared/repository/gitrepo"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
 // maxKeyFile bounds a key or known_hosts file.
@@ -65,85 +67,68 @@ func (o *repoOptions) register(flags *pflag.FlagSet) {
 	flags.StringVar(&o.committerName, "committer-name", "", "git: committer of the commits put makes (default: as the author's default)")
 	flags.StringVar(&o.committerEmail, "committer-email", "", "git: the committer's email")
 	flags.StringVar(&o.message, "message", "", "git: commit message (default \"update metalink\")")
-	flags.UintVar(&o.rebase, "rebase", 3, "git: retries of a push rejected because the branch moved")
+	flags.UintVar(&o.rebase, "rebase", gitrepo.DefaultRebase, "git: retries of a push rejected because the branch moved")
 	flags.StringVar(&o.region, "region", "", "s3: the bucket's region (default: from the host, or us-east-1)")
 	flags.StringVar(&o.roleARN, "role-arn", "", "s3: assume this role with the credentials found")
 	flags.BoolVar(&o.disableSSL, "disable-ssl", false, "s3: plain http to the endpoint (local servers only)")
 }
 
-// layer is the options JSON for the backend of uri's scheme. A flag meant
-// for another backend is an error rather than silently unused.
-func (o *repoOptions) layer(uri string, getenv func(string) string) (json.RawMessage, error) {
-	scheme, _, _ := strings.Cut(strings.ToLower(uri), "://")
-	isGit := scheme == "git" || strings.HasPrefix(scheme, "git+")
-	others := append(append([]string(nil), gitFlags...), s3Flags...)
-	switch {
-	case isGit:
-		others = s3Flags
-	case scheme == "s3":
-		others = gitFlags
+// backendOptions are the options of target's backend from the flags and
+// the environment. A flag meant for another backend is an error rather
+// than silently unused.
+func (o *repoOptions) backendOptions(target backend.Target, getenv func(string) string) (backend.Options, error) {
+	others := map[backend.Kind][]string{backend.Git: s3Flags, backend.S3: gitFlags}[target.Kind]
+	if others == nil {
+		others = append(append([]string(nil), gitFlags...), s3Flags...)
 	}
 	// A variable meant for another backend may well be set for other
 	// commands; only a flag on this command line is a mistake.
 	for _, name := range others {
 		if cli.FromCommandLine(o.flags, name) {
-			return nil, fmt.Errorf("--%s does not apply to %s:// repositories", name, scheme)
+			return backend.Options{}, fmt.Errorf("--%s does not apply to %s:// repositories", name, target.Scheme)
 		}
 	}
-	var options map[string]any
-	switch {
-	case isGit:
-		var err error
-		if options, err = o.gitOptions(getenv); err != nil {
-			return nil, err
+	var options backend.Options
+	switch target.Kind {
+	case backend.Git:
+		git, err := o.gitOptions(getenv)
+		if err != nil {
+			return options, err
 		}
-	case scheme == "s3":
-		options = o.s3Options()
-	default:
-		return nil, nil // file and http repositories take no options
+		options.Git = git
+	case backend.S3:
+		options.S3 = s3client.Options{Region: o.region, RoleARN: o.roleARN, DisableSSL: strictjson.Bool(o.disableSSL)}
 	}
-	return json.Marshal(options)
+	return options, nil
 }
 
-func (o *repoOptions) gitOptions(getenv func(string) string) (map[string]any, error) {
-	options := map[string]any{}
-	set := func(key, value string) {
-		if value != "" {
-			options[key] = value
-		}
+func (o *repoOptions) gitOptions(getenv func(string) string) (gitrepo.Options, error) {
+	options := gitrepo.Options{
+		PrivateKeyPassphrase: getenv(envPassphrase),
+		Username:             o.username,
+		Password:             getenv(envPassword),
+		AuthorName:           o.authorName,
+		AuthorEmail:          o.authorEmail,
+		CommitterName:        o.committerName,
+		CommitterEmail:       o.committerEmail,
+		Message:              o.message,
+		Rebase:               &o.rebase,
 	}
-	for _, file := range []struct{ key, flag, path string }{
-		{"private_key", "private-key-file", o.privateKeyFile},
-		{"known_hosts", "known-hosts-file", o.knownHostsFile},
+	for _, file := range []struct {
+		into       *string
+		flag, path string
+	}{
+		{&options.PrivateKey, "private-key-file", o.privateKeyFile},
+		{&options.KnownHosts, "known-hosts-file", o.knownHostsFile},
 	} {
 		if file.path == "" {
 			continue
 		}
 		data, _, err := cli.ReadFile(file.path, nil, maxKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", cli.Origin(o.flags, file.flag), err)
+			return options, fmt.Errorf("%s: %w", cli.Origin(o.flags, file.flag), err)
 		}
-		set(file.key, string(data))
+		*file.into = string(data)
 	}
-	set("private_key_passphrase", getenv(envPassphrase))
-	set("username", o.username)
-	set("password", getenv(envPassword))
-	set("author_name", o.authorName)
-	set("author_email", o.authorEmail)
-	set("committer_name", o.committerName)
-	set("committer_email", o.committerEmail)
-	set("message", o.message)
-	options["rebase"] = o.rebase
 	return options, nil
-}
-
-func (o *repoOptions) s3Options() map[string]any {
-	options := map[string]any{"disable_ssl": o.disableSSL}
-	if o.region != "" {
-		options["region"] = o.region
-	}
-	if o.roleARN != "" {
-		options["role_arn"] = o.roleARN
-	}
-	return options
 }

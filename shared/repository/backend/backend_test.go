@@ -13,7 +13,11 @@ import (
 
 var _ = Describe("Open", func() {
 	open := func(uri string) (repository.Repository, error) {
-		return repotest.Open(backend.Configure, uri, nil, repository.Env{TempDir: GinkgoT().TempDir()})
+		target, err := backend.Parse(uri, repotest.Names)
+		if err != nil {
+			return nil, err
+		}
+		return repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(target.Configure(backend.Options{}, repotest.Names))
 	}
 
 	It("picks the backend by the uri's scheme, in any case", func() {

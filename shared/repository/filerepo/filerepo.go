@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
@@ -37,15 +38,12 @@ type Repository struct {
 	root string
 }
 
-// Configure validates uri and options (file repositories take none). Nothing
-// is read until List.
-func Configure(uri string, options *repository.Options) (repository.Opener, error) {
-	if err := options.Decode(&struct{}{}); err != nil {
-		return nil, fmt.Errorf("%w (file repositories take no options)", err)
-	}
+// Configure validates uri (file repositories take no options); names are
+// the front end's names of "uri". Nothing is read until List.
+func Configure(uri string, names field.Names) (repository.Opener, error) {
 	root, err := parseURI(uri)
 	if err != nil {
-		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
+		return nil, names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
 	repo := &Repository{uri: redact.String(uri), root: root}
 	return func(context.Context, repository.Env) (repository.Repository, error) { return repo, nil }, nil

@@ -48,7 +48,7 @@ func listed(repo repository.Repository) map[string]string {
 }
 
 func open(uri string) repository.Repository {
-	repo, err := repotest.Open(filerepo.Configure, uri, nil, repository.Env{})
+	repo, err := repotest.Open(repository.Env{})(filerepo.Configure(uri, repotest.Names))
 	Expect(err).NotTo(HaveOccurred())
 	return repo
 }
@@ -124,24 +124,19 @@ var _ = Describe("a file repository", func() {
 	})
 
 	Describe("Open", func() {
-		It("refuses options, naming them", func() {
-			_, err := repotest.Open(filerepo.Configure, "file://"+dir, map[string]any{"private_key": "x"}, repository.Env{})
-			Expect(err).To(MatchError(`unknown key "source.options.private_key" (file repositories take no options)`))
-		})
-
 		It("refuses a URI that is not file://", func() {
-			_, err := repotest.Open(filerepo.Configure, "https://host/x", nil, repository.Env{})
+			_, err := repotest.Open(repository.Env{})(filerepo.Configure("https://host/x", repotest.Names))
 			Expect(err).To(MatchError(ContainSubstring("expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH")))
 		})
 
 		It("does not print the password of a URI it refuses", func() {
-			_, err := repotest.Open(filerepo.Configure, "https://ci:s3cret@host/x", nil, repository.Env{})
+			_, err := repotest.Open(repository.Env{})(filerepo.Configure("https://ci:s3cret@host/x", repotest.Names))
 			Expect(err).To(MatchError(`source.uri "https://[redacted]@host/x": expected file:///ABSOLUTE/PATH or file://./RELATIVE/PATH`))
 		})
 
 		DescribeTable("refuses a uri that would walk the whole file system, naming it",
 			func(uri, message string) {
-				_, err := repotest.Open(filerepo.Configure, uri, nil, repository.Env{})
+				_, err := repotest.Open(repository.Env{})(filerepo.Configure(uri, repotest.Names))
 				Expect(err).To(MatchError(message))
 			},
 			Entry("no path at all", "file://",
@@ -161,7 +156,7 @@ var _ = Describe("a file repository", func() {
 		It("refuses a relative path that leads to the root directory", func() {
 			GinkgoT().Chdir(dir)
 			up := strings.Repeat("../", strings.Count(dir, "/")+1)
-			_, err := repotest.Open(filerepo.Configure, "file://./"+up, nil, repository.Env{})
+			_, err := repotest.Open(repository.Env{})(filerepo.Configure("file://./"+up, repotest.Names))
 			Expect(err).To(MatchError(`source.uri "file://./` + up + `": the path is the root directory /: name the directory that holds the metalinks`))
 		})
 

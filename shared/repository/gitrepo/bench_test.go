@@ -86,7 +86,7 @@ func benchmarkClone(b *testing.B, uri string, flags ...string) {
 
 func listOnce(b testing.TB, uri, tempDir string, want int) {
 	b.Helper()
-	r, err := repotest.Open(gitrepo.Configure, uri, nil, repository.Env{TempDir: tempDir, Stderr: io.Discard})
+	r, err := repotest.Open(repository.Env{TempDir: tempDir, Stderr: io.Discard})(gitrepo.Configure(uri, gitrepo.Options{}, repotest.Names))
 	if err != nil {
 		b.Fatal(err)
 	}

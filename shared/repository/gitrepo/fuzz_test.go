@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/metalink-resources/metalink-resources/shared/repository"
 )
 
 // plantedPassword is the password of every uri FuzzParseURI builds with
@@ -71,7 +69,7 @@ func FuzzParseURI(f *testing.F) {
 		loc, err := parseURI(raw)
 		if err != nil {
 			checkURIError(t, err, secret)
-			if _, err := Configure(raw, &repository.Options{}); err == nil {
+			if _, err := Configure(raw, Options{}, nil); err == nil {
 				t.Fatalf("Configure(%q) accepted what parseURI refused", raw)
 			} else {
 				checkURIError(t, err, secret)

@@ -25,6 +25,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -44,17 +45,15 @@ type repo struct {
 	backoff func(attempt int) time.Duration
 }
 
-// Configure validates uri and options (unknown option keys are errors); the
-// opener connects nothing either: the remote is contacted by List and Put.
-func Configure(uri string, options *repository.Options) (repository.Opener, error) {
+// Configure validates uri; names are the front end's names of "uri" and of
+// each option ("options.private_key"). The opener connects nothing either:
+// the remote is contacted by List and Put.
+func Configure(uri string, options Options, names field.Names) (repository.Opener, error) {
 	loc, err := parseURI(uri)
 	if err != nil {
-		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
+		return nil, names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)), err)
 	}
-	s, err := decodeOptions(options)
-	if err != nil {
-		return nil, err
-	}
+	s := newSettings(options, names)
 	return func(_ context.Context, env repository.Env) (repository.Repository, error) {
 		return open(loc, s, env)
 	}, nil

@@ -28,14 +28,14 @@ func newClient() *client {
 	return &client{env: repository.Env{TempDir: GinkgoT().TempDir(), Stderr: log}, log: log}
 }
 
-func (c *client) open(uri string, options map[string]any) repository.Repository {
+func (c *client) open(uri string, options gitrepo.Options) repository.Repository {
 	GinkgoHelper()
-	r, err := repotest.Open(gitrepo.Configure, uri, options, c.env)
+	r, err := repotest.Open(c.env)(gitrepo.Configure(uri, options, repotest.Names))
 	Expect(err).NotTo(HaveOccurred())
 	return r
 }
 
-func (c *client) list(uri string, options map[string]any) []repository.Entry {
+func (c *client) list(uri string, options gitrepo.Options) []repository.Entry {
 	GinkgoHelper()
 	entries, err := c.open(uri, options).List(context.Background())
 	Expect(err).NotTo(HaveOccurred())

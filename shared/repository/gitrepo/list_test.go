@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 )
 
@@ -38,7 +39,7 @@ var _ = Describe("List", func() {
 				"v1.0.0.meta4.asc": "not a metalink either",
 			})
 
-			entries := c.list(uri, nil)
+			entries := c.list(uri, gitrepo.Options{})
 
 			Expect(versionsOf(entries)).To(ConsistOf("v1.0.0.meta4=1.0.0", "old/v0.9.0.meta4=0.9.0"))
 			for _, entry := range entries {
@@ -48,7 +49,7 @@ var _ = Describe("List", func() {
 		})
 
 		It("returns nothing for an empty repository", func() {
-			Expect(c.list(uri, nil)).To(BeEmpty())
+			Expect(c.list(uri, gitrepo.Options{})).To(BeEmpty())
 		})
 
 		It("lists a sub-directory with paths relative to it", func() {
@@ -59,7 +60,7 @@ var _ = Describe("List", func() {
 				"v9.9.9.meta4":                     meta4("9.9.9"),
 			})
 
-			entries := c.list(uri+"//releases/stable", nil)
+			entries := c.list(uri+"//releases/stable", gitrepo.Options{})
 
 			Expect(versionsOf(entries)).To(ConsistOf("v2.0.0.meta4=2.0.0", "old/v1.0.0.meta4=1.0.0"))
 		})
@@ -72,7 +73,7 @@ var _ = Describe("List", func() {
 				"elsewhere/metalinks/v7.0.0.meta4":  meta4("7.0.0"),
 			})
 
-			entries := c.list(uri+"//products/*/metalinks", nil)
+			entries := c.list(uri+"//products/*/metalinks", gitrepo.Options{})
 
 			Expect(versionsOf(entries)).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
 		})
@@ -84,7 +85,7 @@ var _ = Describe("List", func() {
 				"deep/other/v3.0.0.meta4":              meta4("3.0.0"),
 			})
 
-			entries := c.list(uri+"//**/metalinks", nil)
+			entries := c.list(uri+"//**/metalinks", gitrepo.Options{})
 
 			Expect(versionsOf(entries)).To(ConsistOf("v1.0.0.meta4=1.0.0", "v2.0.0.meta4=2.0.0"))
 		})
@@ -92,7 +93,7 @@ var _ = Describe("List", func() {
 		It("returns nothing when the sub-path does not exist", func() {
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.0.0.meta4": meta4("1.0.0")})
 
-			Expect(c.list(uri+"//missing", nil)).To(BeEmpty())
+			Expect(c.list(uri+"//missing", gitrepo.Options{})).To(BeEmpty())
 		})
 
 		It("reads the branch the uri names", func() {
@@ -102,21 +103,21 @@ var _ = Describe("List", func() {
 			otherRepo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
 			gitserver.Git(GinkgoT(), otherRepo.Path, "push", "--quiet", "--force", repo.Path, gitserver.DefaultBranch+":next")
 
-			Expect(versionsOf(c.list(uri+"#next", nil))).To(ConsistOf("v2.0.0.meta4=2.0.0"))
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
+			Expect(versionsOf(c.list(uri+"#next", gitrepo.Options{}))).To(ConsistOf("v2.0.0.meta4=2.0.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 		})
 
 		It("follows the remote HEAD when the uri names no branch", func() {
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.0.0.meta4": meta4("1.0.0")})
 			gitserver.Git(GinkgoT(), repo.Path, "branch", "-m", gitserver.DefaultBranch, "trunk")
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 		})
 
 		It("fails when the named branch does not exist", func() {
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.0.0.meta4": meta4("1.0.0")})
 
-			_, err := c.open(uri+"#nope", nil).List(context.Background())
+			_, err := c.open(uri+"#nope", gitrepo.Options{}).List(context.Background())
 
 			Expect(err).To(MatchError(ContainSubstring(`branch "nope" does not exist`)))
 		})
@@ -127,13 +128,13 @@ var _ = Describe("List", func() {
 				"broken/v1.0.1.meta4": "this is not a metalink",
 			})
 
-			_, err := c.open(uri, nil).List(context.Background())
+			_, err := c.open(uri, gitrepo.Options{}).List(context.Background())
 
 			Expect(err).To(MatchError(ContainSubstring("broken/v1.0.1.meta4")))
 		})
 
 		It("fails clearly for a repository that does not exist", func() {
-			_, err := c.open("git+file://"+filepath.Join(root, "missing.git"), nil).List(context.Background())
+			_, err := c.open("git+file://"+filepath.Join(root, "missing.git"), gitrepo.Options{}).List(context.Background())
 
 			Expect(err).To(MatchError(ContainSubstring("missing.git")))
 		})
@@ -145,7 +146,7 @@ var _ = Describe("List", func() {
 				"v1.0.0.meta4": meta4("1.0.0"),
 				"v1.1.0.meta4": meta4("1.1.0"),
 			})
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
 		})
 
 		It("takes parsed metalinks from the cache instead of parsing them again", func() {
@@ -160,38 +161,38 @@ var _ = Describe("List", func() {
 			tampered := bytes.ReplaceAll(index, []byte("1.1.0"), []byte("1.1.9"))
 			Expect(os.WriteFile(indexes[0], tampered, 0o600)).To(Succeed())
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.9"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.9"))
 		})
 
 		It("returns the same metalinks from the cache as from parsing", func() {
-			cold := newClient().list(uri, nil)
+			cold := newClient().list(uri, gitrepo.Options{})
 
-			Expect(c.list(uri, nil)).To(Equal(cold))
+			Expect(c.list(uri, gitrepo.Options{})).To(Equal(cold))
 		})
 
 		It("picks up new commits and removals", func() {
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
 			repo.DeleteFiles(GinkgoT(), "withdraw", "v1.0.0.meta4")
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.1.0.meta4=1.1.0", "v2.0.0.meta4=2.0.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.1.0.meta4=1.1.0", "v2.0.0.meta4=2.0.0"))
 		})
 
 		It("follows a force-push that rewrote history", func() {
 			repo.ReplaceHistory(GinkgoT(), "rewrite", map[string]string{"v3.0.0.meta4": meta4("3.0.0")})
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v3.0.0.meta4=3.0.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v3.0.0.meta4=3.0.0"))
 
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v3.1.0.meta4": meta4("3.1.0")})
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v3.0.0.meta4=3.0.0", "v3.1.0.meta4=3.1.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v3.0.0.meta4=3.0.0", "v3.1.0.meta4=3.1.0"))
 		})
 
 		It("parses again, rather than cache inexactly, what the cache cannot represent", func() {
 			zeroPriority := strings.Replace(meta4("1.2.0"), `priority="1"`, `priority="0"`, 1)
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.2.0.meta4": zeroPriority})
 
-			cold := newClient().list(uri, nil)
-			warm := c.list(uri, nil)
-			again := c.list(uri, nil)
+			cold := newClient().list(uri, gitrepo.Options{})
+			warm := c.list(uri, gitrepo.Options{})
+			again := c.list(uri, gitrepo.Options{})
 
 			Expect(warm).To(Equal(cold))
 			Expect(again).To(Equal(cold))
@@ -210,7 +211,7 @@ var _ = Describe("List", func() {
 				Expect(os.WriteFile(name+".idx", []byte("junk"), 0o600)).To(Succeed())
 			}
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
 			Expect(filepath.Glob(filepath.Join(packDirs[0], "*.pack"))).To(HaveLen(1))
 		})
 
@@ -220,7 +221,7 @@ var _ = Describe("List", func() {
 			for range 4 {
 				go func() {
 					defer GinkgoRecover()
-					results <- versionsOf(c.list(uri, nil))
+					results <- versionsOf(c.list(uri, gitrepo.Options{}))
 				}()
 			}
 
@@ -233,7 +234,7 @@ var _ = Describe("List", func() {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 
-			_, err := c.open(uri, nil).List(ctx)
+			_, err := c.open(uri, gitrepo.Options{}).List(ctx)
 
 			Expect(err).To(MatchError(context.Canceled))
 		})
@@ -245,7 +246,7 @@ var _ = Describe("List", func() {
 			Expect(os.WriteFile(filepath.Join(caches[0], "metalinks-v1.gob"), []byte("garbage"), 0o600)).To(Succeed())
 			Expect(os.RemoveAll(filepath.Join(caches[0], "git"))).To(Succeed())
 
-			Expect(versionsOf(c.list(uri, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
 		})
 	})
 
@@ -260,17 +261,17 @@ var _ = Describe("List", func() {
 		It("authenticates with userinfo in the uri", func() {
 			httpURI := strings.Replace("git+"+server.RepoURL(repo), "http://", "http://ci:t0ken-s3cret@", 1)
 
-			Expect(versionsOf(c.list(httpURI, nil))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
+			Expect(versionsOf(c.list(httpURI, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 		})
 
 		It("authenticates with the username and password options", func() {
-			options := map[string]any{"username": "ci", "password": "t0ken-s3cret"}
+			options := gitrepo.Options{Username: "ci", Password: "t0ken-s3cret"}
 
 			Expect(versionsOf(c.list("git+"+server.RepoURL(repo), options))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 		})
 
 		It("does not fetch again while the branch has not moved", func() {
-			options := map[string]any{"username": "ci", "password": "t0ken-s3cret"}
+			options := gitrepo.Options{Username: "ci", Password: "t0ken-s3cret"}
 			c.list("git+"+server.RepoURL(repo), options)
 			fetches := server.UploadPackRequests()
 
@@ -285,14 +286,14 @@ var _ = Describe("List", func() {
 		It("does not print a wrong password given in the uri", func() {
 			httpURI := strings.Replace("git+"+server.RepoURL(repo), "http://", "http://ci:wrong-s3cret@", 1)
 
-			_, err := c.open(httpURI, nil).List(context.Background())
+			_, err := c.open(httpURI, gitrepo.Options{}).List(context.Background())
 
 			Expect(err).To(MatchError(ContainSubstring("authentication required")))
 			Expect(err.Error()).NotTo(ContainSubstring("wrong-s3cret"))
 		})
 
 		It("fails clearly on a wrong password, without printing it", func() {
-			options := map[string]any{"username": "ci", "password": "wrong-s3cret"}
+			options := gitrepo.Options{Username: "ci", Password: "wrong-s3cret"}
 
 			_, err := c.open("git+"+server.RepoURL(repo), options).List(context.Background())
 
@@ -319,7 +320,7 @@ var _ = Describe("List", func() {
 		}
 
 		It("logs in with the private key and checks the host key against known_hosts", func() {
-			options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": server.KnownHosts()}
+			options := gitrepo.Options{PrivateKey: key.PrivatePEM, KnownHosts: server.KnownHosts()}
 
 			entries := c.list(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git//metalinks#main"), options)
 
@@ -328,7 +329,7 @@ var _ = Describe("List", func() {
 		})
 
 		It("logs in as git when the uri names no user", func() {
-			options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": server.KnownHosts()}
+			options := gitrepo.Options{PrivateKey: key.PrivatePEM, KnownHosts: server.KnownHosts()}
 
 			Expect(c.list(sshURI("git+ssh://127.0.0.1:%d/org/metalinks.git"), options)).To(HaveLen(1))
 			Expect(server.Users()).To(And(Not(BeEmpty()), HaveEach("git")))
@@ -337,13 +338,13 @@ var _ = Describe("List", func() {
 		It("decrypts a private key with its passphrase", func() {
 			locked := gitserver.NewKeyWithPassphrase(GinkgoT(), "open sesame")
 			server = gitserver.StartSSH(GinkgoT(), root, locked.Public)
-			options := map[string]any{"private_key": locked.PrivatePEM, "private_key_passphrase": "open sesame", "known_hosts": server.KnownHosts()}
+			options := gitrepo.Options{PrivateKey: locked.PrivatePEM, PrivateKeyPassphrase: "open sesame", KnownHosts: server.KnownHosts()}
 
 			Expect(c.list(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options)).To(HaveLen(1))
 		})
 
 		It("warns once that host keys are not checked without known_hosts", func() {
-			r := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), map[string]any{"private_key": key.PrivatePEM})
+			r := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), gitrepo.Options{PrivateKey: key.PrivatePEM})
 
 			for range 2 {
 				entries, err := r.List(context.Background())
@@ -355,7 +356,7 @@ var _ = Describe("List", func() {
 
 		It("rejects a server whose host key does not match known_hosts", func() {
 			impostor := gitserver.KnownHostsLine("127.0.0.1", server.Port, gitserver.NewKey(GinkgoT()).Public)
-			options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": impostor}
+			options := gitrepo.Options{PrivateKey: key.PrivatePEM, KnownHosts: impostor}
 
 			_, err := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options).List(context.Background())
 
@@ -364,7 +365,7 @@ var _ = Describe("List", func() {
 
 		It("rejects a server that known_hosts does not list", func() {
 			elsewhere := gitserver.KnownHostsLine("127.0.0.2", server.Port, server.HostKey)
-			options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": elsewhere}
+			options := gitrepo.Options{PrivateKey: key.PrivatePEM, KnownHosts: elsewhere}
 
 			_, err := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options).List(context.Background())
 
@@ -373,7 +374,7 @@ var _ = Describe("List", func() {
 
 		It("fails clearly when the server refuses the key, without printing the key", func() {
 			stranger := gitserver.NewKey(GinkgoT())
-			options := map[string]any{"private_key": stranger.PrivatePEM, "known_hosts": server.KnownHosts()}
+			options := gitrepo.Options{PrivateKey: stranger.PrivatePEM, KnownHosts: server.KnownHosts()}
 
 			_, err := c.open(sshURI("git+ssh://git@127.0.0.1:%d/org/metalinks.git"), options).List(context.Background())
 

@@ -1,11 +1,9 @@
 package gitrepo
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/field"
-	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -14,25 +12,30 @@ const (
 	defaultIdentityName  = "metalink-repository"
 	defaultIdentityEmail = "metalink-repository@localhost"
 	defaultMessage       = "update metalink"
-	defaultRebase        = 3
+	// DefaultRebase is how often a push rejected because the branch moved
+	// is retried when Options.Rebase is nil.
+	DefaultRebase = 3
 )
 
-// Options are the source.options of a git repository as the author writes them.
+// Options configure a git repository. The JSON keys are the option names
+// front ends show (the resource's source.options keys); the fields tagged
+// secret are never printed.
 type Options struct {
-	PrivateKey           string              `json:"private_key" secret:"true"`
-	PrivateKeyPassphrase string              `json:"private_key_passphrase" secret:"true"`
-	KnownHosts           string              `json:"known_hosts"`
-	Username             string              `json:"username"`
-	Password             string              `json:"password" secret:"true"`
-	AuthorName           string              `json:"author_name"`
-	AuthorEmail          string              `json:"author_email"`
-	CommitterName        string              `json:"committer_name"`
-	CommitterEmail       string              `json:"committer_email"`
-	Message              string              `json:"message"`
-	Rebase               strictjson.Flexible `json:"rebase"`
+	PrivateKey           string `json:"private_key" secret:"true"`
+	PrivateKeyPassphrase string `json:"private_key_passphrase" secret:"true"`
+	KnownHosts           string `json:"known_hosts"`
+	Username             string `json:"username"`
+	Password             string `json:"password" secret:"true"`
+	AuthorName           string `json:"author_name"`
+	AuthorEmail          string `json:"author_email"`
+	CommitterName        string `json:"committer_name"`
+	CommitterEmail       string `json:"committer_email"`
+	Message              string `json:"message"`
+	// Rebase is how often a rejected push is retried; nil: DefaultRebase.
+	Rebase *uint `json:"-"`
 }
 
-// settings are the validated options, defaults filled in.
+// settings are the options with defaults filled in.
 type settings struct {
 	privateKey           string
 	privateKeyPassphrase string
@@ -49,20 +52,12 @@ type settings struct {
 	names                field.Names
 }
 
-// decodeOptions validates the options strictly; an empty identity or
-// message keeps its default, since an empty committer name would make an
-// invalid commit.
-func decodeOptions(options *repository.Options) (settings, error) {
-	var o Options
-	if err := options.Decode(&o); err != nil {
-		return settings{}, err
-	}
-	rebase, ok, err := o.Rebase.Uint() // checked by CheckLayer already
-	if err != nil {
-		return settings{}, err
-	}
-	if !ok {
-		rebase = defaultRebase
+// newSettings fills in the defaults; an empty identity or message keeps its
+// default, since an empty committer name would make an invalid commit.
+func newSettings(o Options, names field.Names) settings {
+	rebase := uint(DefaultRebase)
+	if o.Rebase != nil {
+		rebase = *o.Rebase
 	}
 	return settings{
 		privateKey: o.PrivateKey, privateKeyPassphrase: o.PrivateKeyPassphrase, knownHosts: o.KnownHosts,
@@ -71,16 +66,8 @@ func decodeOptions(options *repository.Options) (settings, error) {
 		committerName: orDefault(o.CommitterName, defaultIdentityName), committerEmail: orDefault(o.CommitterEmail, defaultIdentityEmail),
 		message: o.Message, rebase: int(rebase),
 		secrets: strictjson.Secrets(&o),
-		names:   options.Names,
-	}, nil
-}
-
-// CheckLayer names the layer a rebase that is no whole number came from.
-func (o *Options) CheckLayer(path string) error {
-	if _, _, err := o.Rebase.Uint(); err != nil {
-		return fmt.Errorf("%s: %w (a number of retries)", strictjson.Join(path, "rebase"), err)
+		names:   names,
 	}
-	return nil
 }
 
 // commitMessage is options.message when set, else what the put says it

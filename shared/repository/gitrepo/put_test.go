@@ -37,7 +37,7 @@ var _ = Describe("Put", func() {
 	})
 
 	It("commits a new metalink with the default identity and message", func() {
-		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(c.open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(2))
 		Expect(repo.Show(GinkgoT(), "v1.0.0.meta4")).To(Equal(strings.TrimSpace(meta4("1.0.0"))))
@@ -52,10 +52,10 @@ var _ = Describe("Put", func() {
 	})
 
 	It("honours the author, committer and message options", func() {
-		options := map[string]any{
-			"author_name": "Ann", "author_email": "ann@example.com",
-			"committer_name": "Cid", "committer_email": "cid@example.com",
-			"message": "publish 1.0.0",
+		options := gitrepo.Options{
+			AuthorName: "Ann", AuthorEmail: "ann@example.com",
+			CommitterName: "Cid", CommitterEmail: "cid@example.com",
+			Message: "publish 1.0.0",
 		}
 
 		Expect(c.open(uri, options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
@@ -70,10 +70,10 @@ var _ = Describe("Put", func() {
 
 	It("writes under the uri's sub-path, creating directories, next to what is there", func() {
 		repo.WriteFiles(GinkgoT(), "existing", map[string]string{"releases/stable/v0.9.0.meta4": meta4("0.9.0")})
-		r := c.open(uri+"//releases/stable", nil)
+		r := c.open(uri+"//releases/stable", gitrepo.Options{})
 
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
-		Expect(c.open(uri+"//releases/new", nil).Put(ctx, repository.Document{Name: "deeper/v2.0.0.meta4", Data: []byte(meta4("2.0.0"))})).To(Succeed())
+		Expect(c.open(uri+"//releases/new", gitrepo.Options{}).Put(ctx, repository.Document{Name: "deeper/v2.0.0.meta4", Data: []byte(meta4("2.0.0"))})).To(Succeed())
 
 		Expect(repo.Files(GinkgoT())).To(Equal([]string{
 			"README.md", "releases/new/deeper/v2.0.0.meta4", "releases/stable/v0.9.0.meta4", "releases/stable/v1.0.0.meta4",
@@ -87,26 +87,26 @@ var _ = Describe("Put", func() {
 	It("keeps git's tree order when names sort differently as directories", func() {
 		repo.WriteFiles(GinkgoT(), "tricky names", map[string]string{"a-b": "file", "a/x": "dir", "a.c": "file"})
 
-		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "a/v1.meta4", Data: []byte(meta4("1"))})).To(Succeed())
-		Expect(c.open(uri, nil).Put(ctx, repository.Document{Name: "a0.meta4", Data: []byte(meta4("2"))})).To(Succeed())
+		Expect(c.open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: "a/v1.meta4", Data: []byte(meta4("1"))})).To(Succeed())
+		Expect(c.open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: "a0.meta4", Data: []byte(meta4("2"))})).To(Succeed())
 
 		Expect(gitserver.Git(GinkgoT(), repo.Path, "fsck", "--strict", "--no-dangling")).To(BeEmpty())
 	})
 
 	It("does nothing when the same content is already there", func() {
-		r := c.open(uri, nil)
+		r := c.open(uri, gitrepo.Options{})
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		head := repo.Head(GinkgoT())
 
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
-		Expect(newClient().open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(newClient().open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(repo.Head(GinkgoT())).To(Equal(head))
 		Expect(c.log.String()).To(ContainSubstring("already has this content: nothing to commit"))
 	})
 
 	It("replaces changed content in exactly one commit", func() {
-		r := c.open(uri, nil)
+		r := c.open(uri, gitrepo.Options{})
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		before := repo.CommitCount(GinkgoT())
 
@@ -118,7 +118,7 @@ var _ = Describe("Put", func() {
 	})
 
 	It("builds on commits others pushed since its cache was filled", func() {
-		r := c.open(uri, nil)
+		r := c.open(uri, gitrepo.Options{})
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		repo.WriteFiles(GinkgoT(), "someone else", map[string]string{"v1.5.0.meta4": meta4("1.5.0")})
 
@@ -130,7 +130,7 @@ var _ = Describe("Put", func() {
 	It("creates the first commit of an empty repository on the named branch", func() {
 		empty := gitserver.NewRepo(GinkgoT(), root, "empty.git")
 
-		Expect(c.open("git+"+empty.FileURL()+"#"+gitserver.DefaultBranch, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(c.open("git+"+empty.FileURL()+"#"+gitserver.DefaultBranch, gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(empty.CommitCount(GinkgoT())).To(Equal(1))
 		Expect(empty.Files(GinkgoT())).To(Equal([]string{"v1.0.0.meta4"}))
@@ -139,13 +139,13 @@ var _ = Describe("Put", func() {
 	It("asks for a branch to create in an empty repository", func() {
 		empty := gitserver.NewRepo(GinkgoT(), root, "empty.git")
 
-		err := c.open("git+"+empty.FileURL(), nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
+		err := c.open("git+"+empty.FileURL(), gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("add #branch to the uri")))
 	})
 
 	It("creates a new branch in a repository that has others", func() {
-		Expect(c.open(uri+"#metalinks", nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
+		Expect(c.open(uri+"#metalinks", gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
 		Expect(gitserver.Git(GinkgoT(), repo.Path, "ls-tree", "--name-only", "metalinks")).To(Equal("v1.0.0.meta4"))
 		Expect(repo.CommitCount(GinkgoT())).To(Equal(1))
@@ -153,7 +153,7 @@ var _ = Describe("Put", func() {
 
 	DescribeTable("refuses names that leave the sub-path",
 		func(name string) {
-			err := c.open(uri, nil).Put(ctx, repository.Document{Name: name, Data: []byte(meta4("1.0.0"))})
+			err := c.open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: name, Data: []byte(meta4("1.0.0"))})
 			Expect(err).To(MatchError(ContainSubstring("invalid metalink name")))
 			Expect(repo.CommitCount(GinkgoT())).To(Equal(1))
 		},
@@ -166,7 +166,7 @@ var _ = Describe("Put", func() {
 	)
 
 	It("refuses to write into a sub-path glob", func() {
-		err := c.open(uri+"//releases/*", nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
+		err := c.open(uri+"//releases/*", gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("sub-path glob")))
 	})
@@ -174,13 +174,13 @@ var _ = Describe("Put", func() {
 	It("refuses to replace a directory with a file", func() {
 		repo.WriteFiles(GinkgoT(), "dir", map[string]string{"v1.0.0.meta4/inside": "x"})
 
-		err := c.open(uri, nil).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
+		err := c.open(uri, gitrepo.Options{}).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})
 
 		Expect(err).To(MatchError(ContainSubstring("is a directory")))
 	})
 
 	It("retries a rejected push on the new tip and loses nothing", func() {
-		r := c.open(uri, nil)
+		r := c.open(uri, gitrepo.Options{})
 		Expect(r.Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 		rejectOnce(repo)
 		var waits []int
@@ -202,7 +202,8 @@ var _ = Describe("Put", func() {
 	It("gives up after rebase retries when the remote rejects every push", func() {
 		repo.RejectPushes(GinkgoT())
 		head := repo.Head(GinkgoT())
-		r := c.open(uri, map[string]any{"rebase": 2})
+		retries := uint(2)
+		r := c.open(uri, gitrepo.Options{Rebase: &retries})
 		attempts := 0
 		gitrepo.SetBackoff(r, func(int) time.Duration { attempts++; return 0 })
 
@@ -227,7 +228,8 @@ var _ = Describe("Put", func() {
 				defer wg.Done()
 				// Each writer is its own container with its own cache. Eight
 				// writers racing need up to seven retries in the worst case.
-				r := newClient().open(uri, map[string]any{"rebase": writers})
+				retries := uint(writers)
+				r := newClient().open(uri, gitrepo.Options{Rebase: &retries})
 				errs[i] = r.Put(ctx, repository.Document{Name: fmt.Sprintf("v%d.0.0.meta4", i), Data: []byte(meta4(fmt.Sprintf("%d.0.0", i)))})
 			}()
 		}
@@ -243,7 +245,7 @@ var _ = Describe("Put", func() {
 
 	It("pushes over http with basic auth", func() {
 		server := gitserver.StartHTTP(GinkgoT(), root, "ci", "t0ken")
-		options := map[string]any{"username": "ci", "password": "t0ken"}
+		options := gitrepo.Options{Username: "ci", Password: "t0ken"}
 
 		Expect(c.open("git+"+server.RepoURL(repo), options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())
 
@@ -253,7 +255,7 @@ var _ = Describe("Put", func() {
 	It("pushes over ssh with a key", func() {
 		key := gitserver.NewKey(GinkgoT())
 		server := gitserver.StartSSH(GinkgoT(), root, key.Public)
-		options := map[string]any{"private_key": key.PrivatePEM, "known_hosts": server.KnownHosts()}
+		options := gitrepo.Options{PrivateKey: key.PrivatePEM, KnownHosts: server.KnownHosts()}
 		sshURI := fmt.Sprintf("git+ssh://git@127.0.0.1:%d/org/metalinks.git//metalinks", server.Port)
 
 		Expect(c.open(sshURI, options).Put(ctx, repository.Document{Name: "v1.0.0.meta4", Data: []byte(meta4("1.0.0"))})).To(Succeed())

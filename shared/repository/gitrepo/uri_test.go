@@ -91,7 +91,7 @@ var _ = Describe("parseURI", func() {
 	)
 
 	It("names the uri, without its userinfo, when it refuses a port", func() {
-		_, err := Configure("git+ssh://deploy@host:99999/org/repo.git", repotest.Options(nil))
+		_, err := Configure("git+ssh://deploy@host:99999/org/repo.git", Options{}, repotest.Names)
 		Expect(err).To(MatchError(`source.uri "git+ssh://deploy@host:99999/org/repo.git": git+ssh uri has an invalid port "99999" (expected 1 to 65535)`))
 	})
 

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -38,15 +39,12 @@ type Repository struct {
 	client *http.Client
 }
 
-// Configure validates uri and options (http repositories take none). Nothing
-// is fetched until List.
-func Configure(uri string, options *repository.Options) (repository.Opener, error) {
-	if err := options.Decode(&struct{}{}); err != nil {
-		return nil, fmt.Errorf("%w (http repositories take no options)", err)
-	}
+// Configure validates uri (http repositories take no options); names are
+// the front end's names of "uri". Nothing is fetched until List.
+func Configure(uri string, names field.Names) (repository.Opener, error) {
 	u, err := url.Parse(uri)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, options.Names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)),
+		return nil, names.ValueError("uri", redact.Quote(redact.UnparsedURL(uri)),
 			errors.New("expected http(s)://HOST/PATH of a repository index"))
 	}
 	return func(_ context.Context, env repository.Env) (repository.Repository, error) {

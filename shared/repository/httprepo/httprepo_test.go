@@ -68,7 +68,7 @@ var _ = Describe("an http repository", func() {
 	})
 
 	open := func(uri string) repository.Repository {
-		repo, err := repotest.Open(httprepo.Configure, uri, nil, repository.Env{})
+		repo, err := repotest.Open(repository.Env{})(httprepo.Configure(uri, repotest.Names))
 		Expect(err).NotTo(HaveOccurred())
 		return repo
 	}
@@ -197,20 +197,18 @@ var _ = Describe("an http repository", func() {
 	})
 
 	It("does not print a password with an unencoded slash from a uri it cannot parse", func() {
-		_, err := repotest.Open(httprepo.Configure, "https://ci:hunter2/s3cret@example.com/index.xml", nil, repository.Env{})
+		_, err := repotest.Open(repository.Env{})(httprepo.Configure("https://ci:hunter2/s3cret@example.com/index.xml", repotest.Names))
 		Expect(err).To(MatchError(`source.uri "https://[redacted]@example.com/index.xml": expected http(s)://HOST/PATH of a repository index`))
 	})
 
 	DescribeTable("refuses bad configuration",
-		func(uri string, options map[string]any, want string) {
-			_, err := repotest.Open(httprepo.Configure, uri, options, repository.Env{})
+		func(uri, want string) {
+			_, err := httprepo.Configure(uri, repotest.Names)
 			Expect(err).To(MatchError(want))
 		},
-		Entry("an option", "https://example.com/index.xml", map[string]any{"username": "u"},
-			`unknown key "source.options.username" (http repositories take no options)`),
-		Entry("another scheme", "ftp://example.com/index.xml", nil,
+		Entry("another scheme", "ftp://example.com/index.xml",
 			`source.uri "ftp://example.com/index.xml": expected http(s)://HOST/PATH of a repository index`),
-		Entry("no host", "https:///index.xml", nil,
+		Entry("no host", "https:///index.xml",
 			`source.uri "https:///index.xml": expected http(s)://HOST/PATH of a repository index`),
 	)
 })

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -40,20 +41,16 @@ type Repository struct {
 	prefix string // "" or ending in "/"
 }
 
-// Configure validates uri and options (the s3client options); opening builds
-// the client.
-func Configure(uri string, options *repository.Options) (repository.Opener, error) {
+// Configure validates uri and opts; names are the front end's names of
+// "uri" and "options". Opening builds the client.
+func Configure(uri string, opts s3client.Options, names field.Names) (repository.Opener, error) {
 	loc, err := s3client.ParseURL(uri)
 	if err != nil {
-		return nil, options.Names.Errorf("uri", "%w", err)
-	}
-	var opts s3client.Options
-	if err := options.Decode(&opts); err != nil {
-		return nil, err
+		return nil, names.Errorf("uri", "%w", err)
 	}
 	// The fields are keys under the options the wrapping names.
 	if err := opts.Validate(nil); err != nil {
-		return nil, options.Names.Errorf("options", "%w", err)
+		return nil, names.Errorf("options", "%w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
 		return open(ctx, loc, opts, env.Client())

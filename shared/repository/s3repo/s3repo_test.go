@@ -2,12 +2,12 @@ package s3repo_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/metalink-resources/metalink-resources/shared/repository/repotest"
+	"github.com/metalink-resources/metalink-resources/shared/s3client"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -40,7 +40,7 @@ var _ = Describe("an s3 repository", func() {
 		Expect(server.Put(ctx, "bucket", key, data)).To(Succeed())
 	}
 	open := func(prefix string) repository.Repository {
-		repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", prefix), server.Options(), repository.Env{})
+		repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", prefix), server.Credentials(), repotest.Names))
 		Expect(err).NotTo(HaveOccurred())
 		return repo
 	}
@@ -100,15 +100,16 @@ var _ = Describe("an s3 repository", func() {
 		})
 
 		It("says a missing bucket is missing", func() {
-			repo, err := repotest.Open(s3repo.Configure, server.URL("nobucket", "repo/"), server.Options(), repository.Env{})
+			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("nobucket", "repo/"), server.Credentials(), repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("nobucket", "repo/") + ": not found (NoSuchBucket")))
 		})
 
 		It("refuses wrong credentials with a one-line error that never shows the secret", func() {
-			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
-			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
+			options := server.Credentials()
+			options.SecretKey = "wrong-secret-0123"
+			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("bucket", "repo/") + ": access denied (SignatureDoesNotMatch")))
@@ -149,20 +150,12 @@ var _ = Describe("an s3 repository", func() {
 			Expect(err).To(MatchError(ContainSubstring("unsafe file name")))
 		})
 
-		It("stores the document with the upload options, from source.options and params.options", func() {
+		It("stores the document with the upload options", func() {
 			recorder := s3server.StartRecorder(GinkgoT(), server)
-			source, err := json.Marshal(map[string]any{
-				"access_key": s3server.AccessKey, "secret_key": s3server.SecretKey, "disable_ssl": true,
-				"server_side_encryption": "aws:kms:dsse", "acl": "bucket-owner-full-control",
-			})
-			Expect(err).NotTo(HaveOccurred())
-			options := &repository.Options{Layers: []repository.Layer{
-				{Path: "source.options", JSON: source},
-				{Path: "params.options", JSON: json.RawMessage(`{"sse_kms_key_id":"alias/metalinks","storage_class":"ONEZONE_IA"}`)},
-			}}
-			opener, err := s3repo.Configure(recorder.URL("bucket", "repo"), options)
-			Expect(err).NotTo(HaveOccurred())
-			repo, err := opener(ctx, repository.Env{})
+			options := server.Credentials()
+			options.ServerSideEncryption, options.SSEKMSKeyID = "aws:kms:dsse", "alias/metalinks"
+			options.StorageClass, options.ACL = "ONEZONE_IA", "bucket-owner-full-control"
+			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(recorder.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
 			Expect(os.ReadFile(objectFile("repo/v1.meta4"))).To(Equal(doc("1.0.0")))
@@ -179,45 +172,26 @@ var _ = Describe("an s3 repository", func() {
 		})
 
 		It("reports a refused upload with the object's URL", func() {
-			options := map[string]any{"access_key": s3server.AccessKey, "secret_key": "wrong-secret-0123", "disable_ssl": true}
-			repo, err := repotest.Open(s3repo.Configure, server.URL("bucket", "repo"), options, repository.Env{})
+			options := server.Credentials()
+			options.SecretKey = "wrong-secret-0123"
+			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			err = repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})
 			Expect(err).To(MatchError(HavePrefix("put " + server.URL("bucket", "repo/v1.meta4") + ": access denied (SignatureDoesNotMatch")))
 		})
 	})
 
-	DescribeTable("Open refuses bad configuration",
-		func(uri string, options map[string]any, want string) {
-			_, err := repotest.Open(s3repo.Configure, uri, options, repository.Env{})
-			Expect(err).To(MatchError(ContainSubstring(want)))
+	DescribeTable("Configure refuses bad configuration, before connecting anywhere",
+		func(uri string, options s3client.Options, want string) {
+			// Nothing listens on port 1.
+			_, err := s3repo.Configure(uri, options, repotest.Names)
+			Expect(err).To(MatchError(want))
 		},
-		Entry("a bucket without a prefix or trailing slash", "s3://127.0.0.1:9000/bucket", nil,
-			`source.uri: s3 url "s3://127.0.0.1:9000/bucket": expected s3://HOST[:PORT]/BUCKET/KEY (a bucket followed by /)`),
-		Entry("an unknown option", "s3://127.0.0.1:9000/bucket/", map[string]any{"secret": "x"},
-			`unknown key "source.options.secret"`),
-		Entry("a secret key without an access key", "s3://127.0.0.1:9000/bucket/", map[string]any{"secret_key": "x"},
+		Entry("a bucket without a prefix or trailing slash", "s3://127.0.0.1:1/bucket", s3client.Options{},
+			`source.uri: s3 url "s3://127.0.0.1:1/bucket": expected s3://HOST[:PORT]/BUCKET/KEY (a bucket followed by /)`),
+		Entry("a secret key without an access key", "s3://127.0.0.1:1/bucket/", s3client.Options{SecretKey: "x"},
 			"source.options: secret_key is set but access_key is not"),
-		Entry("an unknown encryption", "s3://127.0.0.1:9000/bucket/", map[string]any{"server_side_encryption": "KMS"},
-			"source.options.server_side_encryption: expected one of AES256, aws:kms, aws:kms:dsse"),
-		Entry("a KMS key without KMS encryption", "s3://127.0.0.1:9000/bucket/", map[string]any{"sse_kms_key_id": "alias/k"},
+		Entry("a KMS key without KMS encryption", "s3://127.0.0.1:1/bucket/", s3client.Options{SSEKMSKeyID: "alias/k"},
 			"source.options: sse_kms_key_id needs server_side_encryption aws:kms or aws:kms:dsse"),
-		Entry("an unknown storage class", "s3://127.0.0.1:9000/bucket/", map[string]any{"storage_class": "ARCHIVE"},
-			"source.options.storage_class: expected one of STANDARD, "),
-		Entry("an unknown canned ACL", "s3://127.0.0.1:9000/bucket/", map[string]any{"acl": "full-control"},
-			"source.options.acl: expected one of private, "),
-		Entry("a number for use_path_style", "s3://127.0.0.1:9000/bucket/", map[string]any{"use_path_style": 1},
-			"source.options.use_path_style: expected true or false, got a number"),
 	)
-
-	It("names params.options for a bad value written there, before connecting anywhere", func() {
-		options := &repository.Options{Layers: []repository.Layer{
-			{Path: "source.options", JSON: json.RawMessage(`{"storage_class":"STANDARD"}`)},
-			{Path: "params.options", JSON: json.RawMessage(`{"storage_class":"glacier"}`)},
-		}}
-		// Configure only decodes: nothing listens on port 1.
-		_, err := s3repo.Configure("s3://127.0.0.1:1/bucket/", options)
-		Expect(err).To(MatchError(HavePrefix("params.options.storage_class: expected one of STANDARD, ")))
-		Expect(err).To(MatchError(HaveSuffix(`(did you mean "GLACIER"?)`)))
-	})
 })
