@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 )
 
 // maxCertificateFile bounds a --ca-cert file: a bundle of a few hundred
@@ -33,7 +34,7 @@ func (n *Network) Register(flags *pflag.FlagSet) {
 func (n *Network) Client(log io.Writer) (*network.Client, error) {
 	var bundle []byte
 	for _, path := range n.caCerts {
-		data, _, err := ReadFile(path, nil, maxCertificateFile)
+		data, _, err := smallfile.Read(path, nil, maxCertificateFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-cert: %w", err)
 		}

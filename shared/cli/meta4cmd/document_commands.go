@@ -6,17 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
 func (a *app) documentCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("create", "Create an empty document; fails if it exists", 0, func(*cobra.Command, []string) error {
-			data, err := metalink.MarshalXML(metalink.Metalink{})
-			if err != nil {
-				return err
-			}
-			return writeAtomic(a.metalink, data, 0o644, true)
+			return meta4ops.CreateDocument(a.metalink)
 		}),
 		command("set-published TIME", "Set when the document was published (RFC 3339, e.g. 2009-05-15T12:23:23Z)", 1,
 			func(_ *cobra.Command, args []string) error {
@@ -35,8 +32,8 @@ func (a *app) setTime(text string, set func(*metalink.Metalink, *time.Time)) err
 	if err != nil {
 		return fmt.Errorf("TIME %q is not an RFC 3339 time such as 2009-05-15T12:23:23Z", text)
 	}
-	return a.change(false, func(d *document) error {
-		set(&d.doc, &t)
+	return a.document().Change(false, func(d *meta4ops.Document) error {
+		set(&d.Metalink, &t)
 		return nil
 	})
 }
@@ -45,8 +42,8 @@ func (a *app) setOriginCommand() *cobra.Command {
 	var dynamic bool
 	cmd := command("set-origin [--dynamic] URL", "Set where the document itself is published", 1,
 		func(_ *cobra.Command, args []string) error {
-			return a.change(false, func(d *document) error {
-				d.doc.Origin = &metalink.Origin{Dynamic: dynamic, URL: args[0]}
+			return a.document().Change(false, func(d *meta4ops.Document) error {
+				d.Metalink.Origin = &metalink.Origin{Dynamic: dynamic, URL: args[0]}
 				return nil
 			})
 		})

@@ -7,11 +7,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/metalink-resources/metalink-resources/shared/cli"
-
 	"github.com/metalink-resources/metalink-resources/shared/checksums"
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 )
 
 // maxSignature bounds a signature file: armored detached signatures are
@@ -60,7 +60,7 @@ func (a *app) fileReadCommands() []*cobra.Command {
 // fileHash is f's digest of typ, spelt in any common way (sha256, SHA-256);
 // an unknown type is named as such rather than as a hash f lacks.
 func fileHash(f *metalink.File, typ string) (string, error) {
-	if i := hashIndex(f, metalink.HashType(typ)); i >= 0 {
+	if i := f.HashIndex(metalink.HashType(typ)); i >= 0 {
 		return strings.ToLower(f.Hashes[i].Hash), nil
 	}
 	algo, err := checksums.Algorithm(typ)
@@ -78,12 +78,12 @@ func (a *app) fileEditCommands() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			digest, err := digestOf(algo, args[1])
+			h, err := meta4ops.Digest(algo, args[1])
 			if err != nil {
 				return err
 			}
 			return a.changeFile(func(f *metalink.File) error {
-				setHash(f, metalink.Hash{Type: algo.Name, Hash: digest})
+				f.SetHash(h)
 				return nil
 			})
 		}),
@@ -106,7 +106,7 @@ func (a *app) fileEditCommands() []*cobra.Command {
 		a.fileSetURLCommand(),
 		command("file-remove-url URL", "Remove URL from the file", 1, func(_ *cobra.Command, args []string) error {
 			return a.changeFile(func(f *metalink.File) error {
-				if !removeURL(f, args[0]) {
+				if !f.RemoveURL(args[0]) {
 					return fmt.Errorf("%s has no URL %s", f.Name, args[0])
 				}
 				return nil
@@ -162,7 +162,7 @@ func (a *app) fileSetURLCommand() *cobra.Command {
 				return err
 			}
 			return a.changeFile(func(f *metalink.File) error {
-				setURL(f, entry)
+				f.SetURL(entry)
 				return nil
 			})
 		})
@@ -171,7 +171,7 @@ func (a *app) fileSetURLCommand() *cobra.Command {
 }
 
 func (a *app) setSignature(mediaType, from string) error {
-	data, _, err := cli.ReadFile(from, a.streams.Stdin, maxSignature)
+	data, _, err := smallfile.Read(from, a.streams.Stdin, maxSignature)
 	if err != nil {
 		return fmt.Errorf("read the signature: %w", err)
 	}

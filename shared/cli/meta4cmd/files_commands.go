@@ -7,32 +7,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/metalink-resources/metalink-resources/shared/checksums"
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 )
 
 func (a *app) filesCommands() []*cobra.Command {
 	return []*cobra.Command{
 		command("add-file NAME", "Add an empty file called NAME", 1, func(_ *cobra.Command, args []string) error {
-			return a.change(true, func(d *document) error {
-				_, err := d.addFile(args[0])
+			return a.document().Change(true, func(d *meta4ops.Document) error {
+				_, err := d.AddFile(args[0])
 				return err
 			})
 		}),
 		command("remove-file NAME", "Remove the file called NAME", 1, func(_ *cobra.Command, args []string) error {
-			return a.change(false, func(d *document) error {
-				i, err := d.fileIndex(args[0])
-				if err != nil {
-					return err
-				}
-				d.doc.Files = append(d.doc.Files[:i], d.doc.Files[i+1:]...)
-				return nil
-			})
+			return a.document().Change(false, func(d *meta4ops.Document) error { return d.RemoveFile(args[0]) })
 		}),
 		command("files", "Print the name of every file, one per line", 0, func(*cobra.Command, []string) error {
-			d, err := a.read()
-			if err != nil {
+			d := a.document()
+			if err := d.Read(false); err != nil {
 				return err
 			}
-			for _, f := range d.doc.Files {
+			for _, f := range d.Metalink.Files {
 				if err := a.println(f.Name); err != nil {
 					return err
 				}
@@ -51,13 +45,13 @@ func (a *app) checksumsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := a.read()
-			if err != nil {
+			d := a.document()
+			if err := d.Read(false); err != nil {
 				return err
 			}
-			for i := range d.doc.Files {
-				f := &d.doc.Files[i]
-				h := hashIndex(f, algo.Name)
+			for i := range d.Metalink.Files {
+				f := &d.Metalink.Files[i]
+				h := f.HashIndex(algo.Name)
 				if h < 0 {
 					a.console.Printf("warning: %s has no %s hash\n", f.Name, algo.Name)
 					continue

@@ -1,19 +1,20 @@
-// Package meta4 is the meta4 command-line tool: it creates, reads, changes
-// and uses one metalink document (--metalink) with the shared packages
-// that the resources use, so that a document a script builds is read,
-// verified and downloaded exactly as the resources will.
+// Package meta4cmd is the meta4 command-line tool: it creates, reads,
+// changes and uses one metalink document (--metalink) with the shared
+// packages that the resources use, so that a document a script builds is
+// read, verified and downloaded exactly as the resources will.
 //
-// Documents are read in any format the resources read (meta4 XML, JSON,
-// Metalink 3.0) and always written as meta4 XML, atomically: a command that
-// fails leaves the document as it was.
+// Its commands only turn flags into the typed options of meta4ops, whose
+// functions do the work, and print what they return.
 package meta4cmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
 )
@@ -76,40 +77,29 @@ func (a *app) networkClient() (*network.Client, error) {
 	return a.client, nil
 }
 
-// read reads the document, which must exist.
-func (a *app) read() (*document, error) { return readDocument(a.metalink, false) }
+// document is the document --metalink names.
+func (a *app) document() *meta4ops.Document {
+	return &meta4ops.Document{Path: a.metalink, Names: flagNames}
+}
 
 // readFile reads the document and selects the file --file names.
 func (a *app) readFile() (*metalink.File, error) {
-	d, err := a.read()
-	if err != nil {
+	d := a.document()
+	if err := d.Read(false); err != nil {
 		return nil, err
 	}
-	return d.file(a.fileName)
+	return d.File(a.fileName)
 }
 
-// change reads the document, applies edit and saves it. A missing document
-// is an error unless orEmpty: then edit starts from an empty one.
-func (a *app) change(orEmpty bool, edit func(d *document) error) error {
-	d, err := readDocument(a.metalink, orEmpty)
-	if err != nil {
-		return err
-	}
-	if err := edit(d); err != nil {
-		return err
-	}
-	return d.save()
-}
-
-// changeFile applies edit to the selected file of the document.
+// changeFile applies edit to the file --file names, and saves the document.
 func (a *app) changeFile(edit func(f *metalink.File) error) error {
-	return a.change(false, func(d *document) error {
-		f, err := d.file(a.fileName)
-		if err != nil {
-			return err
-		}
-		return edit(f)
-	})
+	return a.document().ChangeFile(a.fileName, edit)
+}
+
+// flagNames say the library's options as the flags that set them:
+// skip_hash_verification is --skip-hash-verification.
+func flagNames(option string) string {
+	return "--" + strings.ReplaceAll(option, "_", "-")
 }
 
 // command is a cobra command taking exactly n arguments.

@@ -1,10 +1,8 @@
 package meta4cmd
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -12,8 +10,10 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
 	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
@@ -58,18 +58,12 @@ func (v *verification) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&v.trustStore, "signature-trust-store", "", "file of ASCII-armored OpenPGP public keys that signatures are checked against")
 }
 
-// flagNames say verify's settings as the flags that set them:
-// skip_hash_verification is --skip-hash-verification.
-func flagNames(setting string) string {
-	return "--" + strings.ReplaceAll(setting, "_", "-")
-}
-
 func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	opts := verify.Options{SkipHash: v.skipHash, SkipSignature: v.skipSignature, Names: flagNames}
 	if v.trustStore == "" {
 		return opts, nil
 	}
-	data, _, err := cli.ReadFile(v.trustStore, stdin, maxTrustStore)
+	data, _, err := smallfile.Read(v.trustStore, stdin, maxTrustStore)
 	if err != nil {
 		return opts, fmt.Errorf("--signature-trust-store: %w", err)
 	}
@@ -95,7 +89,11 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 			"own name. Nothing is written outside that directory: a symlink in it that leads out is refused.",
 		Args: cli.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.fileDownload(cmd.Context(), v, args[0])
+			f, get, err := a.checkedFile(v)
+			if err != nil {
+				return err
+			}
+			return meta4ops.Download(cmd.Context(), *f, args[0], get)
 		},
 	}
 	v.register(cmd)
@@ -103,52 +101,19 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 	return cmd
 }
 
-// checkedFile is the selected file and how the flags v say to check it.
-func (a *app) checkedFile(v verification) (*metalink.File, verify.Options, error) {
+// checkedFile is the selected file and the download options that check it
+// as the flags v say.
+func (a *app) checkedFile(v verification) (*metalink.File, download.Options, error) {
 	opts, err := v.options(a.streams.Stdin)
 	if err != nil {
-		return nil, opts, err
+		return nil, download.Options{}, err
 	}
 	f, err := a.readFile()
-	return f, opts, err
-}
-
-func (a *app) fileDownload(ctx context.Context, v verification, path string) error {
-	f, opts, err := a.checkedFile(v)
 	if err != nil {
-		return err
+		return nil, download.Options{}, err
 	}
-	dest := destinationOf(path, f.Name)
-	getOptions, err := a.downloadOptions(opts)
-	if err != nil {
-		return err
-	}
-	return downloadTo(ctx, *f, dest, getOptions)
-}
-
-// downloadTo downloads f, verified, into a stage inside the destination's
-// directory and only then moves it to its name through an os.Root of that
-// directory: nothing is ever written outside it, nor left half-written.
-func downloadTo(ctx context.Context, f metalink.File, dest destination, opts download.Options) error {
-	root, err := dest.open()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = root.Close() }()
-	if err := dest.check(root); err != nil {
-		return err
-	}
-	stage, remove, err := dest.stage()
-	if err != nil {
-		return err
-	}
-	defer remove()
-	// download.File writes stage/name; the destination's own name stands in.
-	f.Name = filepath.Base(dest.name)
-	if err := download.File(ctx, f, stage, opts); err != nil {
-		return err
-	}
-	return dest.place(root, filepath.Join(filepath.Base(stage), f.Name))
+	get, err := a.downloadOptions(opts)
+	return f, get, err
 }
 
 func (a *app) fileVerifyCommand() *cobra.Command {
@@ -158,44 +123,17 @@ func (a *app) fileVerifyCommand() *cobra.Command {
 		Short: "Verify a local file against the file's size, hashes, pieces and signature",
 		Args:  cli.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.fileVerify(cmd.Context(), v, args[0])
+			f, get, err := a.checkedFile(v)
+			if err != nil {
+				return err
+			}
+			report, err := meta4ops.Verify(cmd.Context(), *f, args[0], get)
+			for _, line := range report {
+				a.console.Printf("%s\n", line)
+			}
+			return err
 		},
 	}
 	v.register(cmd)
 	return cmd
 }
-
-func (a *app) fileVerify(ctx context.Context, v verification, path string) error {
-	f, opts, err := a.checkedFile(v)
-	if err != nil {
-		return err
-	}
-	if f.Size == 0 && (opts.SkipHash || (len(f.Hashes) == 0 && len(f.Pieces) == 0)) {
-		return fmt.Errorf("nothing to verify: %s has neither a size nor a hash to check", f.Name)
-	}
-	local, err := fileURL(path)
-	if err != nil {
-		return err
-	}
-	// The same verified read as a download, from the local file only.
-	target := *f
-	target.URLs, target.MetaURLs = []metalink.URL{{URL: local}}, nil
-	readOptions, err := a.downloadOptions(opts)
-	if err != nil {
-		return err
-	}
-	report, err := download.Stream(ctx, target, discard{}, readOptions)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", f.Name, err)
-	}
-	for _, line := range report {
-		a.console.Printf("%s\n", line)
-	}
-	return nil
-}
-
-// discard is a sink that keeps nothing: file-verify only checks.
-type discard struct{}
-
-func (discard) Rewind() error        { return nil }
-func (discard) Writers() []io.Writer { return nil }

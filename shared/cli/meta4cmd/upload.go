@@ -1,24 +1,18 @@
 package meta4cmd
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
 	"github.com/metalink-resources/metalink-resources/shared/field"
-	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/mirror"
+	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
-	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 // s3Upload are file-upload's flags for an s3:// URI, the S3 options a
@@ -91,11 +85,20 @@ func (a *app) fileUploadCommand() *cobra.Command {
 	cmd := command("file-upload [--location CC] [--priority N] PATH URI",
 		"Copy the local file PATH to URI (s3://, file:// or ftp://), verified, and add URI to the file's URLs", 2,
 		func(cmd *cobra.Command, args []string) error {
-			opts, err := upload.options(a.disableSSL)
+			s3, err := upload.options(a.disableSSL)
 			if err != nil {
 				return err
 			}
-			return a.fileUpload(cmd.Context(), flags, opts, args[0], args[1])
+			entry, err := flags.url(args[1])
+			if err != nil {
+				return err
+			}
+			handlers, err := a.handlers(s3)
+			if err != nil {
+				return err
+			}
+			opts := meta4ops.UploadOptions{File: a.fileName, Location: entry.Location, Priority: entry.Priority, Names: uriNames, Log: a.console}
+			return meta4ops.Upload(cmd.Context(), a.document(), args[0], args[1], opts, handlers)
 		})
 	cmd.Long = "Copy PATH to URI as the resource's mirror_files do: s3://HOST[:PORT]/BUCKET/KEY (credentials from\n" +
 		"the AWS SDK's default chain: AWS_* variables, shared config, roles), file:///ABS/PATH, or\n" +
@@ -111,115 +114,6 @@ func (a *app) fileUploadCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) fileUpload(ctx context.Context, flags urlFlags, opts s3client.Options, local, dest string) error {
-	if _, err := flags.url(dest); err != nil {
-		return err
-	}
-	if err := checkUploadScheme(dest); err != nil {
-		return err
-	}
-	info, err := os.Stat(local)
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", local)
-	}
-	return a.changeFile(func(f *metalink.File) error {
-		uploaded, err := a.upload(ctx, *f, local, uint64(info.Size()), dest, flags, opts)
-		if err != nil {
-			return err
-		}
-		*f = uploaded
-		return nil
-	})
-}
-
-// checkUploadScheme refuses, before any file is read, a URI that mirror
-// could not write; it never prints the URI's userinfo.
-func checkUploadScheme(dest string) error {
-	scheme, _, _ := strings.Cut(dest, "://")
-	switch strings.ToLower(scheme) {
-	case "s3", "file", "ftp":
-		return nil
-	}
-	return fmt.Errorf("%s: expected an s3://, file:// or ftp:// URL", uriName(dest))
-}
-
 // uriNames say mirror's destination as file-upload's URI argument; mirror's
 // errors quote the URI itself, without its userinfo.
 func uriNames(string) string { return "URI" }
-
-func uriName(dest string) string { return "URI " + redact.Quote(redact.UnparsedURL(dest)) }
-
-// upload copies local to dest through the resource's mirror code and
-// returns f with the copy's URL and, for a file that had none, its size
-// and hashes.
-func (a *app) upload(ctx context.Context, f metalink.File, local string, size uint64, dest string, flags urlFlags, opts s3client.Options) (metalink.File, error) {
-	entry, _ := flags.url(dest)
-	target := mirror.Target{Destination: dest, Location: entry.Location, Priority: entry.Priority}
-	handlers, err := a.handlers(opts)
-	if err != nil {
-		return f, err
-	}
-	plan, err := mirror.CompileURI(target, uriNames, handlers)
-	if err != nil {
-		return f, err
-	}
-	req, source, err := uploadRequest(f, local, size)
-	if err != nil {
-		return f, err
-	}
-	req.Log = a.console
-	result, err := mirror.Run(ctx, plan, req)
-	if err != nil {
-		return f, err
-	}
-	return withCopy(f, result.Metalink.Files[0], source), nil
-}
-
-// uploadRequest reads a file that has hashes as a mirror reads a URL,
-// verified against them (the local file is its only URL); one without is
-// read as out reads a generated file, its hashes computed on the way.
-func uploadRequest(f metalink.File, local string, size uint64) (mirror.Request, string, error) {
-	baseDir, err := os.Getwd()
-	if err != nil {
-		return mirror.Request{}, "", err
-	}
-	source, err := fileURL(local)
-	if err != nil {
-		return mirror.Request{}, "", err
-	}
-	// A signature is not needed to prove the bytes are the ones hashed.
-	checks := verify.Options{SkipSignature: true}
-	f.URLs, f.MetaURLs = []metalink.URL{{URL: source}}, nil
-	req := mirror.Request{Metalink: metalink.Metalink{Files: []metalink.File{f}}, BaseDir: baseDir, Verify: checks}
-	if plan, err := verify.NewPlan(f, checks); err == nil && plan.HasHash() {
-		return req, source, nil
-	}
-	if f.Size != 0 && f.Size != size {
-		return req, "", fmt.Errorf("%s has %d bytes, the document says %d", local, size, f.Size)
-	}
-	req.Metalink.Files[0].Size, req.Metalink.Files[0].URLs = size, nil
-	req.Local = []string{local}
-	return req, source, nil
-}
-
-// withCopy is f with the URL of the copy mirror made (replacing an entry
-// of the same URL) and the hashes it computed for a file that had none.
-func withCopy(f, mirrored metalink.File, source string) metalink.File {
-	for _, u := range mirrored.URLs {
-		if u.URL != source {
-			setURL(&f, u)
-		}
-	}
-	if f.Size == 0 {
-		f.Size = mirrored.Size
-	}
-	for _, h := range mirrored.Hashes {
-		if hashIndex(&f, h.Type) < 0 {
-			setHash(&f, h)
-		}
-	}
-	return f
-}

@@ -2,9 +2,9 @@ package meta4repocmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +15,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/entryfilter"
 	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
+	"github.com/metalink-resources/metalink-resources/shared/repository/query"
+	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 )
 
 // filterFlags are the --filter flags of filter and show.
@@ -41,16 +43,23 @@ func (f *filterFlags) compile() (entryfilter.Filter, error) {
 	return filter, nil
 }
 
-// listing is how filter prints what it found.
+// listing is what filter finds and how it prints it.
 type listing struct {
 	filters filterFlags
-	limit   int
-	reverse bool
+	query   query.Query
 	format  string
 }
 
+// queryNames say the fields of a query.Query by their flags.
+func queryNames(f string) string {
+	if f == "limit" {
+		return "-n"
+	}
+	return f
+}
+
 func (a *app) filterCommand() *cobra.Command {
-	var l listing
+	l := listing{query: query.Query{Log: a.console, Names: queryNames}}
 	cmd := &cobra.Command{
 		Use:   "filter [-f TYPE:VALUE]... [-n N] [--sort-reverse] [--format xml|json|version|metalinkxml] URI",
 		Short: "List the repository's documents that pass every filter, newest first",
@@ -62,8 +71,8 @@ func (a *app) filterCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return a.filter(cmd.Context(), l, args[0]) },
 	}
 	l.filters.register(cmd)
-	cmd.Flags().IntVarP(&l.limit, "limit", "n", 0, "print at most N documents (0: all)")
-	cmd.Flags().BoolVar(&l.reverse, "sort-reverse", false, "oldest first")
+	cmd.Flags().IntVarP(&l.query.Limit, "limit", "n", 0, "print at most N documents (0: all)")
+	cmd.Flags().BoolVar(&l.query.Reverse, "sort-reverse", false, "oldest first")
 	cmd.Flags().StringVar(&l.format, "format", formatXML, "xml (a repository index), json, version or metalinkxml")
 	return cmd
 }
@@ -73,28 +82,22 @@ func (a *app) filter(ctx context.Context, l listing, uri string) error {
 	if err != nil {
 		return err
 	}
+	l.query.Filter = filter
 	if err := checkFormat(l.format, filterFormats); err != nil {
 		return err
 	}
-	if l.limit < 0 {
-		return cli.Usagef("-n %d: expected 0 (no limit) or more", l.limit)
+	if err := l.query.Validate(); err != nil {
+		return cli.UsageError{Err: err}
 	}
-	entries, err := a.list(ctx, uri)
+	repo, err := a.openToRead(ctx, uri)
 	if err != nil {
 		return err
 	}
-	selected, err := checked(filter.Select(entries))
+	entries, err := query.Find(ctx, repo, l.query)
 	if err != nil {
 		return err
 	}
-	ordered := newestFirst(selected, a.console)
-	if l.reverse {
-		slices.Reverse(ordered)
-	}
-	if l.limit > 0 && len(ordered) > l.limit {
-		ordered = ordered[:l.limit]
-	}
-	return writeList(a.streams.Stdout, l.format, ordered)
+	return writeList(a.streams.Stdout, l.format, entries)
 }
 
 func (a *app) showCommand() *cobra.Command {
@@ -114,16 +117,13 @@ func (a *app) showCommand() *cobra.Command {
 			if err := checkFormat(format, showFormats); err != nil {
 				return err
 			}
-			entries, err := a.list(cmd.Context(), args[0])
+			repo, err := a.openToRead(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			entry, err := onlyEntry(filter.Select(entries), args[0])
-			if err == nil {
-				_, err = checked([]repository.Entry{entry})
-			}
+			entry, err := query.FindOne(cmd.Context(), repo, filter)
 			if err != nil {
-				return err
+				return notOne(err, args[0])
 			}
 			return writeOne(a.streams.Stdout, format, entry)
 		},
@@ -133,35 +133,17 @@ func (a *app) showCommand() *cobra.Command {
 	return cmd
 }
 
-// checked is entries when in would accept every one of their documents, or
-// the error naming the first it would refuse: what the tools print is what
-// a script may hand to meta4 file-download next.
-func checked(entries []repository.Entry) ([]repository.Entry, error) {
-	for _, e := range entries {
-		if err := metalink.CheckDocument(e.Metalink); err != nil {
-			return nil, fmt.Errorf("%s: %w", redact.Quote(e.Path), err)
-		}
+// notOne words FindOne's count of matches for the command line: which
+// repository has none, and the flag that narrows several.
+func notOne(err error, uri string) error {
+	var count *query.CountError
+	switch {
+	case !errors.As(err, &count):
+		return err
+	case len(count.Paths) == 0:
+		return fmt.Errorf("no metalink in %s passes the filters", redact.String(uri))
 	}
-	return entries, nil
-}
-
-// onlyEntry is the one entry, or an error saying how many there are.
-func onlyEntry(entries []repository.Entry, uri string) (repository.Entry, error) {
-	switch len(entries) {
-	case 1:
-		return entries[0], nil
-	case 0:
-		return repository.Entry{}, fmt.Errorf("no metalink in %s passes the filters", redact.String(uri))
-	}
-	paths := make([]string, 0, 5)
-	for _, e := range entries[:min(len(entries), 5)] {
-		paths = append(paths, e.Path)
-	}
-	if len(entries) > 5 {
-		paths = append(paths, "…")
-	}
-	return repository.Entry{}, fmt.Errorf("%d metalinks pass the filters (%s): expected exactly one; narrow them with --filter",
-		len(entries), strings.Join(paths, ", "))
+	return fmt.Errorf("%w; narrow them with --filter", err)
 }
 
 func (a *app) putCommand() *cobra.Command {
@@ -193,31 +175,28 @@ func (a *app) putCommand() *cobra.Command {
 	return cmd
 }
 
-// publishable reads the document and settles its stored name, both
-// checked as out checks them.
+// publishable reads the document at path (- for stdin) and settles its
+// stored name, both checked as out checks them.
 func (a *app) publishable(path, name string) (metalink.Metalink, string, error) {
-	data, _, err := cli.ReadFile(path, a.streams.Stdin, metalink.MaxDocumentSize)
-	if err != nil {
-		return metalink.Metalink{}, "", err
-	}
-	doc, err := metalink.Parse(data)
-	if err == nil {
-		err = publish.CheckDocument(doc)
-	}
-	if err != nil {
-		return metalink.Metalink{}, "", fmt.Errorf("%s: %w", path, err)
-	}
 	if name == "" {
 		if path == "-" {
 			return metalink.Metalink{}, "", cli.Usagef("--name is required when the document comes from stdin")
 		}
 		name = filepath.Base(path)
 	}
-	if err := publish.CheckName(name); err != nil {
-		return metalink.Metalink{}, "", fmt.Errorf("--name: %w", err)
+	data, _, err := smallfile.Read(path, a.streams.Stdin, metalink.MaxDocumentSize)
+	if err != nil {
+		return metalink.Metalink{}, "", err
 	}
-	if !strings.HasSuffix(name, ".meta4") {
-		a.console.Printf("warning: %s is stored, but only names ending in .meta4 are listed\n", name)
+	names := func(f string) string {
+		switch f {
+		case "metalink":
+			return path
+		case "name":
+			return "--name"
+		}
+		return f
 	}
-	return doc, name, nil
+	doc, err := publish.Prepare(data, name, names, a.console)
+	return doc, name, err
 }

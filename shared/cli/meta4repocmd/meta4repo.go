@@ -91,17 +91,14 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 	return repo, nil
 }
 
-// list returns every document of the repository at uri.
-func (a *app) list(ctx context.Context, uri string) ([]repository.Entry, error) {
+// openToRead opens the repository at uri for filter and show. A file://
+// path that names nothing is refused: the resource reads it as an empty
+// repository, but at a shell it is usually a typo.
+func (a *app) openToRead(ctx context.Context, uri string) (repository.Repository, error) {
 	if filerepo.IsFileURI(uri) {
 		if err := filerepo.CheckExists(uri); err != nil {
 			return nil, err
 		}
 	}
-	repo, err := a.open(ctx, uri)
-	if err != nil {
-		return nil, err
-	}
-	// Backends already name the repository and the document at fault.
-	return repo.List(ctx)
+	return a.open(ctx, uri)
 }

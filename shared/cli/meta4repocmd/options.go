@@ -9,6 +9,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
 	"github.com/metalink-resources/metalink-resources/shared/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
+	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -124,7 +125,7 @@ func (o *repoOptions) gitOptions(getenv func(string) string) (gitrepo.Options, e
 		if file.path == "" {
 			continue
 		}
-		data, _, err := cli.ReadFile(file.path, nil, maxKeyFile)
+		data, _, err := smallfile.Read(file.path, nil, maxKeyFile)
 		if err != nil {
 			return options, fmt.Errorf("%s: %w", cli.Origin(o.flags, file.flag), err)
 		}

@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -45,6 +47,30 @@ func CheckName(name string) error {
 	return nil
 }
 
+// extension ends every name that List shows.
+const extension = ".meta4"
+
+// Prepare parses data, the document to store under name, and checks both as
+// out checks them; it warns on log (nil: nowhere) when List will not show
+// the name. Its errors name the field at fault by names: "metalink" (the
+// document, which a tool names by the file it read) or "name".
+func Prepare(data []byte, name string, names field.Names, log io.Writer) (metalink.Metalink, error) {
+	doc, err := metalink.Parse(data)
+	if err == nil {
+		err = CheckDocument(doc)
+	}
+	if err != nil {
+		return metalink.Metalink{}, names.Errorf("metalink", "%w", err)
+	}
+	if err := CheckName(name); err != nil {
+		return metalink.Metalink{}, names.Errorf("name", "%w", err)
+	}
+	if !strings.HasSuffix(name, extension) && log != nil {
+		_, _ = fmt.Fprintf(log, "warning: %s is stored, but only names ending in %s are listed\n", name, extension)
+	}
+	return doc, nil
+}
+
 // Put stores doc under name as meta4 XML, whatever form it was read in.
 func Put(ctx context.Context, repo repository.Repository, name string, doc metalink.Metalink) error {
 	data, err := metalink.MarshalXML(doc)
@@ -57,7 +83,7 @@ func Put(ctx context.Context, repo repository.Repository, name string, doc metal
 // summary describes a put for a git commit message: the stored name without
 // its extension, its directory first ("golang.org: v1.21.1 (3 files)").
 func summary(name string, files int) string {
-	dir, base := path.Split(strings.TrimSuffix(name, ".meta4"))
+	dir, base := path.Split(strings.TrimSuffix(name, extension))
 	count := fmt.Sprintf("(%d files)", files)
 	if files == 1 {
 		count = "(1 file)"

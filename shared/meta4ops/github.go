@@ -1,4 +1,4 @@
-package meta4cmd
+package meta4ops
 
 import (
 	"context"
@@ -16,8 +16,10 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
+// DefaultGitHubAPI is the REST API read without $GITHUB_API_URL.
+const DefaultGitHubAPI = "https://api.github.com"
+
 const (
-	defaultGitHubAPI = "https://api.github.com"
 	// maxAPIAnswer bounds a release's JSON; one with a thousand assets is
 	// a few megabytes.
 	maxAPIAnswer = 32 << 20
@@ -42,25 +44,27 @@ type githubAsset struct {
 	Digest string `json:"digest"`
 }
 
-// githubClient reads the REST API at base ($GITHUB_API_URL), with token
+// GitHubClient reads the REST API at base ($GITHUB_API_URL), with token
 // ($GITHUB_TOKEN) when set. The token goes to the API only, never to
 // download URLs.
-type githubClient struct {
+type GitHubClient struct {
 	base  string
 	token string
 	http  *http.Client
 }
 
-func newGitHubClient(getenv func(string) string, transport http.RoundTripper) githubClient {
+// NewGitHubClient is the client of the API that getenv's GITHUB_API_URL
+// names, authenticated by its GITHUB_TOKEN, sending through transport.
+func NewGitHubClient(getenv func(string) string, transport http.RoundTripper) *GitHubClient {
 	base := strings.TrimSuffix(getenv("GITHUB_API_URL"), "/")
 	if base == "" {
-		base = defaultGitHubAPI
+		base = DefaultGitHubAPI
 	}
-	return githubClient{base: base, token: getenv("GITHUB_TOKEN"), http: &http.Client{Transport: transport, Timeout: apiTimeout}}
+	return &GitHubClient{base: base, token: getenv("GITHUB_TOKEN"), http: &http.Client{Transport: transport, Timeout: apiTimeout}}
 }
 
 // release fetches the release of repo ("OWNER/REPO") tagged tag.
-func (c githubClient) release(ctx context.Context, repo, tag string) (githubRelease, error) {
+func (c *GitHubClient) release(ctx context.Context, repo, tag string) (githubRelease, error) {
 	if !repoName.MatchString(repo) {
 		return githubRelease{}, fmt.Errorf("%s is not OWNER/REPO", redact.Quote(repo))
 	}
@@ -96,7 +100,7 @@ func (c githubClient) release(ctx context.Context, repo, tag string) (githubRele
 }
 
 // refusal explains an answer other than 200, with the API's own message.
-func (c githubClient) refusal(resp *http.Response, repo, tag string) error {
+func (c *GitHubClient) refusal(resp *http.Response, repo, tag string) error {
 	var body struct {
 		Message string `json:"message"`
 	}
@@ -132,7 +136,7 @@ func limitReset(resp *http.Response) string {
 	return "no reset time given"
 }
 
-func (c githubClient) tokenHint() string {
+func (c *GitHubClient) tokenHint() string {
 	if c.token == "" {
 		return "; set GITHUB_TOKEN for a higher limit"
 	}

@@ -1,4 +1,4 @@
-package meta4cmd
+package meta4ops
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// destination is where file-download writes: name, a local path inside
+// destination is where Download writes: name, a local path inside
 // dir, the directory the user named. Everything written goes through an
 // os.Root of dir, so that no name and no symlink on the way leads out of it,
 // whatever the document says: the second guard after document validation.
@@ -18,9 +18,9 @@ type destination struct {
 	name string
 }
 
-// destinationOf interprets file-download's PATH for a file called fileName:
+// destinationOf interprets Download's path for a file called fileName:
 // an existing directory, or a path ending in a slash, receives the file
-// under its own name; any other PATH is the file itself.
+// under its own name; any other path is the file itself.
 func destinationOf(path, fileName string) destination {
 	if info, err := os.Stat(path); hasTrailingSlash(path) || (err == nil && info.IsDir()) {
 		return destination{dir: path, name: filepath.FromSlash(fileName)}

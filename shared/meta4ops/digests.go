@@ -1,15 +1,38 @@
-package meta4cmd
+package meta4ops
 
 import (
 	"context"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
+
+// DefaultHashes are the hash types an import computes unless told
+// otherwise: every type downloads verify, weakest first.
+func DefaultHashes() []verify.Algorithm {
+	algos := verify.Algorithms()
+	slices.Reverse(algos)
+	return algos
+}
+
+// Digest is the hash of algo whose digest is text: hex of algo's length,
+// lower-cased, as the document stores it.
+func Digest(algo verify.Algorithm, text string) (metalink.Hash, error) {
+	digest := strings.ToLower(strings.TrimSpace(text))
+	if raw, err := hex.DecodeString(digest); err != nil || len(raw) != algo.New().Size() {
+		return metalink.Hash{}, fmt.Errorf("%s hash %s is not %d hex digits", algo.Name, redact.Quote(digest), algo.New().Size()*2)
+	}
+	return metalink.Hash{Type: algo.Name, Hash: digest}, nil
+}
 
 // digestSink hashes and counts the bytes of one pass over a file. It is
 // the download.Sink of the importers: a file is read once, by the
@@ -18,10 +41,6 @@ import (
 type digestSink struct {
 	digests *verify.Digests
 	count   byteCount
-}
-
-func newDigestSink(algos []verify.Algorithm) *digestSink {
-	return &digestSink{digests: verify.NewDigests(algos)}
 }
 
 // Rewind starts over, for a source read again from byte zero.
@@ -36,11 +55,6 @@ func (s *digestSink) Writers() []io.Writer {
 	return append([]io.Writer{&s.count}, s.digests.Writers()...)
 }
 
-// result is the size and the digests, once the pass is over.
-func (s *digestSink) result() (uint64, []metalink.Hash) {
-	return uint64(s.count), s.digests.Sums()
-}
-
 type byteCount uint64
 
 func (c *byteCount) Write(p []byte) (int, error) {
@@ -48,21 +62,17 @@ func (c *byteCount) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// describe reads rawURL once and returns its size and its digests of
-// algos. size, when not 0, is the size it must have.
-func (a *app) describe(ctx context.Context, name, rawURL string, size uint64, algos []verify.Algorithm) (uint64, []metalink.Hash, error) {
+// describe reads rawURL once with get and returns its size and its digests
+// of algos. size, when not 0, is the size it must have.
+func describe(ctx context.Context, name, rawURL string, size uint64, algos []verify.Algorithm, get download.Options) (uint64, []metalink.Hash, error) {
 	f := metalink.File{Name: name, Size: size, URLs: []metalink.URL{{URL: rawURL}}}
-	sink := newDigestSink(algos)
+	sink := &digestSink{digests: verify.NewDigests(algos)}
 	// Nothing to verify: these bytes are what the new hashes will describe.
-	opts, err := a.downloadOptions(verify.Options{SkipHash: true, SkipSignature: true})
-	if err != nil {
+	get.Verify = verify.Options{SkipHash: true, SkipSignature: true}
+	if _, err := download.Stream(ctx, f, sink, get); err != nil {
 		return 0, nil, err
 	}
-	if _, err := download.Stream(ctx, f, sink, opts); err != nil {
-		return 0, nil, err
-	}
-	got, hashes := sink.result()
-	return got, hashes, nil
+	return uint64(sink.count), sink.digests.Sums(), nil
 }
 
 // fileURL is the file:// URL of a local path.

@@ -1,4 +1,6 @@
-package cli
+// Package smallfile reads the small files a tool or a library is handed
+// (documents, keys, signatures, checksum lists) whole, within a bound.
+package smallfile
 
 import (
 	"errors"
@@ -8,11 +10,11 @@ import (
 	"os"
 )
 
-// ReadFile reads a small regular file whole, or stdin for "-" (when
-// stdin is not nil), refusing
-// more than limit bytes: documents, keys and signatures are small, and a
-// path that names a huge file or a device by mistake must not fill memory.
-func ReadFile(path string, stdin io.Reader, limit int64) ([]byte, fs.FileInfo, error) {
+// Read reads a small regular file whole, or stdin for "-" (when stdin is
+// not nil), refusing more than limit bytes: documents, keys and signatures
+// are small, and a path that names a huge file or a device by mistake must
+// not fill memory.
+func Read(path string, stdin io.Reader, limit int64) ([]byte, fs.FileInfo, error) {
 	if path == "-" && stdin == nil {
 		return nil, nil, errors.New("- (stdin) is not accepted here: name a file")
 	}

@@ -1,0 +1,129 @@
+package meta4ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/metalink-resources/metalink-resources/shared/checksums"
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/field"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"github.com/metalink-resources/metalink-resources/shared/selection"
+)
+
+// digestTypes maps the algorithm of a GitHub asset digest to a hash type;
+// digests of other algorithms are not ones downloads verify.
+var digestTypes = map[string]string{"sha256": "sha-256", "sha512": "sha-512", "sha1": "sha-1", "md5": "md5"}
+
+// ImportGitHubReleaseOptions say which assets of a release ImportGitHubRelease
+// adds, and how.
+type ImportGitHubReleaseOptions struct {
+	Assets     selection.Filter // validated by the caller, in its own words
+	Version    string           // the files' version; "": the tag without a leading v
+	NoDownload bool             // fail on an asset without a digest instead of downloading it
+	Names      field.Names      // says "include", "exclude" and "no_download" in the caller's words
+	Log        io.Writer        // which assets are downloaded to be hashed; nil discards it
+}
+
+// ImportGitHubRelease adds one file per selected asset of the release of
+// repo ("OWNER/REPO") tagged tag, as github describes it: size, download URL
+// and the digest GitHub computed. An asset without a digest is downloaded
+// once through get and hashed while it streams, unless NoDownload.
+func ImportGitHubRelease(ctx context.Context, d *Document, repo, tag string, opts ImportGitHubReleaseOptions, github *GitHubClient, get download.Options) error {
+	release, err := github.release(ctx, repo, tag)
+	if err != nil {
+		return err
+	}
+	var assets []githubAsset
+	for _, asset := range release.Assets {
+		if opts.Assets.Selected(asset.Name) {
+			assets = append(assets, asset)
+		}
+	}
+	if len(assets) == 0 {
+		return fmt.Errorf("release %s of %s has no asset that %s and %s select (%d assets)",
+			tag, repo, opts.Names.Of("include"), opts.Names.Of("exclude"), len(release.Assets))
+	}
+	if opts.Version == "" {
+		opts.Version = strings.TrimPrefix(tag, "v")
+	}
+	return d.Change(true, func(d *Document) error {
+		for _, asset := range assets {
+			if err := recordAsset(ctx, d, asset, opts, get); err != nil {
+				return err
+			}
+		}
+		if d.Metalink.Published == nil {
+			d.Metalink.Published = release.PublishedAt
+		}
+		return nil
+	})
+}
+
+// recordAsset adds one asset, hashing it when GitHub gives no digest.
+func recordAsset(ctx context.Context, d *Document, asset githubAsset, opts ImportGitHubReleaseOptions, get download.Options) error {
+	if err := metalink.ValidateName(asset.Name); err != nil {
+		return fmt.Errorf("asset: %w", err)
+	}
+	if err := checkDownloadURL(asset.BrowserDownloadURL); err != nil {
+		return fmt.Errorf("asset %s: browser_download_url %w", asset.Name, err)
+	}
+	hashes, err := assetHashes(asset)
+	if err != nil {
+		return err
+	}
+	size := asset.Size
+	if len(hashes) == 0 {
+		if opts.NoDownload {
+			return fmt.Errorf("asset %s has no digest (and %s forbids hashing it)", asset.Name, opts.Names.Of("no_download"))
+		}
+		logf(opts.Log, "%s: no digest from GitHub, downloading it to hash it\n", asset.Name)
+		if size, hashes, err = describe(ctx, asset.Name, asset.BrowserDownloadURL, asset.Size, DefaultHashes(), get); err != nil {
+			return fmt.Errorf("download %s: %w", asset.Name, err)
+		}
+	}
+	return recordFile(d, asset.Name, size, hashes, metalink.URL{URL: asset.BrowserDownloadURL}, opts.Version)
+}
+
+// checkDownloadURL refuses a download URL GitHub would never give: one that
+// is not http(s), or that carries a user name or password, which the
+// document would then hold for every reader of it.
+func checkDownloadURL(raw string) error {
+	if raw == "" {
+		return errors.New("is missing")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s is no URL", redact.Quote(redact.UnparsedURL(raw)))
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%s is not an http(s) URL", redact.Quote(redact.URL(u)))
+	case u.User != nil:
+		return fmt.Errorf("%s carries a user name or password", redact.Quote(redact.URL(u)))
+	}
+	return nil
+}
+
+// assetHashes reads the asset's "ALGO:HEX" digest; none when it has none
+// or names an algorithm downloads do not verify.
+func assetHashes(asset githubAsset) ([]metalink.Hash, error) {
+	if asset.Digest == "" {
+		return nil, nil
+	}
+	name, digest, _ := strings.Cut(asset.Digest, ":")
+	typ, known := digestTypes[strings.ToLower(name)]
+	if !known {
+		return nil, nil
+	}
+	algo, _ := checksums.Algorithm(typ)
+	h, err := Digest(algo, digest)
+	if err != nil {
+		return nil, fmt.Errorf("asset %s: digest: %w", asset.Name, err)
+	}
+	return []metalink.Hash{h}, nil
+}

@@ -1,0 +1,80 @@
+package metalink
+
+import (
+	"fmt"
+	"strings"
+)
+
+// HashIndex is the index of f's hash of type typ, an RFC 5854 name such as
+// "sha-256" (see HashType), or -1. A stored type matches whatever its case
+// and the space around it: documents are read as their authors wrote them.
+func (f *File) HashIndex(typ string) int {
+	for i, h := range f.Hashes {
+		if strings.EqualFold(strings.TrimSpace(h.Type), typ) {
+			return i
+		}
+	}
+	return -1
+}
+
+// SetHash replaces f's hash of h's type, or adds h.
+func (f *File) SetHash(h Hash) {
+	if i := f.HashIndex(h.Type); i >= 0 {
+		f.Hashes[i] = h
+		return
+	}
+	f.Hashes = append(f.Hashes, h)
+}
+
+// AddFacts records what a source says about f's bytes: its size (0: not
+// known) and hashes. A fact that contradicts one f holds is an error, not a
+// replacement: two sources disagreeing about a file is worth stopping for.
+func (f *File) AddFacts(size uint64, hashes []Hash) error {
+	if size > 0 {
+		if f.Size != 0 && f.Size != size {
+			return fmt.Errorf("%s: the document says %d bytes, the source %d", f.Name, f.Size, size)
+		}
+		f.Size = size
+	}
+	for _, h := range hashes {
+		if i := f.HashIndex(h.Type); i >= 0 && !strings.EqualFold(strings.TrimSpace(f.Hashes[i].Hash), h.Hash) {
+			return fmt.Errorf("%s: the document's %s is %s, the source's %s", f.Name, h.Type, f.Hashes[i].Hash, h.Hash)
+		}
+		f.SetHash(h)
+	}
+	return nil
+}
+
+// SetURL makes u the last URL of f; an entry of the same URL goes, so that
+// u's priority and location replace its own.
+func (f *File) SetURL(u URL) {
+	f.RemoveURL(u.URL)
+	f.URLs = append(f.URLs, u)
+}
+
+// AddURL adds u unless f lists its URL already, keeping that entry as it is.
+func (f *File) AddURL(u URL) {
+	for _, have := range f.URLs {
+		if have.URL == u.URL {
+			return
+		}
+	}
+	f.URLs = append(f.URLs, u)
+}
+
+// RemoveURL drops every entry of rawURL and reports whether there was one.
+// A file left without URLs has none (nil), as a parsed one would.
+func (f *File) RemoveURL(rawURL string) bool {
+	kept := f.URLs[:0]
+	for _, u := range f.URLs {
+		if u.URL != rawURL {
+			kept = append(kept, u)
+		}
+	}
+	removed := len(kept) < len(f.URLs)
+	f.URLs = kept
+	if len(f.URLs) == 0 {
+		f.URLs = nil
+	}
+	return removed
+}
