@@ -572,7 +572,7 @@ var hostileRepoCases = []TableEntry{
 	}, want: `out: params.metalink {build}/given.meta4: unsafe file name "a\\b": contains a backslash`}),
 	Entry("out: a name with a NUL byte", hostileRepo{command: "out", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) { f.Name = "a\x00b" })
-	}, want: `out: params.metalink {build}/given.meta4: unsafe file name "a\x00b": contains a NUL byte`}),
+	}, want: `out: params.metalink {build}/given.meta4: unsafe file name "a\x00b": contains the control or invisible character U+0000`}),
 	Entry("out: a Windows path", hostileRepo{command: "out", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) { f.Name = `C:\x` })
 	}, want: `out: params.metalink {build}/given.meta4: unsafe file name "C:\\x": contains a backslash`}),

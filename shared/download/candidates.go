@@ -1,52 +1,25 @@
 package download
 
 import (
-	"cmp"
 	"net"
 	"net/url"
-	"slices"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 )
 
-// priorityClasses groups the URLs of equal priority: lower priority numbers
-// first, URLs without a priority after every numbered one, each class in
-// document order.
+// priorityClasses groups the URLs of equal priority, in the order of
+// metalink.ByPriority.
 func priorityClasses(urls []metalink.URL) [][]string {
-	ordered := slices.Clone(urls)
-	slices.SortStableFunc(ordered, comparePriority)
 	var classes [][]string
+	ordered := metalink.ByPriority(urls)
 	for i, u := range ordered {
-		if i == 0 || comparePriority(ordered[i-1], u) != 0 {
+		if i == 0 || metalink.ComparePriority(ordered[i-1].Priority, u.Priority) != 0 {
 			classes = append(classes, nil)
 		}
 		classes[len(classes)-1] = append(classes[len(classes)-1], u.URL)
 	}
 	return classes
-}
-
-func comparePriority(a, b metalink.URL) int {
-	return cmp.Or(
-		cmp.Compare(unnumbered(a), unnumbered(b)),
-		cmp.Compare(priority(a), priority(b)),
-	)
-}
-
-// The sort keys below are numbers, lower first.
-
-func unnumbered(u metalink.URL) int {
-	if u.Priority == nil {
-		return 1
-	}
-	return 0
-}
-
-func priority(u metalink.URL) uint {
-	if u.Priority == nil {
-		return 0
-	}
-	return *u.Priority
 }
 
 // connections spreads up to split connections over urls, one URL after the

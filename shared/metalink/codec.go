@@ -90,11 +90,19 @@ func oneLine(s string) string {
 }
 
 // normalised turns empty lists into nil lists, so that a document means the
-// same model whichever format it came in ("urls": [] in JSON, no <url> in XML).
+// same model whichever format it came in ("urls": [] in JSON, no <url> in
+// XML), and spells every hash type by its IANA name (sha1, SHA256: sha-1,
+// sha-256), so that whoever looks a hash up by type finds it.
 func normalised(m Metalink) Metalink {
 	m.Files = nilIfEmpty(m.Files)
 	for i := range m.Files {
 		f := &m.Files[i]
+		for j := range f.Hashes {
+			f.Hashes[j].Type = HashType(f.Hashes[j].Type)
+		}
+		for j := range f.Pieces {
+			f.Pieces[j].Type = HashType(f.Pieces[j].Type)
+		}
 		f.Hashes = nilIfEmpty(f.Hashes)
 		f.Languages = nilIfEmpty(f.Languages)
 		f.MetaURLs = nilIfEmpty(f.MetaURLs)

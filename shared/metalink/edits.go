@@ -1,7 +1,9 @@
 package metalink
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -77,4 +79,26 @@ func (f *File) RemoveURL(rawURL string) bool {
 		f.URLs = nil
 	}
 	return removed
+}
+
+// ComparePriority orders two urls' (or metaurls') priorities as downloads
+// try them: lower numbers first, none after every numbered one.
+func ComparePriority(a, b *uint) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return cmp.Compare(*a, *b)
+}
+
+// ByPriority is urls in the order downloads try them (ComparePriority),
+// equal ones in document order.
+func ByPriority(urls []URL) []URL {
+	ordered := slices.Clone(urls)
+	slices.SortStableFunc(ordered, func(a, b URL) int { return ComparePriority(a.Priority, b.Priority) })
+	return ordered
 }

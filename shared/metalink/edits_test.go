@@ -5,6 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 )
 
 var _ = Describe("editing a file", func() {
@@ -80,5 +81,20 @@ var _ = Describe("editing a file", func() {
 			f.RemoveURL("https://b/app.tgz")
 			Expect(f.URLs).To(BeNil())
 		})
+	})
+})
+
+var _ = Describe("ByPriority", func() {
+	It("puts lower numbers first and URLs without a priority last, equal ones in document order", func() {
+		urls := []metalink.URL{
+			{URL: "none-1"}, {URL: "p5-a", Priority: fixtures.Priority(5)}, {URL: "p1", Priority: fixtures.Priority(1)},
+			{URL: "none-2"}, {URL: "p5-b", Priority: fixtures.Priority(5)},
+		}
+		var order []string
+		for _, u := range metalink.ByPriority(urls) {
+			order = append(order, u.URL)
+		}
+		Expect(order).To(Equal([]string{"p1", "p5-a", "p5-b", "none-1", "none-2"}))
+		Expect(urls[0].URL).To(Equal("none-1"), "the document's list is left as it was")
 	})
 })

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
@@ -68,6 +69,9 @@ func FuzzParseMeta4(f *testing.F) {
 	f.Add([]byte(`><file name="https://u:` + planted.Password + `@x.example/a"><size>big</size></file></metalink>`))
 	f.Add([]byte(`><file name="a/b"><pieces type="sha-1" length="2"><hash>00</hash><hash>11</hash></pieces><size>3</size></file><file name="a"/></metalink>`))
 	f.Add([]byte(`><origin dynamic="1"> https://x/a.meta4 </origin><published>2010-05-01T12:15:02+00:00</published><updated>bad</updated></metalink>`))
+	f.Add([]byte(`><file name="a"><url priority="0">https://x/a</url><metaurl mediatype="torrent" priority="1000000" name="../doughnuts">https://x/t</metaurl></file></metalink>`))
+	f.Add([]byte(`><file name="a&#10;b"><metaurl mediatype="torrent" name="">https://x/t</metaurl><hash type="sha1">00</hash><hash type="SHA-1">00</hash></file></metalink>`))
+	f.Add([]byte(`><file name="dir /a. "><pieces type="SHA256" length="1"><hash>00</hash></pieces><size>1</size></file><file name="b` + "\u202e" + `txt"/></metalink>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, withPrefix(`<metalink xmlns="`+namespaceMeta4+`"`, data))
 	})
@@ -81,6 +85,7 @@ func FuzzParseMetalink3(f *testing.F) {
 	f.Add([]byte(`><files><file name="a"><verification><pieces type="sha1" length="4"><hash piece="5">x</hash><hash piece="0">y</hash></pieces></verification></file></files></metalink>`))
 	f.Add([]byte(`><files><file name="a"><resources><url type="bittorrent" preference="0">https://x/a.torrent</url><url preference="1000">https://x/a</url></resources></file></files></metalink>`))
 	f.Add([]byte(` refreshdate="Mon, 15 May 06 00:00 pdt"><description>doc</description><files><file name="a"><size>18446744073709551616</size></file></files></metalink>`))
+	f.Add([]byte(`><files><file name="a "><verification><hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash><hash type="SHA256">00</hash></verification></file></files></metalink>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, withPrefix(`<metalink xmlns="`+namespaceMetalink3+`"`, data))
 	})
@@ -103,6 +108,8 @@ func FuzzParseJSON(f *testing.F) {
 	f.Add([]byte(`{"files":[{"name":"a"}]} trailing https://u:` + planted.Password + `@x.example/`))
 	f.Add([]byte(`{"files":[],"published":"https://u:` + planted.Password + `@x.example/","updated":1}`))
 	f.Add([]byte(`{"files":[{"name":"a\u0000b","size":"12","signature":{"mediatype":"m","signature":"\ud800"}}]}`))
+	f.Add([]byte(`{"files":[{"name":"a\nb","urls":[{"url":"https://x/a","priority":0}],"metaurls":[{"url":"https://x/t","mediatype":"torrent","name":"../d","priority":1000000}]}]}`))
+	f.Add([]byte(`{"files":[{"name":" a\u2028","hashes":[{"type":"sha1","hash":"00"},{"type":"Sha-1","hash":"11"}],"pieces":[{"type":"SHA256","length":1,"hashes":["00"]}],"size":1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, data)
 	})
@@ -115,6 +122,7 @@ func checkParse(t *testing.T, doc []byte) {
 		checkError(t, doc, err.Error())
 		return
 	}
+	checkHashTypes(t, m)
 	validErr := m.Validate()
 	if validErr == nil {
 		checkNames(t, m)
@@ -153,6 +161,24 @@ func checkError(t *testing.T, input []byte, msg string) {
 	}
 }
 
+// checkHashTypes checks that Parse spelt every hash type by its IANA
+// name, whatever the document wrote.
+func checkHashTypes(t *testing.T, m metalink.Metalink) {
+	t.Helper()
+	for _, f := range m.Files {
+		for _, h := range f.Hashes {
+			if h.Type != metalink.HashType(h.Type) {
+				t.Fatalf("Parse kept the hash type %q, not %q", h.Type, metalink.HashType(h.Type))
+			}
+		}
+		for _, p := range f.Pieces {
+			if p.Type != metalink.HashType(p.Type) {
+				t.Fatalf("Parse kept the pieces type %q, not %q", p.Type, metalink.HashType(p.Type))
+			}
+		}
+	}
+}
+
 // checkNames checks the names of a document Validate accepted, by rules of
 // its own: ValidateName, and a clean local path by path and filepath.
 func checkNames(t *testing.T, m metalink.Metalink) {
@@ -164,6 +190,14 @@ func checkNames(t *testing.T, m metalink.Metalink) {
 		}
 		if !filepath.IsLocal(f.Name) || path.Clean(f.Name) != f.Name || strings.ContainsAny(f.Name, "\\\x00") {
 			t.Fatalf("Validate accepted %q, which is not a clean relative path", f.Name)
+		}
+		if strings.ContainsFunc(f.Name, unicode.IsControl) || strings.ContainsAny(f.Name, "\u2028\u2029\u202e\u200b\ufeff") {
+			t.Fatalf("Validate accepted %q, which prints as another name or as two lines", f.Name)
+		}
+		for segment := range strings.SplitSeq(f.Name, "/") {
+			if strings.TrimSpace(segment) != segment || strings.HasSuffix(segment, ".") {
+				t.Fatalf("Validate accepted %q, whose segment %q Windows would change", f.Name, segment)
+			}
 		}
 		if seen[f.Name] {
 			t.Fatalf("Validate accepted the name %q twice", f.Name)

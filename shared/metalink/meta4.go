@@ -50,11 +50,13 @@ type xmlHash struct {
 	Value string `xml:",chardata"`
 }
 
+// xmlMetaURL's Name is a pointer so that an empty name="" attribute, which
+// RFC 5854 forbids, is told apart from none.
 type xmlMetaURL struct {
-	Priority  string `xml:"priority,attr,omitempty"`
-	MediaType string `xml:"mediatype,attr"`
-	Name      string `xml:"name,attr,omitempty"`
-	URL       string `xml:",chardata"`
+	Priority  string  `xml:"priority,attr,omitempty"`
+	MediaType string  `xml:"mediatype,attr"`
+	Name      *string `xml:"name,attr"`
+	URL       string  `xml:",chardata"`
 }
 
 type xmlPieces struct {
@@ -149,7 +151,7 @@ func newXMLFile(f File) xmlFile {
 		x.Hashes = append(x.Hashes, xmlHash{Type: h.Type, Value: h.Hash})
 	}
 	for _, mu := range f.MetaURLs {
-		x.MetaURLs = append(x.MetaURLs, xmlMetaURL{Priority: formatPriority(mu.Priority), MediaType: mu.MediaType, Name: mu.Name, URL: mu.URL})
+		x.MetaURLs = append(x.MetaURLs, xmlMetaURL{Priority: formatPriority(mu.Priority), MediaType: mu.MediaType, Name: optional(mu.Name), URL: mu.URL})
 	}
 	for _, p := range f.Pieces {
 		x.Pieces = append(x.Pieces, xmlPieces{Type: p.Type, Length: strconv.FormatUint(p.Length, 10), Hashes: p.Hashes})
@@ -164,6 +166,14 @@ func newXMLFile(f File) xmlFile {
 		x.URLs = append(x.URLs, xmlURL{Location: u.Location, Priority: formatPriority(u.Priority), URL: u.URL})
 	}
 	return x
+}
+
+// optional is s as an attribute that is left out when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func formatPriority(p *uint) string {
@@ -223,7 +233,10 @@ func (x xmlFile) model() (File, error) {
 		if err != nil {
 			return File{}, fmt.Errorf("metaurl %s: %w", quote(xm.URL), err)
 		}
-		f.MetaURLs = append(f.MetaURLs, MetaURL{Priority: priority, MediaType: xm.MediaType, Name: xm.Name, URL: xm.URL})
+		if xm.Name != nil && *xm.Name == "" {
+			return File{}, fmt.Errorf("metaurl %s: the name is empty", quote(xm.URL))
+		}
+		f.MetaURLs = append(f.MetaURLs, MetaURL{Priority: priority, MediaType: xm.MediaType, Name: deref(xm.Name), URL: xm.URL})
 	}
 	for _, xp := range x.Pieces {
 		length, err := parseWhole("pieces length", xp.Length, 64)

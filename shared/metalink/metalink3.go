@@ -128,8 +128,13 @@ func (v v3File) model() (File, error) {
 	if f.Size, err = parseSize(v.Size); err != nil {
 		return File{}, err
 	}
-	for _, h := range v.Verification.Hashes {
-		f.Hashes = append(f.Hashes, Hash{Type: v3HashType(h.Type), Hash: h.Value})
+	for i, h := range v.Verification.Hashes {
+		// 3.0 tools read a hash without a type as sha1; taking its text
+		// for a sha-1 digest would check a file against a guess.
+		if strings.TrimSpace(h.Type) == "" {
+			return File{}, fmt.Errorf("hash %d has no type", i+1)
+		}
+		f.Hashes = append(f.Hashes, Hash{Type: h.Type, Hash: h.Value})
 	}
 	for _, vp := range v.Verification.Pieces {
 		p, err := vp.model()
@@ -166,16 +171,6 @@ func (v v3Verification) signature() *Signature {
 	return &Signature{MediaType: mediaType, Signature: s.Text}
 }
 
-// v3HashType turns a Metalink 3.0 hash name (sha1, sha256) into the IANA
-// name RFC 5854 uses (see HashType). A missing type means sha1, the 3.0
-// default.
-func v3HashType(name string) string {
-	if strings.TrimSpace(name) == "" {
-		return "sha-1"
-	}
-	return HashType(name)
-}
-
 // model puts the piece hashes in piece order; 3.0 numbers them with a
 // piece attribute, which may be left out when they are already in order.
 func (v v3Pieces) model() (Pieces, error) {
@@ -200,7 +195,7 @@ func (v v3Pieces) model() (Pieces, error) {
 		}
 		hashes[index], placed[index] = h.Value, true
 	}
-	return Pieces{Type: v3HashType(v.Type), Length: length, Hashes: hashes}, nil
+	return Pieces{Type: v.Type, Length: length, Hashes: hashes}, nil
 }
 
 // addV3URL files a 3.0 resource as a url, or as a metaurl when it points at

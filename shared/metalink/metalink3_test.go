@@ -95,8 +95,12 @@ var _ = Describe("Metalink 3.0", func() {
 		Entry("sha512", `type="sha512"`, "sha-512"),
 		Entry("upper case SHA1", `type="SHA1"`, "sha-1"),
 		Entry("an unknown name, unchanged", `type="tiger"`, "tiger"),
-		Entry("no type, the 3.0 default sha1", ``, "sha-1"),
 	)
+
+	It("refuses a hash without a type, naming the file, rather than guess sha1", func() {
+		_, err := metalink.Parse(metalink3(`<file name="a"><verification><hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash></verification></file>`))
+		Expect(err).To(MatchError(`metalink XML: file "a": hash 1 has no type`))
+	})
 
 	DescribeTable("maps a preference (higher is better) to a priority (lower is better)",
 		func(preference string, want *uint) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
@@ -40,11 +41,15 @@ func CheckReserved(name string) error {
 	return nil
 }
 
-// ValidateName rejects file names that could escape a destination directory
-// or that mean different things on different systems: empty, absolute,
-// containing an empty, "." or ".." segment, a backslash, a NUL byte, or
-// starting with a Windows drive letter. Names with "/" are allowed; they
-// stand for sub-directories inside the destination.
+// ValidateName rejects file names that could escape a destination directory,
+// that mean different things on different systems, or that print
+// ambiguously: empty, absolute, containing an empty, "." or ".." segment, a
+// backslash, a control or invisible formatting character (NUL, line feed,
+// DEL, a bidirectional override…) or a line separator, a segment that
+// begins or ends with white space or ends with a dot (Windows drops those,
+// so two names would land on one file), or starting with a Windows drive
+// letter. Names with "/" are allowed; they stand for sub-directories inside
+// the destination. A name that passes prints as one unambiguous line.
 func ValidateName(name string) error {
 	if reason := unsafeNameReason(name); reason != "" {
 		return fmt.Errorf("unsafe file name %s: %s", quote(name), reason)
@@ -53,11 +58,13 @@ func ValidateName(name string) error {
 }
 
 func unsafeNameReason(name string) string {
+	if i := strings.IndexFunc(name, unprintable); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return fmt.Sprintf("contains the control or invisible character %U", r)
+	}
 	switch {
 	case name == "":
 		return "it is empty"
-	case strings.ContainsRune(name, 0):
-		return "contains a NUL byte"
 	case strings.ContainsRune(name, '\\'):
 		return "contains a backslash"
 	case strings.HasPrefix(name, "/"):
@@ -72,6 +79,32 @@ func unsafeNameReason(name string) string {
 		case ".", "..":
 			return fmt.Sprintf("contains a %s segment", redact.Quote(segment))
 		}
+		if reason := segmentEdgeReason(segment); reason != "" {
+			return reason
+		}
+	}
+	return ""
+}
+
+// unprintable is a rune that would make a name print as two lines or as
+// another name: control characters (C0, DEL, C1), invisible formatting
+// (zero-width, bidirectional overrides, the byte-order mark) and line and
+// paragraph separators.
+func unprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
+}
+
+// segmentEdgeReason refuses what Windows strips from a path segment:
+// leading and trailing blanks and trailing dots, which would make
+// "a.tgz " and "a.tgz" one file.
+func segmentEdgeReason(segment string) string {
+	first, _ := utf8.DecodeRuneInString(segment)
+	last, _ := utf8.DecodeLastRuneInString(segment)
+	switch {
+	case unicode.IsSpace(first) || unicode.IsSpace(last):
+		return "a path segment begins or ends with white space"
+	case last == '.':
+		return "a path segment ends with a dot"
 	}
 	return ""
 }
@@ -141,27 +174,76 @@ func (f File) validate() error {
 		if u.URL == "" {
 			return fmt.Errorf("url %d is empty", i+1)
 		}
+		if err := CheckPriority(u.Priority); err != nil {
+			return fmt.Errorf("url %d: priority %w", i+1, err)
+		}
 	}
 	for i, mu := range f.MetaURLs {
-		if mu.URL == "" || mu.MediaType == "" {
-			return fmt.Errorf("metaurl %d needs both a url and a mediatype", i+1)
+		if err := mu.validate(); err != nil {
+			return fmt.Errorf("metaurl %d: %w", i+1, err)
 		}
 	}
-	for i, h := range f.Hashes {
-		if h.Type == "" || h.Hash == "" {
-			return fmt.Errorf("hash %d needs both a type and a value", i+1)
-		}
-	}
-	for i, p := range f.Pieces {
-		if err := p.validate(f.Size); err != nil {
-			return fmt.Errorf("pieces %d: %w", i+1, err)
-		}
+	if err := f.validateDigests(); err != nil {
+		return err
 	}
 	if f.Publisher != nil && f.Publisher.Name == "" {
 		return errors.New("publisher has no name")
 	}
 	if f.Signature != nil && (f.Signature.MediaType == "" || f.Signature.Signature == "") {
 		return errors.New("signature needs both a mediatype and the signature text")
+	}
+	return nil
+}
+
+// validate checks a metaurl: its name, when it has one, is where its
+// metadata (a torrent) puts the file, so it is held to the rule of file
+// names (RFC 5854 4.2.8.3).
+func (mu MetaURL) validate() error {
+	if mu.URL == "" || mu.MediaType == "" {
+		return errors.New("needs both a url and a mediatype")
+	}
+	if err := CheckPriority(mu.Priority); err != nil {
+		return fmt.Errorf("priority %w", err)
+	}
+	if mu.Name != "" {
+		return ValidateName(mu.Name)
+	}
+	return nil
+}
+
+// Priorities of urls and metaurls, RFC 5854 4.2.16.2 and 4.2.8.1: 1 is the
+// most preferred.
+const (
+	MinPriority = 1
+	MaxPriority = 999999
+)
+
+// CheckPriority refuses a priority outside MinPriority–MaxPriority; nil
+// (none) is fine.
+func CheckPriority(p *uint) error {
+	if p != nil && (*p < MinPriority || *p > MaxPriority) {
+		return fmt.Errorf("%d is outside %d–%d", *p, MinPriority, MaxPriority)
+	}
+	return nil
+}
+
+// validateDigests checks the hashes, each type given once (sha1 and sha-1
+// are one type once parsed), and the pieces.
+func (f File) validateDigests() error {
+	types := make(map[string]bool, len(f.Hashes))
+	for i, h := range f.Hashes {
+		if h.Type == "" || h.Hash == "" {
+			return fmt.Errorf("hash %d needs both a type and a value", i+1)
+		}
+		if types[h.Type] {
+			return fmt.Errorf("hash %d: a second %s hash", i+1, quote(h.Type))
+		}
+		types[h.Type] = true
+	}
+	for i, p := range f.Pieces {
+		if err := p.validate(f.Size); err != nil {
+			return fmt.Errorf("pieces %d: %w", i+1, err)
+		}
 	}
 	return nil
 }
@@ -283,11 +365,11 @@ func (f File) textFields() []labelledText {
 
 // HashType is the IANA name RFC 5854 uses for a hash type spelt in any of
 // the common ways: case and surrounding space do not matter, and "sha" with
-// a digit after it gains its hyphen (sha256, SHA256: sha-256). Names without
-// a digit after "sha" (md5, md4, ed2k, tiger, ...) are the same either way.
+// only digits after it gains its hyphen (sha256, SHA256: sha-256). Other
+// names (md5, sha3-256, tiger, ...) are only lower-cased.
 func HashType(name string) string {
 	name = strings.ToLower(strings.TrimSpace(name))
-	if rest, ok := strings.CutPrefix(name, "sha"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+	if rest, ok := strings.CutPrefix(name, "sha"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 		return "sha-" + rest
 	}
 	return name

@@ -113,6 +113,10 @@ func CompileURI(t Target, names field.Names, handlers *urlhandlers.Set) (*Plan, 
 // compileTarget parses t's url template beside its destination.
 func compileTarget(t Target, names field.Names, destination renderer) (compiledTarget, error) {
 	c := compiledTarget{Target: t, names: names, destination: destination}
+	// Checked before any copy: the metalink recording it would be refused.
+	if err := metalink.CheckPriority(t.Priority); err != nil {
+		return c, names.Errorf("priority", "%w", err)
+	}
 	if strings.TrimSpace(t.URL) != "" {
 		var err error
 		if c.url, err = parseTemplate(c.name("url"), t.URL); err != nil {

@@ -172,7 +172,7 @@ var _ = Describe("reading what a document says", func() {
 		for _, spelling := range []string{"sha-256", "sha256", "SHA-256", "SHA256", " sha-256 "} {
 			Expect(tool.Succeed("file-hash", spelling)).To(Equal(hex.EncodeToString(sum[:])+"\n"), spelling)
 		}
-		Expect(tool.Fail("file-hash", "sha1")).To(Equal("meta4 file-hash: app.tgz has no sha-1 hash"))
+		Expect(tool.Succeed("file-hash", "sha1")).To(BeEmpty()) // app.tgz has no sha-1 hash
 		Expect(tool.Fail("file-hash", "crc32")).To(HavePrefix(`meta4 file-hash: unknown hash type "crc32" (expected `))
 		Expect(tool.Succeed("checksums", "--type", "SHA256")).To(HavePrefix(hex.EncodeToString(sum[:])))
 		filetree.Write(at(tool, "SHA256SUMS"), hex.EncodeToString(sum[:])+"  other.tgz\n")

@@ -24,6 +24,7 @@ func (a *app) documentCommands() []*cobra.Command {
 				return a.setTime(args[0], func(m *metalink.Metalink, t *time.Time) { m.Updated = t })
 			}),
 		a.setOriginCommand(),
+		a.infoCommand(),
 	}
 }
 

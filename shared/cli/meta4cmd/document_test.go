@@ -59,7 +59,7 @@ var _ = Describe("meta4 documents", func() {
 		Expect(tool.Succeed("file-version")).To(Equal("1.0.0\n"))
 		tool.Succeed("add-file", "b")
 		Expect(tool.Fail("file-version")).To(Equal("meta4 file-version: metalink.meta4 has 2 files: name one with --file"))
-		Expect(tool.Fail("file-version", "--file", "b")).To(Equal("meta4 file-version: b has no version"))
+		Expect(tool.Succeed("file-version", "--file", "b")).To(BeEmpty()) // b has no version
 		Expect(tool.Fail("file-version", "--file", "c")).To(Equal(`meta4 file-version: metalink.meta4 has no file "c"`))
 	})
 
@@ -82,12 +82,12 @@ var _ = Describe("meta4 documents", func() {
 		tool.Succeed("file-remove-url", "https://a.example/a.tgz")
 		Expect(tool.Succeed("file-urls")).To(Equal("https://b.example/a.tgz\n"))
 
-		Expect(tool.Fail("file-hash", "sha-1")).To(Equal("meta4 file-hash: a.tgz has no sha-1 hash"))
+		Expect(tool.Succeed("file-hash", "sha-1")).To(BeEmpty()) // a.tgz has no sha-1 hash
 		Expect(tool.Fail("file-set-hash", "sha-256", "abc")).To(Equal(`meta4 file-set-hash: sha-256 hash "abc" is not 64 hex digits`))
 		Expect(tool.Fail("file-set-hash", "crc32", "abc")).To(Equal(`meta4 file-set-hash: unknown hash type "crc32" (expected sha-512, sha-256, sha-1, md5)`))
 		Expect(tool.Fail("file-set-size", "big")).To(Equal(`meta4 file-set-size: size "big" is not a number of bytes`))
 		Expect(tool.Fail("file-set-url", "--priority", "1000000", "https://c.example/")).To(Equal(
-			"meta4 file-set-url: --priority 1000000 is out of range 1 to 999999"))
+			"meta4 file-set-url: --priority 1000000 is outside 1–999999"))
 		Expect(tool.Fail("file-remove-url", "https://nowhere/")).To(Equal("meta4 file-remove-url: a.tgz has no URL https://nowhere/"))
 	})
 
@@ -178,6 +178,7 @@ var _ = Describe("meta4 usage", func() {
 		Entry("too few arguments", []string{"file-hash"}, "meta4 file-hash: accepts 1 arg(s), received 0"),
 		Entry("too many arguments", []string{"files", "x"}, "meta4 files: accepts 0 arg(s), received 1"),
 		Entry("an unknown flag", []string{"files", "--colour"}, "meta4 files: unknown flag: --colour"),
+		Entry("an unknown format", []string{"file-info", "--format", "yaml"}, `meta4 file-info: invalid argument "yaml" for "--format" flag: expected text or json`),
 		Entry("an unknown command", []string{"fils"}, `meta4: unknown command "fils" for "meta4"`),
 		Entry("no command", []string{}, "meta4: a command is required"),
 		Entry("a missing required flag", []string{"import-checksums", "SHA256SUMS"}, "meta4 import-checksums: --url-prefix is required"),

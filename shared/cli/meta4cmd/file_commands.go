@@ -10,7 +10,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/checksums"
 	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 )
 
@@ -25,49 +24,21 @@ func (a *app) fileCommands() []*cobra.Command {
 // fileReadCommands print what the document says of the file.
 func (a *app) fileReadCommands() []*cobra.Command {
 	return []*cobra.Command{
-		command("file-hash TYPE", "Print the file's hash of TYPE (e.g. sha-256)", 1, func(_ *cobra.Command, args []string) error {
-			return a.printFile(func(f *metalink.File) (string, error) { return fileHash(f, args[0]) })
-		}),
-		command("file-hashes", "Print the file's hashes, \"TYPE HASH\" per line", 0, func(*cobra.Command, []string) error {
-			return a.printFile(func(f *metalink.File) (string, error) {
-				lines := make([]string, len(f.Hashes))
-				for i, h := range f.Hashes {
-					lines[i] = h.Type + " " + h.Hash
-				}
-				return strings.Join(lines, "\n"), nil
-			})
-		}),
-		command("file-version", "Print the file's version", 0, func(*cobra.Command, []string) error {
-			return a.printFile(func(f *metalink.File) (string, error) {
-				if f.Version == "" {
-					return "", fmt.Errorf("%s has no version", f.Name)
-				}
-				return f.Version, nil
-			})
-		}),
-		command("file-urls", "Print the file's URLs, one per line", 0, func(*cobra.Command, []string) error {
-			return a.printFile(func(f *metalink.File) (string, error) {
-				lines := make([]string, len(f.URLs))
-				for i, u := range f.URLs {
-					lines[i] = redact.String(u.URL)
-				}
-				return strings.Join(lines, "\n"), nil
-			})
-		}),
+		a.fileInfoCommand(),
+		reading(command("file-hash TYPE", "Print the file's hash of TYPE (e.g. sha-256)", 1, func(_ *cobra.Command, args []string) error {
+			return a.printFile(func(f *metalink.File) (string, error) { return meta4ops.FileHash(*f, args[0]) })
+		}), "TYPE is spelt in any common way (sha256, SHA-256); one that is no hash type at all is an error."),
+		reading(command("file-hashes", "Print the file's hashes, \"TYPE HASH\" per line", 0, func(*cobra.Command, []string) error {
+			return a.printFile(func(f *metalink.File) (string, error) { return strings.Join(meta4ops.HashLines(*f), "\n"), nil })
+		}), ""),
+		reading(command("file-version", "Print the file's version", 0, func(*cobra.Command, []string) error {
+			return a.printFile(func(f *metalink.File) (string, error) { return f.Version, nil })
+		}), ""),
+		reading(command("file-size", "Print the file's size in bytes", 0, func(*cobra.Command, []string) error {
+			return a.printFile(func(f *metalink.File) (string, error) { return meta4ops.SizeText(f.Size), nil })
+		}), "A size of 0 counts as none: a document cannot tell the two apart."),
+		a.fileURLsCommand(),
 	}
-}
-
-// fileHash is f's digest of typ, spelt in any common way (sha256, SHA-256);
-// an unknown type is named as such rather than as a hash f lacks.
-func fileHash(f *metalink.File, typ string) (string, error) {
-	if i := f.HashIndex(metalink.HashType(typ)); i >= 0 {
-		return strings.ToLower(f.Hashes[i].Hash), nil
-	}
-	algo, err := checksums.Algorithm(typ)
-	if err != nil {
-		return "", err
-	}
-	return "", fmt.Errorf("%s has no %s hash", f.Name, algo.Name)
 }
 
 // fileEditCommands change the file.
@@ -117,17 +88,17 @@ func (a *app) fileEditCommands() []*cobra.Command {
 	}
 }
 
-// printFile prints what show says of the selected file, when it says something.
+// printFile prints what show says of the selected file.
 func (a *app) printFile(show func(f *metalink.File) (string, error)) error {
 	f, err := a.readFile()
 	if err != nil {
 		return err
 	}
 	text, err := show(f)
-	if err != nil || text == "" {
+	if err != nil {
 		return err
 	}
-	return a.println(text)
+	return a.printData(text)
 }
 
 // urlFlags are --location and --priority of the URL a command records.
@@ -143,13 +114,14 @@ func (u *urlFlags) register(cmd *cobra.Command) {
 
 func (u *urlFlags) url(rawURL string) (metalink.URL, error) {
 	entry := metalink.URL{URL: rawURL, Location: u.location}
-	if u.priority > 999999 {
-		return entry, fmt.Errorf("--priority %d is out of range 1 to 999999", u.priority)
+	if u.priority == 0 { // the flag's default: none
+		return entry, nil
 	}
-	if u.priority > 0 {
-		p := u.priority
-		entry.Priority = &p
+	p := u.priority
+	if err := metalink.CheckPriority(&p); err != nil {
+		return entry, fmt.Errorf("--priority %w", err)
 	}
+	entry.Priority = &p
 	return entry, nil
 }
 

@@ -109,21 +109,32 @@ func (w *hostileWorld) tool(path string) clitest.Tool {
 type hostileCase struct {
 	setup func(w *hostileWorld) (tool string, args []string)
 	want  string
+	// usage: the command is called wrongly, so it exits 2 and its usage
+	// follows the error line.
+	usage bool
 }
 
 // runHostileCase runs c and checks what every refusal must look like:
-// exit 1, nothing on stdout, one error line on stderr naming the command
-// (after, for a download, its report lines on the file), no secret,
-// no panic, and the work directory exactly as it was.
+// exit 1 (2 for a usage error), nothing on stdout, one error line on
+// stderr naming the command (after, for a download, its report lines on
+// the file; before, for a usage error, the usage), no secret, no panic,
+// and the work directory exactly as it was.
 func runHostileCase(c hostileCase) {
 	w := newHostileWorld()
 	path, args := c.setup(w)
 	before := filetree.Snapshot(w.work)
 	r := w.tool(path).Run(args...)
-	Expect(r.Code).To(Equal(1), "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+	code, report := 1, r.Stderr
+	if c.usage {
+		var usage bool
+		code = 2
+		report, _, usage = strings.Cut(r.Stderr, "Usage:\n")
+		Expect(usage).To(BeTrue(), "stderr: %s", r.Stderr)
+	}
+	Expect(r.Code).To(Equal(code), "stdout: %s\nstderr: %s", r.Stdout, r.Stderr)
 	Expect(r.Stdout).To(BeEmpty())
-	Expect(r.Stderr).To(HaveSuffix("\n"))
-	lines := strings.Split(strings.TrimSuffix(r.Stderr, "\n"), "\n")
+	Expect(report).To(HaveSuffix("\n"))
+	lines := strings.Split(strings.TrimSuffix(report, "\n"), "\n")
 	last := lines[len(lines)-1]
 	Expect(last).To(HavePrefix(filepath.Base(path) + " " + args[len(args)-commandDepth(args)] + ": "))
 	Expect(last).To(ContainSubstring(c.want))
@@ -190,6 +201,7 @@ var documentCommands = [][]string{
 	{"--metalink=x.meta4", "file-download", destPath + "/"},
 	{"--metalink=x.meta4", "files"},
 	{"--metalink=x.meta4", "file-urls"},
+	{"--metalink=x.meta4", "info", "--format=json"},
 	{"--metalink=x.meta4", "checksums"},
 	{"--metalink=x.meta4", "file-verify", destPath + "/keep.txt"},
 	{"--metalink=new.meta4", "import-metalink", "x.meta4"},
@@ -449,12 +461,46 @@ func hostileSumsEntries() []any {
 	return entries
 }
 
+// hostileReads are wrong calls of the commands that print what a valid
+// document says; a usage error exits 2.
+var hostileReads = []struct {
+	args  []string
+	want  string
+	usage bool
+}{
+	{[]string{"file-info", "--format=yaml"}, `invalid argument "yaml" for "--format" flag: expected text or json`, true},
+	{[]string{"info", "--format=JSON"}, `invalid argument "JSON" for "--format" flag: expected text or json`, true},
+	{[]string{"file-urls", "--format="}, `invalid argument "" for "--format" flag: expected text or json`, true},
+	{[]string{"file-size", "--format=json"}, "unknown flag: --format", true},
+	{[]string{"file-info", "extra"}, "accepts 0 arg(s), received 1", true},
+	{[]string{"info", "extra"}, "accepts 0 arg(s), received 1", true},
+	{[]string{"file-size", "extra"}, "accepts 0 arg(s), received 1", true},
+	{[]string{"--file=missing.tgz", "file-info", "--format=json"}, `x.meta4 has no file "missing.tgz"`, false},
+	{[]string{"--file=missing.tgz", "file-size"}, `x.meta4 has no file "missing.tgz"`, false},
+	{[]string{"--file=missing.tgz", "file-urls", "--format=json"}, `x.meta4 has no file "missing.tgz"`, false},
+}
+
+func hostileReadEntries() []any {
+	var entries []any
+	for _, read := range hostileReads {
+		entries = append(entries, Entry(fmt.Sprintf("meta4 %v", read.args), hostileCase{
+			setup: func(w *hostileWorld) (string, []string) {
+				w.document(formatMeta4, payloadFile("payload.tgz", w.secretURL("ok")))
+				return binary, append([]string{"--metalink=x.meta4"}, read.args...)
+			},
+			want:  read.want,
+			usage: read.usage,
+		}))
+	}
+	return entries
+}
+
 // hostileEntries is the whole corpus, runHostileCase first, as
 // DescribeTable takes it.
 func hostileEntries() []any {
 	entries := []any{runHostileCase}
 	for _, part := range [][]any{unsafeDocumentEntries(), hostileMirrorEntries(), hostileFTPEntries(), hostileS3Entries(), hostileDestinationEntries(),
-		hostileReleaseEntries(), hostileSumsEntries()} {
+		hostileReleaseEntries(), hostileSumsEntries(), hostileReadEntries()} {
 		entries = append(entries, part...)
 	}
 	return entries

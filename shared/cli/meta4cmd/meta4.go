@@ -17,6 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
 
 // DefaultMetalink is the document used without --metalink.
@@ -105,6 +106,15 @@ func flagNames(option string) string {
 // command is a cobra command taking exactly n arguments.
 func command(use, short string, n int, run func(cmd *cobra.Command, args []string) error) *cobra.Command {
 	return &cobra.Command{Use: use, Short: short, Args: cli.Args(cobra.ExactArgs(n)), RunE: run}
+}
+
+// printData writes what a read command answers to stdout, with the
+// userinfo of its URLs hidden, and nothing for an answer of nothing.
+func (a *app) printData(text string) error {
+	if text == "" {
+		return nil
+	}
+	return a.println(redact.String(text))
 }
 
 // println writes one line of data to stdout.
