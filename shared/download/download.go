@@ -259,10 +259,49 @@ func finish(fan *fanout.Fanout, checker *verify.Checker, transferErr error, whol
 	return report, nil
 }
 
+// Limits of waiting for a busy server (a 503 or 429 with Retry-After).
+const (
+	// maxRetryAfter: a server that asks for a longer pause is out for now,
+	// and the next URL is tried instead.
+	maxRetryAfter = time.Minute
+	// maxBusyWait bounds the pauses one URL may ask for in a row, so that a
+	// server that is always busy is given up in the end.
+	maxBusyWait = 5 * time.Minute
+)
+
+// retries are one URL's transient failures in a row and the pauses it
+// asked for since it last moved bytes.
+type retries struct {
+	failures int
+	busy     time.Duration
+}
+
+// progressed starts the count again: the URL works.
+func (r *retries) progressed() { *r = retries{} }
+
+// next says how long to wait before trying the URL again after err, and
+// how to say so ("retry 2 of 3"), or returns the error that gives it up.
+// A server that asks to wait (Retry-After) is busy, not dead: its pauses
+// do not use up the retries.
+func (r *retries) next(err error, opts Options) (time.Duration, string, error) {
+	if after := transfer.RetryAfter(err); after > 0 {
+		if after > maxRetryAfter || r.busy+after > maxBusyWait {
+			return 0, "", fmt.Errorf("%w (asked to wait %s)", err, after)
+		}
+		r.busy += after
+		return after, "retry as asked", nil
+	}
+	r.failures++
+	if r.failures > opts.Retries {
+		return 0, "", fmt.Errorf("%w (tried %d times)", err, r.failures)
+	}
+	return opts.Backoff(r.failures), fmt.Sprintf("retry %d of %d", r.failures, opts.Retries), nil
+}
+
 // transferWithRetries feeds fan from rawURL, resuming after transient
 // failures from the bytes already handed on, so the hashes carry on too.
 func (d *downloader) transferWithRetries(ctx context.Context, fan *fanout.Fanout, rawURL string) error {
-	failures := 0
+	var tries retries
 	for {
 		before := fan.Fed()
 		err := d.transferOnce(fan, rawURL)
@@ -277,14 +316,13 @@ func (d *downloader) transferWithRetries(ctx context.Context, fan *fanout.Fanout
 			return err
 		}
 		if fan.Fed() > before {
-			failures = 0
+			tries.progressed()
 		}
-		failures++
-		if failures > d.opts.Retries {
-			return fmt.Errorf("%w (tried %d times)", err, failures)
+		wait, retry, giveUp := tries.next(err, d.opts)
+		if giveUp != nil {
+			return giveUp
 		}
-		wait := d.opts.Backoff(failures)
-		d.note("%s: %v; retry %d of %d in %s from byte %d", rawURL, err, failures, d.opts.Retries, wait, fan.Fed())
+		d.note("%s: %v; %s in %s from byte %d", rawURL, err, retry, wait, fan.Fed())
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}

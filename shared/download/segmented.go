@@ -297,11 +297,11 @@ var errLost = errors.New("another mirror sent this block first")
 
 // connection is the stream of one worker and its retries.
 type connection struct {
-	pass     *pass
-	w        *worker
-	body     io.ReadCloser
-	pos      int64 // the offset the body reads next
-	failures int   // transient failures in a row
+	pass  *pass
+	w     *worker
+	body  io.ReadCloser
+	pos   int64 // the offset the body reads next
+	tries retries
 }
 
 func (c *connection) closeBody() {
@@ -327,12 +327,11 @@ func (c *connection) fill(f *filler) error {
 		if !transfer.IsTransient(err) {
 			return err
 		}
-		if c.failures++; c.failures > c.pass.d.opts.Retries {
-			return fmt.Errorf("%w (tried %d times)", err, c.failures)
+		wait, retry, giveUp := c.tries.next(err, c.pass.d.opts)
+		if giveUp != nil {
+			return giveUp
 		}
-		wait := c.pass.d.opts.Backoff(c.failures)
-		at := start + int64(f.filled)
-		c.pass.d.note("%s: %v; retry %d of %d in %s from byte %d", c.w.src.url, err, c.failures, c.pass.d.opts.Retries, wait, at)
+		c.pass.d.note("%s: %v; %s in %s from byte %d", c.w.src.url, err, retry, wait, start+int64(f.filled))
 		if err := sleep(c.w.src.ctx, wait); err != nil {
 			return err
 		}
@@ -351,7 +350,7 @@ func (c *connection) read(f *filler, start, end int64) error {
 		n, err := c.body.Read(f.buf[f.filled : end-start])
 		c.pos += int64(n)
 		if n > 0 {
-			c.failures = 0
+			c.tries.progressed()
 		}
 		if !c.pass.ledger.progress(f, n) {
 			return errLost

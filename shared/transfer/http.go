@@ -93,7 +93,7 @@ func (h *HTTP) get(ctx context.Context, rawURL string, offset int64) (*http.Resp
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		_ = resp.Body.Close()
-		return nil, statusError(resp.StatusCode)
+		return nil, statusError(resp.StatusCode, resp.Header.Get("Retry-After"), time.Now())
 	}
 	return resp, nil
 }
@@ -142,13 +142,37 @@ func parseContentRange(header string) (start, total int64, err error) {
 }
 
 // statusError names the status; server-side trouble and throttling are
-// worth a retry, any other refusal is final.
-func statusError(code int) error {
+// worth a retry, any other refusal is final. A 503 or 429 carries the wait
+// its Retry-After asks for (seconds, or a date, as of now).
+func statusError(code int, retryAfter string, now time.Time) error {
 	err := fmt.Errorf("%d %s", code, http.StatusText(code))
-	if code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests {
+	switch {
+	case code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests:
+		return &TransientError{Err: err, RetryAfter: parseRetryAfter(retryAfter, now)}
+	case code >= 500 || code == http.StatusRequestTimeout:
 		return Transient(err)
 	}
 	return err
+}
+
+// parseRetryAfter reads a Retry-After value, delay-seconds or an HTTP date
+// (RFC 9110 10.2.3); 0 when it is missing, malformed or already past. A
+// wait under a second counts as one, so that "asked to wait" is never 0.
+func parseRetryAfter(value string, now time.Time) time.Duration {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0
+	}
+	var wait time.Duration
+	if seconds, err := strconv.ParseUint(value, 10, 32); err == nil {
+		wait = time.Duration(seconds) * time.Second
+	} else if date, err := http.ParseTime(value); err == nil {
+		wait = date.Sub(now)
+	}
+	if wait <= 0 {
+		return 0
+	}
+	return max(wait, time.Second)
 }
 
 // requestError drops the URL the client puts in its errors (it may hold

@@ -168,6 +168,29 @@ var _ = Describe("the HTTP handler", func() {
 		Entry("429 is transient", http.StatusTooManyRequests, "429 Too Many Requests", true),
 	)
 
+	DescribeTable("carries the pause a busy server asks for",
+		func(ctx SpecContext, status int, retryAfter func() string, want time.Duration) {
+			server := startServer(func(w http.ResponseWriter, r *http.Request) {
+				if value := retryAfter(); value != "" {
+					w.Header().Set("Retry-After", value)
+				}
+				w.WriteHeader(status)
+			})
+			_, _, err := handler.Open(ctx, server.URL+"/go.tgz", 0)
+			Expect(transfer.IsTransient(err)).To(BeTrue())
+			Expect(transfer.RetryAfter(err)).To(BeNumerically("~", want, time.Second))
+		},
+		Entry("503, seconds", http.StatusServiceUnavailable, func() string { return "7" }, 7*time.Second),
+		Entry("429, seconds", http.StatusTooManyRequests, func() string { return " 120 " }, 2*time.Minute),
+		Entry("503, an HTTP date", http.StatusServiceUnavailable,
+			func() string { return time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat) }, 90*time.Second),
+		Entry("503, a date already past", http.StatusServiceUnavailable,
+			func() string { return time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat) }, time.Duration(0)),
+		Entry("503, no header", http.StatusServiceUnavailable, func() string { return "" }, time.Duration(0)),
+		Entry("503, nonsense", http.StatusServiceUnavailable, func() string { return "soon" }, time.Duration(0)),
+		Entry("500 with a header: only 503 and 429 mean busy", http.StatusInternalServerError, func() string { return "7" }, time.Duration(0)),
+	)
+
 	It("reports a dead server as final, so the next mirror is tried at once, without the URL's password", func(ctx SpecContext) {
 		_, _, err := handler.Open(ctx, closedPortURL(), 0)
 		Expect(err).To(HaveOccurred())

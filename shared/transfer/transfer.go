@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 )
@@ -98,6 +99,10 @@ func rangesOnly(ctx context.Context) bool {
 // TransientError marks an error worth a retry; find it with errors.As.
 type TransientError struct {
 	Err error
+	// RetryAfter is how long the server asked to be left alone before the
+	// next request (an HTTP 503 or 429 with Retry-After); 0 when it did
+	// not say. Such a server is busy, not dead.
+	RetryAfter time.Duration
 }
 
 func (e *TransientError) Error() string { return e.Err.Error() }
@@ -118,4 +123,14 @@ func Transient(err error) error {
 func IsTransient(err error) bool {
 	var transient *TransientError
 	return errors.As(err, &transient)
+}
+
+// RetryAfter is the wait the server asked for in err (see
+// TransientError.RetryAfter), or 0.
+func RetryAfter(err error) time.Duration {
+	var transient *TransientError
+	if errors.As(err, &transient) {
+		return transient.RetryAfter
+	}
+	return 0
 }

@@ -38,6 +38,13 @@ type Config struct {
 	// Delay is how long every response waits before its headers: a mirror
 	// slow to answer (far away, or busy), however fast it then sends.
 	Delay time.Duration
+	// MaxConcurrent, when positive, answers a request beyond that many in
+	// flight with 503 and a Retry-After, as mirrors that limit each client
+	// do; BusyFirst answers the first that many requests so, whatever the
+	// load. RetryAfter is the header's value in seconds; 0 means 1.
+	MaxConcurrent int
+	BusyFirst     int
+	RetryAfter    int
 }
 
 // Server is a running throttled server.
@@ -49,6 +56,8 @@ type Server struct {
 	listener net.Listener
 	sent     atomic.Int64
 	requests atomic.Int32
+	inFlight atomic.Int32
+	refused  atomic.Int32
 	dieOnce  sync.Once
 	served   chan struct{}
 
@@ -87,7 +96,12 @@ func (s *Server) Sent() int64 { return s.sent.Load() }
 // Requests is the number of requests received.
 func (s *Server) Requests() int { return int(s.requests.Load()) }
 
-// Ranges are the Range headers of the requests, in order ("" for none).
+// Refused is the number of requests answered 503 because the server was
+// busy (MaxConcurrent, BusyFirst).
+func (s *Server) Refused() int { return int(s.refused.Load()) }
+
+// Ranges are the Range headers of the requests served (not those refused
+// as busy), in order ("" for none).
 func (s *Server) Ranges() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,7 +113,15 @@ func (s *Server) die() {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
+	n := s.requests.Add(1)
+	inFlight := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	if int(n) <= s.cfg.BusyFirst || (s.cfg.MaxConcurrent > 0 && int(inFlight) > s.cfg.MaxConcurrent) {
+		s.refused.Add(1)
+		w.Header().Set("Retry-After", strconv.Itoa(max(s.cfg.RetryAfter, 1)))
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
 	s.mu.Lock()
 	s.ranges = append(s.ranges, r.Header.Get("Range"))
 	s.mu.Unlock()
