@@ -18,6 +18,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/parsecache"
 )
 
 const metalinkExtension = ".meta4"
@@ -46,12 +47,16 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read tree of %s at %s: %w", r.loc.remote, tip, err)
 	}
-	index := loadIndex(s.indexPath())
+	index := parsecache.Load(s.indexPath())
 	entries, cacheable, err := parseMetalinks(ctx, s.storage, refs, index)
 	if err != nil {
 		return nil, err
 	}
-	if err := index.save(refs, entries, cacheable); err != nil {
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.blob.String()
+	}
+	if err := index.Save(ids, entries, cacheable); err != nil {
 		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
 	}
 	return entries, nil
@@ -178,13 +183,14 @@ func (p subPathPattern) mayMatchBelow(dir string) bool {
 // parseMetalinks returns an Entry for each ref, taking parsed documents from
 // index and parsing the rest: blobs are read one after the other (go-git's
 // storage is not safe for concurrent use) and parsed on every core.
-// cacheable tells which entries the index may keep (see roundTrip).
-func parseMetalinks(ctx context.Context, s storer.EncodedObjectStorer, refs []metalinkRef, index *metalinkIndex) (entries []repository.Entry, cacheable []bool, err error) {
+// cacheable tells which entries the index may keep (see
+// parsecache.RoundTrip).
+func parseMetalinks(ctx context.Context, s storer.EncodedObjectStorer, refs []metalinkRef, index *parsecache.Index) (entries []repository.Entry, cacheable []bool, err error) {
 	entries = make([]repository.Entry, len(refs))
 	cacheable = make([]bool, len(refs))
 	var missing []int
 	for i, ref := range refs {
-		if m, ok := index.get(ref.blob); ok {
+		if m, ok := index.Get(ref.blob.String()); ok {
 			entries[i] = repository.Entry{Path: ref.path, Metalink: m}
 			cacheable[i] = true
 			continue
@@ -218,14 +224,14 @@ func parseMetalinks(ctx context.Context, s storer.EncodedObjectStorer, refs []me
 	})
 	for range runtime.GOMAXPROCS(0) {
 		group.Go(func() error {
-			var check roundTrip
+			var check parsecache.RoundTrip
 			for b := range blobs {
 				m, err := metalink.Parse(b.data)
 				if err != nil {
 					return fmt.Errorf("parse %s: %w", refs[b.at].treePath, err)
 				}
 				entries[b.at] = repository.Entry{Path: refs[b.at].path, Metalink: m}
-				cacheable[b.at] = check.exact(m)
+				cacheable[b.at] = check.Exact(m)
 			}
 			return nil
 		})

@@ -150,7 +150,7 @@ var _ = Describe("List", func() {
 		})
 
 		It("takes parsed metalinks from the cache instead of parsing them again", func() {
-			indexes, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*", "metalinks-v1.gob"))
+			indexes, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*", "metalinks-v2.gob"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(indexes).To(HaveLen(1))
 			index, err := os.ReadFile(indexes[0])
@@ -243,7 +243,7 @@ var _ = Describe("List", func() {
 			caches, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(caches).To(HaveLen(1))
-			Expect(os.WriteFile(filepath.Join(caches[0], "metalinks-v1.gob"), []byte("garbage"), 0o600)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(caches[0], "metalinks-v2.gob"), []byte("garbage"), 0o600)).To(Succeed())
 			Expect(os.RemoveAll(filepath.Join(caches[0], "git"))).To(Succeed())
 
 			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))

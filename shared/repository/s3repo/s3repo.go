@@ -12,9 +12,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -25,20 +28,29 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
-	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
+	"github.com/metalink-resources/metalink-resources/shared/repository/parsecache"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
 )
 
-// fetchConcurrency bounds the metalinks downloaded at once while listing.
-const fetchConcurrency = 16
+const (
+	// fetchConcurrency bounds the metalinks downloaded at once while listing.
+	fetchConcurrency = 16
+	// cacheRoot is the directory under $TMPDIR that holds the parsed
+	// metalinks of each bucket prefix (see parsecache), the version in the
+	// file's name changing with its layout.
+	cacheRoot = "metalink-repository-s3"
+	indexFile = "metalinks-v1.gob"
+)
 
 // Repository is the metalinks under one prefix of a bucket.
 type Repository struct {
 	client *s3.Client
 	host   string
 	bucket string
-	prefix string // "" or ending in "/"
+	prefix string    // "" or ending in "/"
+	index  string    // the parsecache file of this prefix
+	stderr io.Writer // warnings
 }
 
 // Configure validates uri and opts; names are the front end's names of
@@ -53,12 +65,12 @@ func Configure(uri string, opts s3client.Options, names field.Names) (repository
 		return nil, names.Errorf("options", "%w", err)
 	}
 	return func(ctx context.Context, env repository.Env) (repository.Repository, error) {
-		return open(ctx, loc, opts, env.Client())
+		return open(ctx, loc, opts, env)
 	}, nil
 }
 
-func open(ctx context.Context, loc s3client.Location, opts s3client.Options, netClient *network.Client) (repository.Repository, error) {
-	client, err := s3client.NewClient(ctx, loc, opts, netClient)
+func open(ctx context.Context, loc s3client.Location, opts s3client.Options, env repository.Env) (repository.Repository, error) {
+	client, err := s3client.NewClient(ctx, loc, opts, env.Client())
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", loc, err)
 	}
@@ -66,7 +78,17 @@ func open(ctx context.Context, loc s3client.Location, opts s3client.Options, net
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	return &Repository{client: client, host: loc.Host, bucket: loc.Bucket, prefix: prefix}, nil
+	tempDir := env.TempDir
+	if tempDir == "" {
+		tempDir = os.TempDir()
+	}
+	key := sha256.Sum256([]byte(loc.Host + "/" + loc.Bucket + "/" + prefix))
+	index := filepath.Join(tempDir, cacheRoot, hex.EncodeToString(key[:]), indexFile)
+	stderr := env.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	return &Repository{client: client, host: loc.Host, bucket: loc.Bucket, prefix: prefix, index: index, stderr: stderr}, nil
 }
 
 // url is the s3:// URL of key, without credentials.
@@ -75,12 +97,52 @@ func (r *Repository) url(key string) string {
 }
 
 // List pages through the prefix and fetches the *.meta4 objects concurrently
-// while later pages are still being listed.
+// while later pages are still being listed. A document the cache holds
+// under the same key, ETag and size is not fetched again: a warm check of
+// an unchanged bucket is its listing alone.
 func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
+	index := parsecache.Load(r.index)
+	found, err := r.listAndFetch(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(found, func(a, b listed) int { return strings.Compare(a.entry.Path, b.entry.Path) })
+	ids := make([]string, len(found))
+	entries := make([]repository.Entry, len(found))
+	cacheable := make([]bool, len(found))
+	for i, f := range found {
+		ids[i], entries[i], cacheable[i] = f.id, f.entry, f.cacheable
+	}
+	if err := index.Save(ids, entries, cacheable); err != nil {
+		// The listing is right; the next check only works harder.
+		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
+	}
+	return entries, nil
+}
+
+// listed is one document of the listing, and what the cache keeps of it.
+type listed struct {
+	entry     repository.Entry
+	id        string
+	cacheable bool
+}
+
+// objectID names an object's content in the cache: a new upload under the
+// same key gets another ETag.
+func objectID(key, etag string, size int64) string {
+	return fmt.Sprintf("%s\x00%s\x00%d", key, etag, size)
+}
+
+func (r *Repository) listAndFetch(ctx context.Context, index *parsecache.Index) ([]listed, error) {
 	group, groupCtx := errgroup.WithContext(ctx)
 	group.SetLimit(fetchConcurrency)
 	var mu sync.Mutex
-	var entries []repository.Entry
+	var found []listed
+	add := func(l listed) {
+		mu.Lock()
+		defer mu.Unlock()
+		found = append(found, l)
+	}
 	pages := s3.NewListObjectsV2Paginator(r.client, &s3.ListObjectsV2Input{
 		Bucket: aws.String(r.bucket),
 		Prefix: aws.String(r.prefix),
@@ -99,43 +161,48 @@ func (r *Repository) List(ctx context.Context) ([]repository.Entry, error) {
 			if !strings.HasSuffix(key, ".meta4") {
 				continue
 			}
+			id := objectID(key, aws.ToString(object.ETag), aws.ToInt64(object.Size))
+			if m, ok := index.Get(id); ok {
+				add(listed{entry: repository.Entry{Path: strings.TrimPrefix(key, r.prefix), Metalink: m}, id: id, cacheable: true})
+				continue
+			}
 			group.Go(func() error {
-				entry, err := r.fetch(groupCtx, key)
-				if err != nil {
-					return err
+				l, err := r.fetch(groupCtx, key)
+				if err == nil {
+					add(l)
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				entries = append(entries, entry)
-				return nil
+				return err
 			})
 		}
 	}
-	if err := group.Wait(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(entries, func(a, b repository.Entry) int { return strings.Compare(a.Path, b.Path) })
-	return entries, nil
+	return found, group.Wait()
 }
 
-func (r *Repository) fetch(ctx context.Context, key string) (repository.Entry, error) {
+// fetch gets and parses key. Its cache id comes from the answer, not the
+// listing, so that an object replaced in between is fetched again next time.
+func (r *Repository) fetch(ctx context.Context, key string) (listed, error) {
 	out, err := r.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(r.bucket), Key: aws.String(key)})
 	if err != nil {
-		return repository.Entry{}, s3client.WrapError("get", r.url(key), err)
+		return listed{}, s3client.WrapError("get", r.url(key), err)
 	}
 	defer func() { _ = out.Body.Close() }() // a response body only reads: closing loses nothing
 	data, err := io.ReadAll(io.LimitReader(out.Body, metalink.MaxDocumentSize+1))
 	if err != nil {
-		return repository.Entry{}, fmt.Errorf("get %s: %w", r.url(key), err)
+		return listed{}, fmt.Errorf("get %s: %w", r.url(key), err)
 	}
 	if len(data) > metalink.MaxDocumentSize {
-		return repository.Entry{}, fmt.Errorf("get %s: larger than %d MiB, not a metalink", r.url(key), metalink.MaxDocumentSize>>20)
+		return listed{}, fmt.Errorf("get %s: larger than %d MiB, not a metalink", r.url(key), metalink.MaxDocumentSize>>20)
 	}
 	m, err := metalink.Parse(data)
 	if err != nil {
-		return repository.Entry{}, fmt.Errorf("parse %s: %w", r.url(key), err)
+		return listed{}, fmt.Errorf("parse %s: %w", r.url(key), err)
 	}
-	return repository.Entry{Path: strings.TrimPrefix(key, r.prefix), Metalink: m}, nil
+	var check parsecache.RoundTrip
+	return listed{
+		entry:     repository.Entry{Path: strings.TrimPrefix(key, r.prefix), Metalink: m},
+		id:        objectID(key, aws.ToString(out.ETag), int64(len(data))),
+		cacheable: check.Exact(m),
+	}, nil
 }
 
 // CheckPut refuses an unsafe name.

@@ -40,7 +40,7 @@ var _ = Describe("an s3 repository", func() {
 		Expect(server.Put(ctx, "bucket", key, data)).To(Succeed())
 	}
 	open := func(prefix string) repository.Repository {
-		repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", prefix), server.Credentials(), repotest.Names))
+		repo, err := repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(s3repo.Configure(server.URL("bucket", prefix), server.Credentials(), repotest.Names))
 		Expect(err).NotTo(HaveOccurred())
 		return repo
 	}
@@ -92,6 +92,48 @@ var _ = Describe("an s3 repository", func() {
 			Expect(open("nothing/here/").List(ctx)).To(BeEmpty())
 		})
 
+		It("fetches on a warm list only the documents that are new or changed, and forgets deleted ones", func() {
+			recorder := s3server.StartRecorder(GinkgoT(), server)
+			env := repository.Env{TempDir: GinkgoT().TempDir()}
+			list := func() map[string]string {
+				repo, err := repotest.Open(env)(s3repo.Configure(recorder.URL("bucket", "repo/"), server.Credentials(), repotest.Names))
+				Expect(err).NotTo(HaveOccurred())
+				entries, err := repo.List(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				return versions(entries)
+			}
+			gets := func() int { return len(recorder.Operations("GetObject")) }
+			put("repo/a.meta4", doc("1.0.0"))
+			put("repo/b.meta4", doc("2.0.0"))
+			put("repo/c.meta4", doc("3.0.0"))
+
+			Expect(list()).To(Equal(map[string]string{"a.meta4": "1.0.0", "b.meta4": "2.0.0", "c.meta4": "3.0.0"}))
+			Expect(gets()).To(Equal(3), "cold: every document")
+			Expect(list()).To(Equal(map[string]string{"a.meta4": "1.0.0", "b.meta4": "2.0.0", "c.meta4": "3.0.0"}))
+			Expect(gets()).To(Equal(3), "warm and unchanged: the listing alone")
+
+			put("repo/b.meta4", doc("2.0.1"))
+			put("repo/d.meta4", doc("4.0.0"))
+			_, err := server.Client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bucket"), Key: aws.String("repo/c.meta4")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(list()).To(Equal(map[string]string{"a.meta4": "1.0.0", "b.meta4": "2.0.1", "d.meta4": "4.0.0"}))
+			Expect(gets()).To(Equal(5), "the changed and the new document")
+		})
+
+		It("lists right from a cache it cannot read, and rebuilds it", func() {
+			env := repository.Env{TempDir: GinkgoT().TempDir()}
+			put("repo/a.meta4", doc("1.0.0"))
+			repo, err := repotest.Open(env)(s3repo.Configure(server.URL("bucket", "repo/"), server.Credentials(), repotest.Names))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(repo.List(ctx)).To(WithTransform(versions, Equal(map[string]string{"a.meta4": "1.0.0"})))
+			caches, err := filepath.Glob(filepath.Join(env.TempDir, "metalink-repository-s3", "*", "metalinks-v1.gob"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(caches).To(HaveLen(1))
+			Expect(os.WriteFile(caches[0], []byte("not gob"), 0o600)).To(Succeed())
+			Expect(repo.List(ctx)).To(WithTransform(versions, Equal(map[string]string{"a.meta4": "1.0.0"})))
+			Expect(os.ReadFile(caches[0])).NotTo(Equal([]byte("not gob")), "rebuilt")
+		})
+
 		It("names an unparsable document in its error", func() {
 			put("repo/good.meta4", doc("1.0.0"))
 			put("repo/broken.meta4", []byte("{not json"))
@@ -100,7 +142,7 @@ var _ = Describe("an s3 repository", func() {
 		})
 
 		It("says a missing bucket is missing", func() {
-			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("nobucket", "repo/"), server.Credentials(), repotest.Names))
+			repo, err := repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(s3repo.Configure(server.URL("nobucket", "repo/"), server.Credentials(), repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("nobucket", "repo/") + ": not found (NoSuchBucket")))
@@ -109,7 +151,7 @@ var _ = Describe("an s3 repository", func() {
 		It("refuses wrong credentials with a one-line error that never shows the secret", func() {
 			options := server.Credentials()
 			options.SecretKey = "wrong-secret-0123"
-			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
+			repo, err := repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			_, err = repo.List(ctx)
 			Expect(err).To(MatchError(HavePrefix("list " + server.URL("bucket", "repo/") + ": access denied (SignatureDoesNotMatch")))
@@ -155,7 +197,7 @@ var _ = Describe("an s3 repository", func() {
 			options := server.Credentials()
 			options.ServerSideEncryption, options.SSEKMSKeyID = "aws:kms:dsse", "alias/metalinks"
 			options.StorageClass, options.ACL = "ONEZONE_IA", "bucket-owner-full-control"
-			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(recorder.URL("bucket", "repo"), options, repotest.Names))
+			repo, err := repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(s3repo.Configure(recorder.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
 			Expect(os.ReadFile(objectFile("repo/v1.meta4"))).To(Equal(doc("1.0.0")))
@@ -174,7 +216,7 @@ var _ = Describe("an s3 repository", func() {
 		It("reports a refused upload with the object's URL", func() {
 			options := server.Credentials()
 			options.SecretKey = "wrong-secret-0123"
-			repo, err := repotest.Open(repository.Env{})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
+			repo, err := repotest.Open(repository.Env{TempDir: GinkgoT().TempDir()})(s3repo.Configure(server.URL("bucket", "repo"), options, repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			err = repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})
 			Expect(err).To(MatchError(HavePrefix("put " + server.URL("bucket", "repo/v1.meta4") + ": access denied (SignatureDoesNotMatch")))

@@ -100,8 +100,16 @@ func (r Request) UploadHeaders() map[string]string {
 // StartRecorder puts a Recorder in front of server until the test ends.
 func StartRecorder(t TB, server *Server) *Recorder {
 	t.Helper()
+	return StartDistantRecorder(t, server, 0)
+}
+
+// StartDistantRecorder is StartRecorder adding latency to every request, as
+// a bucket across a network does (20–50 ms to a real one).
+func StartDistantRecorder(t TB, server *Server, latency time.Duration) *Recorder {
+	t.Helper()
 	r := &Recorder{}
 	r.Endpoint = startFront(t, server, func(w http.ResponseWriter, req *http.Request, forward http.Handler) {
+		time.Sleep(latency)
 		if isSTS(req) {
 			r.answerSTS(w, req)
 			return
