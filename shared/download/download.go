@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/redact"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/metalink-resources/metalink-resources/shared/fanout"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
@@ -42,7 +45,8 @@ type Options struct {
 	Backoff func(retry int) time.Duration
 	// ProgressInterval is the time between progress lines; 0: 5 seconds.
 	ProgressInterval time.Duration
-	// Segments say when a file is fetched from several URLs at once.
+	// Segments say when a file is fetched from several URLs at once, and
+	// how many connections a release may have open to one host.
 	Segments Segments
 }
 
@@ -77,6 +81,46 @@ func File(ctx context.Context, f metalink.File, dir string, opts Options) error 
 	return nil
 }
 
+// Files downloads files to dir as File does, several at once: as many as
+// keep every host:port within Segments.PerHost connections, each file
+// taking at most that many from one host:port itself. A connection's file done,
+// the next file starts. The first file that fails stops the others, and
+// its error is the one returned; files already complete stay in dir, which
+// the caller discards.
+func Files(ctx context.Context, files []metalink.File, dir string, opts Options) error {
+	opts = opts.withDefaults()
+	seg := &opts.Segments
+	seg.PerServer = min(seg.PerServer, seg.PerHost)
+	// The files share the caller's writers (often one, stderr behind a
+	// redacting writer): one lock for both keeps every write whole.
+	var mu sync.Mutex
+	opts.Report = &lockedWriter{mu: &mu, w: opts.Report}
+	if opts.Progress != nil {
+		opts.Progress = &lockedWriter{mu: &mu, w: opts.Progress}
+	}
+	group, groupCtx := errgroup.WithContext(ctx)
+	group.SetLimit(seg.PerHost / seg.PerServer)
+	for _, f := range files {
+		if groupCtx.Err() != nil {
+			break // a file failed: start no other
+		}
+		group.Go(func() error { return File(groupCtx, f, dir, opts) })
+	}
+	return group.Wait()
+}
+
+// lockedWriter serialises the writes of the files fetched at once.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 type downloader struct {
 	file   metalink.File
 	opts   Options
@@ -106,8 +150,9 @@ func (d *downloader) run(ctx context.Context, dir string) error {
 	if err := temp.commit(); err != nil {
 		return err
 	}
-	for _, line := range report {
-		_, _ = fmt.Fprintln(d.opts.Report, line)
+	// One write, so that the reports of files fetched at once do not mix.
+	if len(report) > 0 {
+		_, _ = io.WriteString(d.opts.Report, strings.Join(report, "\n")+"\n")
 	}
 	return nil
 }

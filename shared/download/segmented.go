@@ -19,6 +19,10 @@ const (
 	DefaultSplit        = 4
 	DefaultPerServer    = 1
 	DefaultMinSplitSize = 16 << 20
+	// DefaultPerHost is how many connections a release may have open to
+	// one host:port, as browsers allow: beyond a handful, many mirrors
+	// answer 503.
+	DefaultPerHost = 6
 )
 
 // Segments say when a file is fetched from several connections at once.
@@ -33,6 +37,9 @@ type Segments struct {
 	// MinSize is the smallest file, in bytes, fetched in segments: 0 means
 	// DefaultMinSplitSize.
 	MinSize int64
+	// PerHost is the most connections to one host:port across the files
+	// Files fetches at once: 0 means DefaultPerHost.
+	PerHost int
 }
 
 func (s Segments) withDefaults() Segments {
@@ -44,6 +51,9 @@ func (s Segments) withDefaults() Segments {
 	}
 	if s.MinSize <= 0 {
 		s.MinSize = DefaultMinSplitSize
+	}
+	if s.PerHost <= 0 {
+		s.PerHost = DefaultPerHost
 	}
 	return s
 }

@@ -10,12 +10,16 @@ import (
 )
 
 // DownloadConfig is source.download, and params.download laid over it key by
-// key: how many connections fetch one file at once.
+// key: how many connections fetch one file, and the files of a release, at
+// once.
 type DownloadConfig struct {
 	// Split is the most connections for one file.
 	Split *int `json:"split,omitempty"`
 	// MaxConnectionsPerServer is the most connections to one host:port.
 	MaxConnectionsPerServer *int `json:"max_connections_per_server,omitempty"`
+	// MaxConnectionsPerHost is the most connections to one host:port
+	// across the files fetched at once.
+	MaxConnectionsPerHost *int `json:"max_connections_per_host,omitempty"`
 	// MinSplitSize is the smallest file fetched in segments: bytes, or a
 	// string with a unit ("16MiB", "20M").
 	MinSplitSize strictjson.Flexible `json:"min_split_size,omitempty"`
@@ -45,6 +49,12 @@ func (c *DownloadConfig) apply(path string, seg *download.Segments) error {
 			return err
 		}
 		seg.PerServer = *c.MaxConnectionsPerServer
+	}
+	if c.MaxConnectionsPerHost != nil {
+		if err := checkConnections(path+".max_connections_per_host", *c.MaxConnectionsPerHost); err != nil {
+			return err
+		}
+		seg.PerHost = *c.MaxConnectionsPerHost
 	}
 	if strings.TrimSpace(string(c.MinSplitSize)) != "" {
 		size, err := parseSize(string(c.MinSplitSize))

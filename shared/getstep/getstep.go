@@ -82,7 +82,9 @@ func report(req Request, selected []metalink.File) {
 func fill(ctx context.Context, stage string, selected []metalink.File, record []byte, req Request) ([]string, error) {
 	var names []string
 	if !req.SkipDownload {
-		if err := downloadAll(ctx, selected, stage, req.Download); err != nil {
+		// Several at once, within the per-host budget: each file pays its
+		// mirrors' time to first byte while the others stream.
+		if err := download.Files(ctx, selected, stage, req.Download); err != nil {
 			return nil, err
 		}
 		for _, f := range selected {
@@ -104,18 +106,6 @@ func selectFiles(files []metalink.File, filter selection.Filter) []metalink.File
 		}
 	}
 	return selected
-}
-
-// downloadAll fetches the files one after the other: they usually come from
-// the same mirrors, so running them side by side would mostly share bandwidth
-// and interleave their progress lines.
-func downloadAll(ctx context.Context, files []metalink.File, dir string, opts download.Options) error {
-	for _, f := range files {
-		if err := download.File(ctx, f, dir, opts); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // writeRecords writes .resource/metalink.meta4 and .resource/version (no

@@ -45,6 +45,10 @@ type Config struct {
 	MaxConcurrent int
 	BusyFirst     int
 	RetryAfter    int
+	// Together, when positive, holds every response until that many
+	// requests have arrived: a client that never has that many under way
+	// at once is never answered, which is how a test proves it has.
+	Together int
 }
 
 // Server is a running throttled server.
@@ -57,7 +61,9 @@ type Server struct {
 	sent     atomic.Int64
 	requests atomic.Int32
 	inFlight atomic.Int32
+	peak     atomic.Int32
 	refused  atomic.Int32
+	together chan struct{} // closed when Together requests have arrived
 	dieOnce  sync.Once
 	served   chan struct{}
 
@@ -75,7 +81,8 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, listener: listener, served: make(chan struct{}), URL: "http://" + listener.Addr().String() + cfg.Path}
+	s := &Server{cfg: cfg, listener: listener, served: make(chan struct{}), together: make(chan struct{}),
+		URL: "http://" + listener.Addr().String() + cfg.Path}
 	s.http = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.served)
@@ -95,6 +102,9 @@ func (s *Server) Sent() int64 { return s.sent.Load() }
 
 // Requests is the number of requests received.
 func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// Peak is the most requests that were under way at once.
+func (s *Server) Peak() int { return int(s.peak.Load()) }
 
 // Refused is the number of requests answered 503 because the server was
 // busy (MaxConcurrent, BusyFirst).
@@ -116,6 +126,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	n := s.requests.Add(1)
 	inFlight := s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
+	raise(&s.peak, inFlight)
+	if int(n) == s.cfg.Together {
+		close(s.together)
+	}
+	if s.cfg.Together > 0 {
+		select {
+		case <-s.together:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if int(n) <= s.cfg.BusyFirst || (s.cfg.MaxConcurrent > 0 && int(inFlight) > s.cfg.MaxConcurrent) {
 		s.refused.Add(1)
 		w.Header().Set("Retry-After", strconv.Itoa(max(s.cfg.RetryAfter, 1)))
@@ -192,6 +213,16 @@ func (w *pacedWriter) allow(n int64) error {
 		return errGone
 	}
 	return nil
+}
+
+// raise makes peak at least v.
+func raise(peak *atomic.Int32, v int32) {
+	for {
+		p := peak.Load()
+		if v <= p || peak.CompareAndSwap(p, v) {
+			return
+		}
+	}
 }
 
 // sleep waits for d; false when done closes first.

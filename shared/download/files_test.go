@@ -1,0 +1,94 @@
+package download_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+
+	"github.com/metalink-resources/metalink-resources/shared/download"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
+)
+
+var _ = Describe("fetching the files of a release", func() {
+	var (
+		content bigFile
+		dir     string
+		report  *gbytes.Buffer
+	)
+
+	BeforeEach(func() {
+		content = bigFile{block: fixtures.RandomBytes(64<<10, 17), size: 256 << 10}
+		dir = GinkgoT().TempDir()
+		report = gbytes.NewBuffer()
+	})
+
+	// release is count files of the same content, each at path /big.bin of
+	// every mirror (the test servers serve one path whatever the name).
+	release := func(count int, mirrors ...*throttle.Server) []metalink.File {
+		files := make([]metalink.File, count)
+		for i := range files {
+			files[i] = content.metalinkFile(0, urlsOf(mirrors...)...)
+			files[i].Name = fmt.Sprintf("asset-%02d.bin", i)
+		}
+		return files
+	}
+
+	It("fetches several at once, never more to one host than the budget allows", func(ctx SpecContext) {
+		// Each mirror answers nobody until two requests are under way: files
+		// fetched one after the other would never be answered.
+		a := throttled(2, throttle.Config{Body: content.body(), Together: 2, MaxConcurrent: 2})
+		b := throttled(3, throttle.Config{Body: content.body(), Together: 2, MaxConcurrent: 2})
+		files := release(12, a, b)
+		opts := download.Options{Report: report, Segments: download.Segments{PerHost: 2}}
+
+		Expect(download.Files(ctx, files, dir, opts)).To(Succeed())
+		for _, f := range files {
+			got, err := os.ReadFile(filepath.Join(dir, f.Name))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(got).To(Equal(content.bytes()), f.Name)
+		}
+		Expect(a.Peak()).To(Equal(2))
+		Expect(a.Refused()+b.Refused()).To(BeZero(), "not one 503 provoked")
+		Expect(report).To(gbytes.Say(`asset-\d\d.bin: sha-256 ok`))
+	})
+
+	It("takes at most the budget from one host for one file, whatever max_connections_per_server says", func(ctx SpecContext) {
+		big := bigFile{block: fixtures.RandomBytes(mib+7, 19), size: segmentedSize}
+		one := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib, MaxConcurrent: 2})
+		opts := download.Options{Report: report, Segments: download.Segments{PerServer: 4, PerHost: 2}}
+		Expect(download.Files(ctx, []metalink.File{big.metalinkFile(0, urlsOf(one)...)}, dir, opts)).To(Succeed())
+		Expect(one.Peak()).To(BeNumerically("<=", 2))
+		Expect(one.Refused()).To(BeZero())
+	})
+
+	It("stops at the first file that fails, naming it, and leaves no part of any file", func(ctx SpecContext) {
+		good := throttled(2, throttle.Config{Body: content.body()})
+		files := release(8, good)
+		files[3].Hashes = []metalink.Hash{{Type: "sha-256", Hash: fmt.Sprintf("%064x", 1)}}
+		opts := download.Options{Report: report, Retries: -1}
+
+		err := download.Files(ctx, files, dir, opts)
+		Expect(err).To(MatchError(HavePrefix("download asset-03.bin: ")))
+		Expect(err).To(MatchError(ContainSubstring("sha-256")))
+		_, statErr := os.Stat(filepath.Join(dir, "asset-03.bin"))
+		Expect(statErr).To(MatchError(os.ErrNotExist))
+		names, readErr := os.ReadDir(dir)
+		Expect(readErr).NotTo(HaveOccurred())
+		for _, e := range names {
+			Expect(e.Name()).To(MatchRegexp(`^asset-\d\d\.bin$`), "no temporary left behind")
+		}
+	})
+
+	It("is fine with one URL serving two files", func(ctx SpecContext) {
+		shared := throttled(2, throttle.Config{Body: content.body()})
+		files := release(2, shared)
+		Expect(download.Files(ctx, files, dir, download.Options{Report: report})).To(Succeed())
+		Expect(shared.Requests()).To(Equal(2))
+	})
+})
