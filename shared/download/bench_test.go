@@ -166,11 +166,11 @@ func TestBenchmarkChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("run by the benchmarks to measure peak memory")
 	}
-	if mode == "segmented" {
+	if child, ok := map[string]func(context.Context, string) error{"segmented": segmentedDownload, "files": filesDownload}[mode]; ok {
 		// As the resources do: SIGTERM (an aborted build) ends the context.
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 		defer stop()
-		if err := segmentedDownload(ctx, os.Getenv("MLR_BENCH_DIR")); err != nil {
+		if err := child(ctx, os.Getenv("MLR_BENCH_DIR")); err != nil {
 			t.Fatal(err)
 		}
 		return

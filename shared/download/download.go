@@ -48,6 +48,10 @@ type Options struct {
 	// Segments say when a file is fetched from several URLs at once, and
 	// how many connections a release may have open to one host.
 	Segments Segments
+
+	// slots is the per-host budget of the release Files fetches; nil for
+	// File alone.
+	slots *hostSlots
 }
 
 func (o Options) withDefaults() Options {
@@ -74,23 +78,31 @@ func (o Options) withDefaults() Options {
 // failure nothing is left under dir/f.Name by this call and the error names
 // the file and the last error of each URL tried.
 func File(ctx context.Context, f metalink.File, dir string, opts Options) error {
-	d := &downloader{file: f, opts: opts.withDefaults()}
+	return fileAt(ctx, f, dir, opts, 0)
+}
+
+// fileAt is File for the file at index of a release, which says where in
+// its best class it starts reading as one stream.
+func fileAt(ctx context.Context, f metalink.File, dir string, opts Options, index int) error {
+	d := &downloader{file: f, opts: opts.withDefaults(), index: index}
 	if err := d.run(ctx, dir); err != nil {
 		return fmt.Errorf("download %s: %w", f.Name, err)
 	}
 	return nil
 }
 
-// Files downloads files to dir as File does, several at once: as many as
-// keep every host:port within Segments.PerHost connections, each file
-// taking at most that many from one host:port itself. A connection's file done,
-// the next file starts. The first file that fails stops the others, and
-// its error is the one returned; files already complete stay in dir, which
-// the caller discards.
+// Files downloads files to dir as File does, several at once, within one
+// budget: at most Segments.PerHost connections to one host:port at a time.
+// Files fetched as one stream each start at another URL of their best
+// class, so that equal mirrors share the release. When a file
+// is done, the next starts. The first file that fails stops the others,
+// and its error is the one returned; files already complete stay in dir,
+// which the caller discards.
 func Files(ctx context.Context, files []metalink.File, dir string, opts Options) error {
 	opts = opts.withDefaults()
 	seg := &opts.Segments
 	seg.PerServer = min(seg.PerServer, seg.PerHost)
+	opts.slots = newHostSlots(seg.PerHost)
 	// The files share the caller's writers (often one, stderr behind a
 	// redacting writer): one lock for both keeps every write whole.
 	var mu sync.Mutex
@@ -99,12 +111,14 @@ func Files(ctx context.Context, files []metalink.File, dir string, opts Options)
 		opts.Progress = &lockedWriter{mu: &mu, w: opts.Progress}
 	}
 	group, groupCtx := errgroup.WithContext(ctx)
-	group.SetLimit(seg.PerHost / seg.PerServer)
-	for _, f := range files {
+	// Enough files to fill every host's budget; the slots keep each host
+	// within it whatever the files' URLs.
+	group.SetLimit(seg.PerHost * max(1, len(hostsOf(files))) / seg.PerServer)
+	for i, f := range files {
 		if groupCtx.Err() != nil {
 			break // a file failed: start no other
 		}
-		group.Go(func() error { return File(groupCtx, f, dir, opts) })
+		group.Go(func() error { return fileAt(groupCtx, f, dir, opts, i) })
 	}
 	return group.Wait()
 }
@@ -123,6 +137,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 type downloader struct {
 	file   metalink.File
+	index  int // in the release: which URL of the best class it reads first
 	opts   Options
 	plan   *verify.Plan
 	meter  *progress.Meter
@@ -216,7 +231,9 @@ func (d *downloader) fetchAll(ctx context.Context, classes [][]string, sink Sink
 	}
 	var urls []string
 	for _, class := range classes {
-		urls = append(urls, class...)
+		// Equal mirrors take turns: file i starts at URL i of its class.
+		start := d.index % len(class)
+		urls = append(append(urls, class[start:]...), class[:start]...)
 	}
 	return d.fetchAny(ctx, urls, sink)
 }
@@ -375,6 +392,11 @@ func (d *downloader) transferWithRetries(ctx context.Context, fan *fanout.Fanout
 }
 
 func (d *downloader) transferOnce(fan *fanout.Fanout, rawURL string) error {
+	release, err := d.opts.slots.take(fan.Context(), rawURL)
+	if err != nil {
+		return err
+	}
+	defer release()
 	body, size, err := d.opts.Reader.Open(fan.Context(), rawURL, fan.Fed())
 	if err != nil {
 		return err

@@ -1,9 +1,13 @@
 package download_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -54,6 +58,7 @@ var _ = Describe("fetching the files of a release", func() {
 			Expect(got).To(Equal(content.bytes()), f.Name)
 		}
 		Expect(a.Peak()).To(Equal(2))
+		Expect(b.Peak()).To(Equal(2), "equal mirrors share the release")
 		Expect(a.Refused()+b.Refused()).To(BeZero(), "not one 503 provoked")
 		Expect(report).To(gbytes.Say(`asset-\d\d.bin: sha-256 ok`))
 	})
@@ -83,6 +88,34 @@ var _ = Describe("fetching the files of a release", func() {
 		for _, e := range names {
 			Expect(e.Name()).To(MatchRegexp(`^asset-\d\d\.bin$`), "no temporary left behind")
 		}
+	})
+
+	It("leaves no part of a file when SIGTERM ends it, and a rerun finishes the release", func(ctx SpecContext) {
+		slow := throttled(2, throttle.Config{Body: content.body(), Rate: 64 << 10})
+		sum := sha256.Sum256(content.bytes())
+		start := func() (*exec.Cmd, *gbytes.Buffer, chan error) {
+			child := filesChild([]string{slow.URL}, hex.EncodeToString(sum[:]), content.size, 8, dir)
+			output := gbytes.NewBuffer()
+			child.Stdout, child.Stderr = output, output
+			Expect(child.Start()).To(Succeed())
+			exited := make(chan error, 1)
+			go func() { exited <- child.Wait() }()
+			DeferCleanup(func() { _ = child.Process.Kill() })
+			return child, output, exited
+		}
+		child, output, exited := start()
+		Eventually(func() []string { return dirEntries(dir) }).Should(ContainElement(MatchRegexp(`^\.asset-\d+\.bin\.partial-\d+$`)))
+		Expect(child.Process.Signal(syscall.SIGTERM)).To(Succeed())
+		Eventually(exited).Should(Receive(HaveOccurred()))
+		Expect(output).To(gbytes.Say(`download asset-\d+\.bin: terminated signal received`))
+		for _, name := range dirEntries(dir) {
+			Expect(name).To(MatchRegexp(`^asset-\d+\.bin$`), "no part of a file is left")
+			Expect(os.ReadFile(filepath.Join(dir, name))).To(Equal(content.bytes()), "what is left is whole")
+		}
+
+		_, _, exited = start()
+		Eventually(exited).Should(Receive(BeNil()))
+		Expect(dirEntries(dir)).To(HaveLen(8))
 	})
 
 	It("is fine with one URL serving two files", func(ctx SpecContext) {

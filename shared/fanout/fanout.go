@@ -41,6 +41,7 @@ type Fanout struct {
 	lanes  []*lane
 	wg     sync.WaitGroup
 	fed    int64 // bytes handed to the consumers; owned by the feeding goroutine
+	made   int   // chunks allocated so far; owned by the feeding goroutine
 }
 
 type lane struct {
@@ -53,9 +54,6 @@ type lane struct {
 func New(ctx context.Context, consumers ...io.Writer) *Fanout {
 	ctx, cancel := context.WithCancelCause(ctx)
 	f := &Fanout{ctx: ctx, cancel: cancel, free: make(chan *chunk, Chunks)}
-	for range Chunks {
-		f.free <- &chunk{buf: make([]byte, ChunkSize)}
-	}
 	for _, consumer := range consumers {
 		// Capacity Chunks: a send never blocks, since no more chunks exist.
 		l := &lane{consumer: consumer, in: make(chan *chunk, Chunks)}
@@ -123,10 +121,21 @@ func (f *Fanout) CopyFrom(r io.Reader, counted func(int64)) error {
 	}
 }
 
-// take waits for a free chunk, giving up when a consumer failed.
+// take waits for a free chunk, giving up when a consumer failed. Chunks are
+// made as they are first needed, so that a small file, or consumers that
+// keep up, never cost the whole pool: many files are fetched at once.
 func (f *Fanout) take() (*chunk, error) {
 	if failure := f.Failure(); failure != nil {
 		return nil, failure
+	}
+	select {
+	case c := <-f.free:
+		return c, nil
+	default:
+	}
+	if f.made < Chunks {
+		f.made++
+		return &chunk{buf: make([]byte, ChunkSize)}, nil
 	}
 	select {
 	case c := <-f.free:
