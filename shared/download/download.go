@@ -49,9 +49,10 @@ type Options struct {
 	// how many connections a release may have open to one host.
 	Segments Segments
 
-	// slots is the per-host budget of the release Files fetches; nil for
-	// File alone.
-	slots *hostSlots
+	// slots is the per-host budget of the release Files fetches, release
+	// its progress line; nil for File alone.
+	slots   *hostSlots
+	release *progress.Release
 }
 
 func (o Options) withDefaults() Options {
@@ -109,6 +110,10 @@ func Files(ctx context.Context, files []metalink.File, dir string, opts Options)
 	opts.Report = &lockedWriter{mu: &mu, w: opts.Report}
 	if opts.Progress != nil {
 		opts.Progress = &lockedWriter{mu: &mu, w: opts.Progress}
+		if len(files) > 1 {
+			opts.release = progress.StartRelease(opts.Progress, len(files), totalSize(files), progress.Options{Interval: opts.ProgressInterval})
+			defer opts.release.Stop()
+		}
 	}
 	group, groupCtx := errgroup.WithContext(ctx)
 	// Enough files to fill every host's budget; the slots keep each host
@@ -121,6 +126,18 @@ func Files(ctx context.Context, files []metalink.File, dir string, opts Options)
 		group.Go(func() error { return fileAt(groupCtx, f, dir, opts, i) })
 	}
 	return group.Wait()
+}
+
+// totalSize is the bytes of all files, or -1 when a file's size is unknown.
+func totalSize(files []metalink.File) int64 {
+	var total int64
+	for _, f := range files {
+		if f.Size == 0 {
+			return -1
+		}
+		total += int64(f.Size)
+	}
+	return total
 }
 
 // lockedWriter serialises the writes of the files fetched at once.
@@ -200,7 +217,7 @@ func Stream(ctx context.Context, f metalink.File, sink Sink, opts Options) ([]st
 
 // fetch meters the transfer; its last line names who served the file.
 func (d *downloader) fetch(ctx context.Context, classes [][]string, sink Sink) ([]string, error) {
-	d.meter = progress.Start(d.opts.Progress, d.file.Name, progress.Options{Interval: d.opts.ProgressInterval})
+	d.meter = progress.Start(d.opts.Progress, d.file.Name, progress.Options{Interval: d.opts.ProgressInterval, Release: d.opts.release})
 	d.meter.SetTotal(d.plan.Size())
 	report, err := d.fetchAll(ctx, classes, sink)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -116,6 +117,17 @@ var _ = Describe("fetching the files of a release", func() {
 		_, _, exited = start()
 		Eventually(exited).Should(Receive(BeNil()))
 		Expect(dirEntries(dir)).To(HaveLen(8))
+	})
+
+	It("prints a line for the whole release beside the files' own", func(ctx SpecContext) {
+		slow := throttled(2, throttle.Config{Body: content.body(), Rate: 1 << 20})
+		progressOut := gbytes.NewBuffer()
+		// Two at a time, four rounds: the line sees files done between them.
+		opts := download.Options{Report: report, Progress: progressOut, ProgressInterval: 20 * time.Millisecond,
+			Segments: download.Segments{PerHost: 2}}
+		Expect(download.Files(ctx, release(8, slow), dir, opts)).To(Succeed())
+		Expect(progressOut).To(gbytes.Say(`[1-7]/8 files, [0-9.]+ [KM]iB / 2.0 MiB \(\d+%\), [0-9.]+ [KM]?i?B/s\n`))
+		Expect(string(progressOut.Contents())).To(ContainSubstring("asset-00.bin: 256.0 KiB / 256.0 KiB (100%)"))
 	})
 
 	It("is fine with one URL serving two files", func(ctx SpecContext) {

@@ -39,6 +39,45 @@ func Download(ctx context.Context, f metalink.File, path string, get download.Op
 	return dest.place(root, filepath.Join(filepath.Base(stage), f.Name))
 }
 
+// DownloadAll downloads every file of a release into the directory dir
+// (created when missing), each under its own name, several at once within
+// get's per-host budget (download.Files), with Download's guards: every
+// name is checked first, the bytes go to one stage inside dir, and no file
+// is moved to its name before every one verified.
+func DownloadAll(ctx context.Context, files []metalink.File, dir string, get download.Options) error {
+	if !hasTrailingSlash(dir) {
+		dir += string(filepath.Separator)
+	}
+	dests := make([]destination, len(files))
+	for i, f := range files {
+		dests[i] = destinationOf(dir, f.Name)
+	}
+	root, err := dests[0].open()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = root.Close() }()
+	for _, dest := range dests {
+		if err := dest.check(root); err != nil {
+			return err
+		}
+	}
+	stage, remove, err := dests[0].stage()
+	if err != nil {
+		return err
+	}
+	defer remove()
+	if err := download.Files(ctx, files, stage, get); err != nil {
+		return err
+	}
+	for i, dest := range dests {
+		if err := dest.place(root, filepath.Join(filepath.Base(stage), filepath.FromSlash(files[i].Name))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Verify checks the local file path against f's size, hashes, pieces and
 // signature, as get.Verify says, with the same verified read as a
 // download, and returns the verification report.

@@ -30,6 +30,40 @@ type Options struct {
 	Now      func() time.Time
 	// Ticks, when set, replaces the interval's ticker: a line per value.
 	Ticks <-chan time.Time
+	// Release, when set, is the release the file belongs to: it counts the
+	// file's bytes and the file once done.
+	Release *Release
+}
+
+// every calls f on every tick of opts until the returned stop is called,
+// which waits for a call under way.
+func every(opts Options, f func()) (stop func()) {
+	ticks, release := opts.Ticks, func() {}
+	if ticks == nil {
+		interval := opts.Interval
+		if interval <= 0 {
+			interval = DefaultInterval
+		}
+		ticker := time.NewTicker(interval)
+		ticks, release = ticker.C, ticker.Stop
+	}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		defer release()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticks:
+				f()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+	}
 }
 
 // Meter counts the bytes of one file and prints its progress lines.
@@ -41,14 +75,15 @@ type Meter struct {
 	total   atomic.Int64
 	mirrors atomic.Int32
 
+	release *Release // counts the bytes too; nil for a file alone
+
 	mu        sync.Mutex // guards the fields below
 	start     time.Time
 	lastAt    time.Time
 	lastBytes int64
 
-	stop     chan struct{}
-	stopped  chan struct{}
-	stopOnce sync.Once
+	stopTicks func()
+	stopOnce  sync.Once
 }
 
 // Start begins metering name, printing to out every interval until Stop.
@@ -58,40 +93,18 @@ func Start(out io.Writer, name string, opts Options) *Meter {
 	if now == nil {
 		now = time.Now
 	}
-	m := &Meter{out: out, name: name, now: now, stop: make(chan struct{}), stopped: make(chan struct{})}
+	m := &Meter{out: out, name: name, now: now, release: opts.Release, stopTicks: func() {}}
 	m.total.Store(-1)
 	m.start = now()
 	m.lastAt = m.start
-	if out == nil {
-		close(m.stopped)
-		return m
-	}
-	if opts.Ticks != nil {
-		go m.tick(opts.Ticks, func() {})
-		return m
-	}
-	interval := opts.Interval
-	if interval <= 0 {
-		interval = DefaultInterval
-	}
-	ticker := time.NewTicker(interval)
-	go m.tick(ticker.C, ticker.Stop)
-	return m
-}
-
-func (m *Meter) tick(ticks <-chan time.Time, release func()) {
-	defer close(m.stopped)
-	defer release()
-	for {
-		select {
-		case <-m.stop:
-			return
-		case <-ticks:
+	if out != nil {
+		m.stopTicks = every(opts, func() {
 			if m.bytes.Load() > 0 {
 				m.print(m.recentLine())
 			}
-		}
+		})
 	}
+	return m
 }
 
 // SetTotal records the file's size once known (-1: unknown).
@@ -102,13 +115,16 @@ func (m *Meter) SetTotal(total int64) { m.total.Store(total) }
 func (m *Meter) SetMirrors(n int) { m.mirrors.Store(int32(n)) }
 
 // Add counts n more bytes; safe from any goroutine.
-func (m *Meter) Add(n int64) { m.bytes.Add(n) }
+func (m *Meter) Add(n int64) {
+	m.bytes.Add(n)
+	m.release.add(n)
+}
 
 // Restart counts from zero again, as when another mirror starts over.
 func (m *Meter) Restart() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.bytes.Store(0)
+	m.release.add(-m.bytes.Swap(0))
 	m.start = m.now()
 	m.lastAt, m.lastBytes = m.start, 0
 }
@@ -124,6 +140,7 @@ type Served struct {
 // nothing.
 func (m *Meter) Done(served []Served) {
 	m.end(func(line string) string { return line + ", served by " + servedBy(served) })
+	m.release.fileDone()
 }
 
 // Stop ends the periodic lines, and prints a final one unless the transfer
@@ -141,8 +158,7 @@ func (m *Meter) Stop() {
 // ("" prints nothing).
 func (m *Meter) end(finish func(line string) string) {
 	m.stopOnce.Do(func() {
-		close(m.stop)
-		<-m.stopped
+		m.stopTicks()
 		m.mu.Lock()
 		bytes, elapsed := m.bytes.Load(), m.now().Sub(m.start)
 		m.mu.Unlock()
@@ -215,4 +231,69 @@ func Bytes(n int64) string {
 		prefix++
 	}
 	return fmt.Sprintf("%.1f %ciB", value, "KMGTPE"[prefix])
+}
+
+// Release counts the files of a release and their bytes, and prints a line
+// for the whole release every interval, beside the files' own:
+//
+//	12/32 files, 48.0 MiB / 128.0 MiB (37%), 61.2 MiB/s
+type Release struct {
+	out   io.Writer
+	files int
+	total int64 // -1: some file's size is unknown
+	now   func() time.Time
+	done  atomic.Int32
+	bytes atomic.Int64
+
+	mu        sync.Mutex // guards the fields below
+	lastAt    time.Time
+	lastBytes int64
+
+	stopTicks func()
+	stopOnce  sync.Once
+}
+
+// StartRelease begins metering files files of total bytes (-1: unknown),
+// printing to out every interval until Stop.
+func StartRelease(out io.Writer, files int, total int64, opts Options) *Release {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	r := &Release{out: out, files: files, total: total, now: now, lastAt: now()}
+	r.stopTicks = every(opts, func() { r.print() })
+	return r
+}
+
+func (r *Release) add(n int64) {
+	if r != nil {
+		r.bytes.Add(n)
+	}
+}
+
+func (r *Release) fileDone() {
+	if r != nil {
+		r.done.Add(1)
+	}
+}
+
+// Stop ends the lines. Later calls do nothing.
+func (r *Release) Stop() { r.stopOnce.Do(r.stopTicks) }
+
+func (r *Release) print() {
+	r.mu.Lock()
+	now, bytes := r.now(), r.bytes.Load()
+	// A file started over takes its bytes back: no negative rate.
+	recent := rate(max(bytes-r.lastBytes, 0), now.Sub(r.lastAt))
+	r.lastAt, r.lastBytes = now, bytes
+	r.mu.Unlock()
+	line := fmt.Sprintf("%d/%d files, %s", r.done.Load(), r.files, Bytes(bytes))
+	if r.total >= 0 {
+		percent := 100
+		if r.total > 0 {
+			percent = int(float64(bytes) / float64(r.total) * 100)
+		}
+		line += fmt.Sprintf(" / %s (%d%%)", Bytes(r.total), percent)
+	}
+	_, _ = io.WriteString(r.out, fmt.Sprintf("%s, %s/s\n", line, Bytes(int64(recent))))
 }

@@ -150,3 +150,38 @@ var _ = Describe("a meter", func() {
 		Eventually(stopped).WithTimeout(time.Second).Should(BeClosed())
 	})
 })
+
+var _ = Describe("a release", func() {
+	It("prints the files done and the bytes of all its files every tick, counting a start-over once", func() {
+		out := gbytes.NewBuffer()
+		clock := &fakeClock{now: time.Unix(1000, 0)}
+		ticks := make(chan time.Time)
+		release := progress.StartRelease(out, 3, 3*mib, progress.Options{Ticks: ticks, Now: clock.Now})
+		a := progress.Start(nil, "a.tgz", progress.Options{Release: release})
+		b := progress.Start(nil, "b.tgz", progress.Options{Release: release})
+		a.Add(mib)
+		b.Add(mib / 2)
+		clock.Advance(time.Second)
+		ticks <- clock.Now()
+		Eventually(out).Should(gbytes.Say(`^0/3 files, 1.5 MiB / 3.0 MiB \(50%\), 1.5 MiB/s\n`))
+
+		a.Done(nil)
+		b.Restart() // another mirror starts b over: its bytes count once
+		b.Add(mib / 4)
+		clock.Advance(time.Second)
+		ticks <- clock.Now()
+		Eventually(out).Should(gbytes.Say(`^1/3 files, 1.2 MiB / 3.0 MiB \(41%\), 0 B/s\n`))
+		release.Stop()
+		release.Stop()
+	})
+
+	It("says no total when a file's size is unknown", func() {
+		out := gbytes.NewBuffer()
+		ticks := make(chan time.Time)
+		release := progress.StartRelease(out, 2, -1, progress.Options{Ticks: ticks})
+		progress.Start(nil, "a.tgz", progress.Options{Release: release}).Add(2048)
+		ticks <- time.Now()
+		Eventually(out).Should(gbytes.Say(`^0/2 files, 2.0 KiB, `))
+		release.Stop()
+	})
+})

@@ -86,14 +86,20 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 			"it streams, into a temporary name beside PATH that is renamed to PATH only once verified. Transient\n" +
 			"failures are retried and resumed; a failing mirror is left for the next URL. Progress goes to stderr.\n" +
 			"A PATH that is a directory, or that ends in / (created when missing), receives the file under its\n" +
-			"own name. Nothing is written outside that directory: a symlink in it that leads out is refused.",
+			"own name. Nothing is written outside that directory: a symlink in it that leads out is refused.\n\n" +
+			"Without --file, a document of several files has them all downloaded into the directory PATH, several\n" +
+			"at once as in does (at most 6 connections to one host:port), each under its own name, none moved\n" +
+			"to its name before every one verified.",
 		Args: cli.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, get, err := a.checkedFile(v)
+			files, get, err := a.checkedFiles(v)
 			if err != nil {
 				return err
 			}
-			return meta4ops.Download(cmd.Context(), *f, args[0], get)
+			if len(files) > 1 {
+				return meta4ops.DownloadAll(cmd.Context(), files, args[0], get)
+			}
+			return meta4ops.Download(cmd.Context(), files[0], args[0], get)
 		},
 	}
 	v.register(cmd)
@@ -104,16 +110,39 @@ func (a *app) fileDownloadCommand() *cobra.Command {
 // checkedFile is the selected file and the download options that check it
 // as the flags v say.
 func (a *app) checkedFile(v verification) (*metalink.File, download.Options, error) {
+	files, get, err := a.checked(v, false)
+	if err != nil {
+		return nil, get, err
+	}
+	return &files[0], get, nil
+}
+
+// checkedFiles is the file --file names, or every file of the document
+// without --file, and the download options that check them.
+func (a *app) checkedFiles(v verification) ([]metalink.File, download.Options, error) {
+	return a.checked(v, a.fileName == "")
+}
+
+func (a *app) checked(v verification, all bool) ([]metalink.File, download.Options, error) {
 	opts, err := v.options(a.streams.Stdin)
 	if err != nil {
 		return nil, download.Options{}, err
 	}
-	f, err := a.readFile()
-	if err != nil {
+	d := a.document()
+	if err := d.Read(false); err != nil {
 		return nil, download.Options{}, err
 	}
+	files := d.Metalink.Files
+	if !all || len(files) < 2 {
+		// The selected file, or the error that says none is.
+		f, err := d.File(a.fileName)
+		if err != nil {
+			return nil, download.Options{}, err
+		}
+		files = []metalink.File{*f}
+	}
 	get, err := a.downloadOptions(opts)
-	return f, get, err
+	return files, get, err
 }
 
 func (a *app) fileVerifyCommand() *cobra.Command {

@@ -97,6 +97,50 @@ var _ = Describe("file-download and file-verify", func() {
 		Expect(entries(at(tool, "dl"))).To(BeEmpty())
 	})
 
+	Describe("without --file, of a document of several files", func() {
+		// release is a tool whose document has three files of releaseFile's
+		// bytes, one in a sub-directory, at url(name).
+		release := func(url func(name string) string) clitest.Tool {
+			tool := newTool()
+			filetree.Write(at(tool, "build/app.tgz"), releaseFile)
+			for _, name := range []string{"app-linux.tgz", "app-darwin.tgz", "docs/app.pdf"} {
+				tool.Succeed("--file", name, "import-file", "build/app.tgz")
+				tool.Succeed("--file", name, "file-set-url", url(name))
+			}
+			return tool
+		}
+
+		It("downloads them all into the directory PATH, each under its own name", func() {
+			tool := release(func(name string) string { return downloads.URL + "/files/" + name })
+			r := tool.Run("file-download", "dl")
+			Expect(r.Code).To(Equal(0), r.Stderr)
+			for _, name := range []string{"app-linux.tgz", "app-darwin.tgz", "docs/app.pdf"} {
+				Expect(filetree.Read(at(tool, "dl/"+name))).To(Equal(releaseFile), name)
+				Expect(r.Stderr).To(MatchRegexp(regexp.QuoteMeta(name) + `: ` + strongHash + ` ok`))
+			}
+			Expect(entries(at(tool, "dl"))).To(ConsistOf("app-linux.tgz", "app-darwin.tgz", "docs"), "no stage left behind")
+		})
+
+		It("moves none to its name when one fails, and names it", func() {
+			tool := release(func(name string) string {
+				if name == "app-darwin.tgz" {
+					return downloads.URL + "/corrupt/" + name
+				}
+				return downloads.URL + "/files/" + name
+			})
+			line := tool.Fail("file-download", "dl/")
+			Expect(line).To(HavePrefix("meta4 file-download: download app-darwin.tgz: "))
+			Expect(entries(at(tool, "dl"))).To(BeEmpty())
+		})
+
+		It("downloads only the one --file names", func() {
+			tool := release(func(name string) string { return downloads.URL + "/files/" + name })
+			tool.Succeed("--file", "docs/app.pdf", "file-download", "dl/")
+			Expect(entries(at(tool, "dl"))).To(ConsistOf("docs"))
+			Expect(entries(at(tool, "dl/docs"))).To(ConsistOf("app.pdf"))
+		})
+	})
+
 	It("verifies a local file, and names the mismatch of one that differs", func() {
 		tool := describedRelease()
 		r := tool.Run("file-verify", "build/app.tgz")
