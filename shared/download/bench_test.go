@@ -2,6 +2,7 @@ package download_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
@@ -142,9 +143,7 @@ func runBenchmark(b *testing.B, mode string) {
 // peak RSS, and its CPU time, which unlike wall time does not depend on what
 // else the machine is running.
 func childUsage(b *testing.B, mode string, src *benchSource) *syscall.Rusage {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchmarkChild$")
-	cmd.Env = append(os.Environ(),
-		"MLR_BENCH_CHILD="+mode,
+	cmd := benchChild(mode,
 		"MLR_BENCH_URL="+src.url,
 		"MLR_BENCH_SHA512="+src.sha512,
 		"MLR_BENCH_SIZE="+strconv.FormatInt(src.size, 10),
@@ -157,6 +156,23 @@ func childUsage(b *testing.B, mode string, src *benchSource) *syscall.Rusage {
 		b.Fatal("no resource usage for the child process")
 	}
 	return usage
+}
+
+// benchChild is a command that runs this test binary as TestBenchmarkChild
+// in mode, with env (MLR_BENCH_…) telling it what to fetch.
+func benchChild(mode string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchmarkChild$")
+	cmd.Env = append(append(os.Environ(), "MLR_BENCH_CHILD="+mode), env...)
+	return cmd
+}
+
+// sha256Of is the hex sha-256 of the body a benchmark's mirrors serve.
+func sha256Of(b *testing.B, body func() io.ReadSeeker) string {
+	hash := sha256.New()
+	if _, err := io.Copy(hash, body()); err != nil {
+		b.Fatal(err)
+	}
+	return hex.EncodeToString(hash.Sum(nil))
 }
 
 // TestBenchmarkChild is the child process of the benchmarks and of the

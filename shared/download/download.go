@@ -409,11 +409,11 @@ func (d *downloader) transferWithRetries(ctx context.Context, fan *fanout.Fanout
 }
 
 func (d *downloader) transferOnce(fan *fanout.Fanout, rawURL string) error {
-	release, err := d.opts.slots.take(fan.Context(), rawURL)
+	giveBack, err := d.opts.slots.take(fan.Context(), rawURL)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer giveBack()
 	body, size, err := d.opts.Reader.Open(fan.Context(), rawURL, fan.Fed())
 	if err != nil {
 		return err

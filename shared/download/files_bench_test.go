@@ -2,10 +2,7 @@ package download_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,11 +48,7 @@ type manyFilesCase struct {
 
 func (c manyFilesCase) run(b *testing.B) {
 	body := throttle.Repeat(fixtures.RandomBytes(64<<10+3, 8), c.size)
-	hash := sha256.New()
-	if _, err := io.Copy(hash, body()); err != nil {
-		b.Fatal(err)
-	}
-	digest := hex.EncodeToString(hash.Sum(nil))
+	digest := sha256Of(b, body)
 	var mirrors []*throttle.Server
 	var urls []string
 	for host := 2; host <= 3; host++ {
@@ -120,15 +113,12 @@ func releaseFiles(urls []string, digest string, size int64, count int) []metalin
 
 // filesChild is a command that runs filesDownload in this test binary.
 func filesChild(urls []string, digest string, size int64, count int, dir string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchmarkChild$")
-	cmd.Env = append(os.Environ(),
-		"MLR_BENCH_CHILD=files",
+	return benchChild("files",
 		"MLR_BENCH_URL="+strings.Join(urls, " "),
 		"MLR_BENCH_SHA256="+digest,
 		"MLR_BENCH_SIZE="+strconv.FormatInt(size, 10),
 		"MLR_BENCH_COUNT="+strconv.Itoa(count),
 		"MLR_BENCH_DIR="+dir)
-	return cmd
 }
 
 // filesDownload is the child's side of ours: download.Files at its defaults.

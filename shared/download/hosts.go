@@ -22,15 +22,16 @@ func newHostSlots(per int) *hostSlots {
 }
 
 // take waits for a slot of rawURL's host:port and returns the function that
-// gives it back. A nil budget (one file alone) has a slot for everyone.
-func (h *hostSlots) take(ctx context.Context, rawURL string) (release func(), err error) {
+// gives it back, to be called once. A nil budget (one file alone) has a
+// slot for everyone.
+func (h *hostSlots) take(ctx context.Context, rawURL string) (giveBack func(), err error) {
 	if h == nil {
 		return func() {}, nil
 	}
 	slots := h.of(serverOf(rawURL))
 	select {
 	case slots <- struct{}{}:
-		return sync.OnceFunc(func() { <-slots }), nil
+		return func() { <-slots }, nil
 	case <-ctx.Done():
 		return nil, context.Cause(ctx)
 	}

@@ -307,19 +307,19 @@ var errLost = errors.New("another mirror sent this block first")
 
 // connection is the stream of one worker and its retries.
 type connection struct {
-	pass    *pass
-	w       *worker
-	body    io.ReadCloser
-	release func() // gives back the host slot the open body holds
-	pos     int64  // the offset the body reads next
-	tries   retries
+	pass     *pass
+	w        *worker
+	body     io.ReadCloser
+	giveBack func() // gives back the host slot the open body holds
+	pos      int64  // the offset the body reads next
+	tries    retries
 }
 
 func (c *connection) closeBody() {
 	if c.body != nil {
 		_ = c.body.Close() // a stream left early: nothing to learn from its end
 		c.body = nil
-		c.release()
+		c.giveBack()
 	}
 }
 
@@ -379,20 +379,20 @@ func (c *connection) read(f *filler, start, end int64) error {
 
 func (c *connection) open(at int64) error {
 	c.closeBody()
-	release, err := c.pass.d.opts.slots.take(c.w.src.ctx, c.w.src.url)
+	giveBack, err := c.pass.d.opts.slots.take(c.w.src.ctx, c.w.src.url)
 	if err != nil {
 		return err
 	}
 	body, size, err := c.pass.d.opts.Reader.Open(c.w.src.ctx, c.w.src.url, at)
 	if err != nil {
-		release()
+		giveBack()
 		return err
 	}
 	if err := c.pass.d.plan.CheckAnnouncedSize(size); err != nil {
 		_ = body.Close() // unread: the size it announced is wrong already
-		release()
+		giveBack()
 		return err
 	}
-	c.body, c.release, c.pos = body, release, at
+	c.body, c.giveBack, c.pos = body, giveBack, at
 	return nil
 }

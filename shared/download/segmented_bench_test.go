@@ -2,10 +2,7 @@ package download_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,11 +54,7 @@ func (c segmentedCase) run(b *testing.B) {
 		b.Fatal(err)
 	}
 	body := throttle.Repeat(fixtures.RandomBytes(1<<20+7, 4), size)
-	hash := sha256.New()
-	if _, err := io.Copy(hash, body()); err != nil {
-		b.Fatal(err)
-	}
-	digest := hex.EncodeToString(hash.Sum(nil))
+	digest := sha256Of(b, body)
 	var urls []string
 	var combined int64
 	for i, rate := range c.rates {
@@ -107,15 +100,12 @@ func (c segmentedCase) ours(b *testing.B, urls []string, digest string, size int
 // segmentedChild is a command that runs segmentedDownload in this test
 // binary.
 func segmentedChild(urls []string, digest string, size int64, perServer int, dir string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchmarkChild$")
-	cmd.Env = append(os.Environ(),
-		"MLR_BENCH_CHILD=segmented",
+	return benchChild("segmented",
 		"MLR_BENCH_URL="+strings.Join(urls, " "),
 		"MLR_BENCH_SHA256="+digest,
 		"MLR_BENCH_SIZE="+strconv.FormatInt(size, 10),
 		"MLR_BENCH_PER_SERVER="+strconv.Itoa(perServer),
 		"MLR_BENCH_DIR="+dir)
-	return cmd
 }
 
 // segmentedDownload is the child's side of ours.
