@@ -217,7 +217,7 @@ var _ = Describe("downloading a file", func() {
 			resumable := startMirror(nil, "resumable", cutting(content, cut))
 			Expect(download.File(ctx, fileFor("go.tgz", content, metalink.URL{URL: resumable.url("/go.tgz")}), dir, opts)).To(Succeed())
 			Expect(resumable.rangeHeaders()).To(Equal([]string{"", "bytes=" + strconv.Itoa(cut) + "-"}))
-			Expect(resumable.sent.Load()).To(Equal(int64(len(content))), "every byte crossed the network once")
+			Expect(resumable.settledSent()).To(Equal(int64(len(content))), "every byte crossed the network once")
 			Expect(os.ReadFile(filepath.Join(dir, "go.tgz"))).To(Equal(content))
 			Expect(report).To(gbytes.Say(`sha-512 ok`))
 		})
@@ -267,7 +267,7 @@ var _ = Describe("downloading a file", func() {
 			f := fileFor("go.tgz", content, metalink.URL{URL: longer.url("/go.tgz"), Priority: fixtures.Priority(1)}, metalink.URL{URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)})
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(fmt.Sprintf(`failed: size mismatch: expected %d bytes, the server announced %d\n`, len(content), len(content)+5)))
-			Expect(longer.sent.Load()).To(BeNumerically("<", len(content)/2))
+			Expect(longer.settledSent()).To(BeNumerically("<", len(content)/2))
 		})
 
 		It("moves on from a whole-file hash mismatch and starts over from zero", func(ctx SpecContext) {
@@ -318,8 +318,8 @@ var _ = Describe("downloading a file", func() {
 			}
 			Expect(download.File(ctx, f, dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(`failed: sha-1 piece 0 mismatch: expected`))
-			Expect(bad.sent.Load()).To(BeNumerically("<", size/2), "the corrupt mirror was left long before its end")
-			Expect(good.sent.Load()).To(Equal(int64(size)))
+			Expect(bad.settledSent()).To(BeNumerically("<", size/2), "the corrupt mirror was left long before its end")
+			Expect(good.settledSent()).To(Equal(int64(size)))
 		})
 	})
 

@@ -67,6 +67,7 @@ type mirror struct {
 	server   *httptest.Server
 	sent     atomic.Int64
 	requests atomic.Int32
+	inFlight atomic.Int32
 	mu       sync.Mutex
 	ranges   []string
 }
@@ -75,6 +76,8 @@ type mirror struct {
 func startMirror(hits *hitLog, name string, behave func(m *mirror, n int, w http.ResponseWriter, r *http.Request)) *mirror {
 	m := &mirror{}
 	m.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.inFlight.Add(1)
+		defer m.inFlight.Add(-1)
 		if hits != nil {
 			hits.add(name)
 		}
@@ -88,6 +91,14 @@ func startMirror(hits *hitLog, name string, behave func(m *mirror, n int, w http
 }
 
 func (m *mirror) url(path string) string { return m.server.URL + path }
+
+// settledSent is the number of body bytes sent once every request has ended:
+// a client can hold the last bytes before the handler's Write returns and
+// counts them, so reading sent at once can come up short.
+func (m *mirror) settledSent() int64 {
+	Eventually(m.inFlight.Load).Should(BeZero(), "every request to %s ended", m.server.URL)
+	return m.sent.Load()
+}
 
 func (m *mirror) rangeHeaders() []string {
 	m.mu.Lock()
