@@ -34,6 +34,12 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 	if branch.tip.IsZero() {
 		return nil, fmt.Errorf("branch %s does not exist in %s", redact.Quote(branch.name), r.loc.remote)
 	}
+	// Read without the lock: the file is replaced atomically, and whatever
+	// run wrote it, each record is right for its blob id.
+	index := parsecache.Load(indexPath(cacheDir(r, branch.name)))
+	if entries, ok := index.Listed(listingKey(branch.tip, r.loc.subPath)); ok {
+		return entries, nil // the branch has not moved since a run listed it
+	}
 	s, err := openStore(ctx, r, branch.name)
 	if err != nil {
 		return nil, err
@@ -47,7 +53,6 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read tree of %s at %s: %w", r.loc.remote, tip, err)
 	}
-	index := parsecache.Load(s.indexPath())
 	entries, cacheable, err := parseMetalinks(ctx, s.storage, refs, index)
 	if err != nil {
 		return nil, err
@@ -56,7 +61,7 @@ func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
 	for i, ref := range refs {
 		ids[i] = ref.blob.String()
 	}
-	if err := index.Save(ids, entries, cacheable); err != nil {
+	if err := index.SaveListed(listingKey(tip, r.loc.subPath), ids, entries, cacheable); err != nil {
 		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
 	}
 	return entries, nil

@@ -149,19 +149,38 @@ var _ = Describe("List", func() {
 			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
 		})
 
-		It("takes parsed metalinks from the cache instead of parsing them again", func() {
-			indexes, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*", "metalinks-v2.gob"))
+		// tamperIndex changes version 1.1.0 to 1.1.9 in the cache: only a run
+		// that trusts the cache can see it. The replacement keeps the
+		// length, so the gob stays well-formed.
+		tamperIndex := func() {
+			indexes, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*", "metalinks-v3.gob"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(indexes).To(HaveLen(1))
 			index, err := os.ReadFile(indexes[0])
 			Expect(err).NotTo(HaveOccurred())
-			// Only a run that trusts the cache can see this version; the
-			// replacement keeps the length, so the gob stays well-formed.
 			Expect(bytes.Count(index, []byte("1.1.0"))).To(BeNumerically(">", 0))
-			tampered := bytes.ReplaceAll(index, []byte("1.1.0"), []byte("1.1.9"))
-			Expect(os.WriteFile(indexes[0], tampered, 0o600)).To(Succeed())
+			Expect(os.WriteFile(indexes[0], bytes.ReplaceAll(index, []byte("1.1.0"), []byte("1.1.9")), 0o600)).To(Succeed())
+		}
 
-			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.9"))
+		It("answers from the cache alone while the branch has not moved", func() {
+			tamperIndex()
+
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.9.meta4=1.1.9"))
+		})
+
+		It("takes the parsed metalinks of unchanged blobs from the cache when the branch moved", func() {
+			tamperIndex()
+			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
+
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.9", "v2.0.0.meta4=2.0.0"))
+		})
+
+		It("reads the tree again for another sub-path of the same branch", func() {
+			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"sub/v3.0.0.meta4": meta4("3.0.0")})
+			c.list(uri, gitrepo.Options{})
+
+			Expect(versionsOf(c.list(uri+"//sub", gitrepo.Options{}))).To(ConsistOf("v3.0.0.meta4=3.0.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0", "sub/v3.0.0.meta4=3.0.0"))
 		})
 
 		It("returns the same metalinks from the cache as from parsing", func() {
@@ -210,8 +229,10 @@ var _ = Describe("List", func() {
 				Expect(os.WriteFile(name+".pack", []byte("junk"), 0o600)).To(Succeed())
 				Expect(os.WriteFile(name+".idx", []byte("junk"), 0o600)).To(Succeed())
 			}
+			// A moved branch, so that the run opens the cache.
+			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
 
-			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
+			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0", "v2.0.0.meta4=2.0.0"))
 			Expect(filepath.Glob(filepath.Join(packDirs[0], "*.pack"))).To(HaveLen(1))
 		})
 
@@ -243,7 +264,7 @@ var _ = Describe("List", func() {
 			caches, err := filepath.Glob(filepath.Join(c.env.TempDir, "metalink-repository-git", "*"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(caches).To(HaveLen(1))
-			Expect(os.WriteFile(filepath.Join(caches[0], "metalinks-v2.gob"), []byte("garbage"), 0o600)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(caches[0], "metalinks-v3.gob"), []byte("garbage"), 0o600)).To(Succeed())
 			Expect(os.RemoveAll(filepath.Join(caches[0], "git"))).To(Succeed())
 
 			Expect(versionsOf(c.list(uri, gitrepo.Options{}))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v1.1.0.meta4=1.1.0"))
@@ -270,13 +291,14 @@ var _ = Describe("List", func() {
 			Expect(versionsOf(c.list("git+"+server.RepoURL(repo), options))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 		})
 
-		It("does not fetch again while the branch has not moved", func() {
+		It("does not fetch again while the branch has not moved: one round trip lists the refs", func() {
 			options := gitrepo.Options{Username: "ci", Password: "t0ken-s3cret"}
 			c.list("git+"+server.RepoURL(repo), options)
-			fetches := server.UploadPackRequests()
+			fetches, refLists := server.UploadPackRequests(), server.RefListRequests()
 
 			Expect(versionsOf(c.list("git+"+server.RepoURL(repo), options))).To(ConsistOf("v1.0.0.meta4=1.0.0"))
 			Expect(server.UploadPackRequests()).To(Equal(fetches))
+			Expect(server.RefListRequests()).To(Equal(refLists+1), "the cache knew the tip: no second ref advertisement")
 
 			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
 			Expect(versionsOf(c.list("git+"+server.RepoURL(repo), options))).To(ConsistOf("v1.0.0.meta4=1.0.0", "v2.0.0.meta4=2.0.0"))

@@ -52,8 +52,7 @@ type store struct {
 // openStore locks and opens the cache for branch of r's remote, creating it
 // when missing.
 func openStore(ctx context.Context, r *repo, branch string) (*store, error) {
-	key := sha256.Sum256([]byte(r.loc.remote + "#" + branch))
-	dir := filepath.Join(r.tempDir, cacheRoot, hex.EncodeToString(key[:]))
+	dir := cacheDir(r, branch)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create cache directory: %w", err)
 	}
@@ -67,6 +66,12 @@ func openStore(ctx context.Context, r *repo, branch string) (*store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// cacheDir is the cache of branch of r's remote.
+func cacheDir(r *repo, branch string) string {
+	key := sha256.Sum256([]byte(r.loc.remote + "#" + branch))
+	return filepath.Join(r.tempDir, cacheRoot, hex.EncodeToString(key[:]))
 }
 
 // lockDir takes an exclusive flock on dir/lock, waiting for another run in
@@ -167,8 +172,12 @@ func (s *store) sync(ctx context.Context, tip plumbing.Hash) (plumbing.Hash, err
 	return tip, nil
 }
 
+// hasCommit reads the commit rather than asking HasEncodedObject: with
+// ExclusiveAccess, go-git's HasEncodedObject looks among loose objects only
+// and misses every packed one, so a warm run would ask the remote again.
 func (s *store) hasCommit(hash plumbing.Hash) bool {
-	return s.storage.HasEncodedObject(hash) == nil
+	_, err := s.storage.EncodedObject(plumbing.CommitObject, hash)
+	return err == nil
 }
 
 // fetch brings the branch tip with depth 1, force-updating the tracking ref

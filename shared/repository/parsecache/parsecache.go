@@ -4,9 +4,14 @@
 // documents that changed. Concourse keeps $TMPDIR between checks of a
 // container, which is where backends keep it.
 //
-// The file is a gob stream of chunks of records: decoding it is several
-// times faster than parsing XML and twice as fast as JSON, and chunks keep
-// the encoder's buffer small. A missing or damaged file is an empty index.
+// A backend that can name the state of the whole repository (a git tip)
+// also saves the listing of that state, so that a warm run which finds the
+// same state answers from the index alone, without reading the repository.
+//
+// The file is a gob stream: the listing, then chunks of records. Decoding
+// it is several times faster than parsing XML and twice as fast as JSON,
+// and chunks keep the encoder's buffer small. A missing or damaged file is
+// an empty index.
 package parsecache
 
 import (
@@ -19,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
@@ -29,8 +35,16 @@ const chunkSize = 512
 
 // Index is the parsed metalinks of one repository, by id.
 type Index struct {
-	path   string
-	parsed map[string]metalink.Metalink
+	path    string
+	parsed  map[string]metalink.Metalink
+	listing listing
+}
+
+// listing is the documents found in one state of a repository, in order.
+type listing struct {
+	Key   string // the state, e.g. a commit and a sub-path; "" for none
+	Paths []string
+	IDs   []string
 }
 
 type chunk struct {
@@ -52,6 +66,10 @@ func Load(path string) *Index {
 	}
 	defer func() { _ = file.Close() }() // opened read-only: closing cannot lose data
 	decoder := gob.NewDecoder(bufio.NewReader(file))
+	if decoder.Decode(&index.listing) != nil {
+		index.listing = listing{}
+		return index
+	}
 	for {
 		var c chunk
 		err := decoder.Decode(&c)
@@ -59,7 +77,7 @@ func Load(path string) *Index {
 			return index
 		}
 		if err != nil {
-			index.parsed = map[string]metalink.Metalink{}
+			index.parsed, index.listing = map[string]metalink.Metalink{}, listing{}
 			return index
 		}
 		for _, r := range c.Records {
@@ -74,12 +92,38 @@ func (x *Index) Get(id string) (metalink.Metalink, bool) {
 	return m, ok
 }
 
+// Listed is the entries saved under key, when the index still holds every
+// one of them.
+func (x *Index) Listed(key string) ([]repository.Entry, bool) {
+	if key == "" || x.listing.Key != key {
+		return nil, false
+	}
+	entries := make([]repository.Entry, len(x.listing.IDs))
+	for i, id := range x.listing.IDs {
+		m, ok := x.parsed[id]
+		if !ok || i >= len(x.listing.Paths) {
+			return nil, false
+		}
+		entries[i] = repository.Entry{Path: x.listing.Paths[i], Metalink: m}
+	}
+	return entries, true
+}
+
 // Save rewrites the index to hold exactly the documents of entries whose
 // keep is true, each under ids[i], unless it already does. Records come
 // straight from entries, so a cold run does not keep a second copy of what
 // it parsed. The file is replaced atomically: runs that save at once leave
 // one of their indexes, and each is correct.
 func (x *Index) Save(ids []string, entries []repository.Entry, keep []bool) error {
+	return x.SaveListed("", ids, entries, keep)
+}
+
+// SaveListed is Save, and records entries as the listing of the state key,
+// for Listed, when every one of them may be kept.
+func (x *Index) SaveListed(key string, ids []string, entries []repository.Entry, keep []bool) error {
+	if slices.Contains(keep, false) {
+		key = ""
+	}
 	var kept []int
 	seen := make(map[string]bool, len(ids))
 	unchanged := true
@@ -93,7 +137,7 @@ func (x *Index) Save(ids []string, entries []repository.Entry, keep []bool) erro
 			unchanged = false
 		}
 	}
-	if unchanged && len(kept) == len(x.parsed) {
+	if unchanged && len(kept) == len(x.parsed) && key == x.listing.Key {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(x.path), 0o700); err != nil {
@@ -103,7 +147,7 @@ func (x *Index) Save(ids []string, entries []repository.Entry, keep []bool) erro
 	if err != nil {
 		return err
 	}
-	if err := writeFile(file, kept, ids, entries); err != nil {
+	if err := writeFile(file, listingOf(key, ids, entries), kept, ids, entries); err != nil {
 		return removeTemp(file.Name(), fmt.Errorf("write %s: %w", file.Name(), err))
 	}
 	if err := os.Rename(file.Name(), x.path); err != nil {
@@ -112,10 +156,23 @@ func (x *Index) Save(ids []string, entries []repository.Entry, keep []bool) erro
 	return nil
 }
 
-// writeFile writes the entries at positions kept to file and closes it.
-func writeFile(file *os.File, kept []int, ids []string, entries []repository.Entry) error {
+// listingOf is the listing of entries under key, empty when key is.
+func listingOf(key string, ids []string, entries []repository.Entry) listing {
+	if key == "" {
+		return listing{}
+	}
+	paths := make([]string, len(entries))
+	for i, e := range entries {
+		paths[i] = e.Path
+	}
+	return listing{Key: key, Paths: paths, IDs: ids}
+}
+
+// writeFile writes the listing and the entries at positions kept to file
+// and closes it.
+func writeFile(file *os.File, l listing, kept []int, ids []string, entries []repository.Entry) error {
 	buffered := bufio.NewWriter(file)
-	err := encode(buffered, kept, ids, entries)
+	err := encode(buffered, l, kept, ids, entries)
 	if err == nil {
 		err = buffered.Flush()
 	}
@@ -134,9 +191,13 @@ func removeTemp(path string, err error) error {
 	return err
 }
 
-// encode writes the entries at positions kept as chunks of records.
-func encode(w io.Writer, kept []int, ids []string, entries []repository.Entry) error {
+// encode writes the listing, then the entries at positions kept as chunks
+// of records.
+func encode(w io.Writer, l listing, kept []int, ids []string, entries []repository.Entry) error {
 	encoder := gob.NewEncoder(w)
+	if err := encoder.Encode(l); err != nil {
+		return err
+	}
 	c := chunk{Records: make([]record, 0, chunkSize)}
 	for n, i := range kept {
 		c.Records = append(c.Records, record{ID: ids[i], Metalink: entries[i].Metalink})

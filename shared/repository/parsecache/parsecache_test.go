@@ -54,6 +54,29 @@ var _ = Describe("an index of parsed metalinks", func() {
 		Expect(found).To(BeFalse())
 	})
 
+	It("gives back the listing saved under a key, and only under that key", func() {
+		Expect(parsecache.Load(path).SaveListed("tip-a", []string{"x", "y"}, entries("1", "2"), []bool{true, true})).To(Succeed())
+
+		listed, found := parsecache.Load(path).Listed("tip-a")
+		Expect(found).To(BeTrue())
+		Expect(listed).To(Equal(entries("1", "2")))
+		_, found = parsecache.Load(path).Listed("tip-b")
+		Expect(found).To(BeFalse(), "another state")
+		_, found = parsecache.Load(path).Listed("")
+		Expect(found).To(BeFalse(), "no state")
+	})
+
+	It("keeps no listing when a document could not be kept, or after a plain Save", func() {
+		Expect(parsecache.Load(path).SaveListed("tip-a", []string{"x", "y"}, entries("1", "2"), []bool{true, false})).To(Succeed())
+		_, found := parsecache.Load(path).Listed("tip-a")
+		Expect(found).To(BeFalse(), "y must be parsed again by every run")
+
+		Expect(parsecache.Load(path).SaveListed("tip-b", []string{"x"}, entries("1"), []bool{true})).To(Succeed())
+		Expect(parsecache.Load(path).Save([]string{"x"}, entries("1"), []bool{true})).To(Succeed())
+		_, found = parsecache.Load(path).Listed("tip-b")
+		Expect(found).To(BeFalse())
+	})
+
 	It("reads a damaged or missing file as an empty index", func() {
 		_, found := parsecache.Load(path).Get("x")
 		Expect(found).To(BeFalse())

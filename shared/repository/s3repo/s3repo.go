@@ -40,7 +40,7 @@ const (
 	// metalinks of each bucket prefix (see parsecache), the version in the
 	// file's name changing with its layout.
 	cacheRoot = "metalink-repository-s3"
-	indexFile = "metalinks-v1.gob"
+	indexFile = "metalinks-v2.gob"
 )
 
 // Repository is the metalinks under one prefix of a bucket.

@@ -126,7 +126,7 @@ var _ = Describe("an s3 repository", func() {
 			repo, err := repotest.Open(env)(s3repo.Configure(server.URL("bucket", "repo/"), server.Credentials(), repotest.Names))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(repo.List(ctx)).To(WithTransform(versions, Equal(map[string]string{"a.meta4": "1.0.0"})))
-			caches, err := filepath.Glob(filepath.Join(env.TempDir, "metalink-repository-s3", "*", "metalinks-v1.gob"))
+			caches, err := filepath.Glob(filepath.Join(env.TempDir, "metalink-repository-s3", "*", "metalinks-v2.gob"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(caches).To(HaveLen(1))
 			Expect(os.WriteFile(caches[0], []byte("not gob"), 0o600)).To(Succeed())

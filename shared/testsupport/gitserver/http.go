@@ -20,6 +20,7 @@ type HTTPServer struct {
 	Password string
 
 	uploadPacks atomic.Int64
+	refLists    atomic.Int64
 }
 
 // StartHTTP serves root on 127.0.0.1 until the test ends. Requests without
@@ -76,6 +77,11 @@ func (s *HTTPServer) RepoURL(repo *Repo) string { return s.URL + "/" + repo.Name
 // test can prove that a warm client did not fetch again.
 func (s *HTTPServer) UploadPackRequests() int64 { return s.uploadPacks.Load() }
 
+// RefListRequests counts ref advertisements (GET info/refs for
+// git-upload-pack) so far: each is a round trip to the remote, and a warm
+// client that finds the branch unchanged needs exactly one.
+func (s *HTTPServer) RefListRequests() int64 { return s.refLists.Load() }
+
 func (s *HTTPServer) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, password, ok := r.BasicAuth()
@@ -86,6 +92,9 @@ func (s *HTTPServer) authenticate(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
 			s.uploadPacks.Add(1)
+		}
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/info/refs") && r.URL.Query().Get("service") == "git-upload-pack" {
+			s.refLists.Add(1)
 		}
 		next.ServeHTTP(w, r)
 	})
