@@ -96,14 +96,16 @@ func fileAt(ctx context.Context, f metalink.File, dir string, opts Options, inde
 // budget: at most Segments.PerHost connections to one host:port at a time.
 // Files fetched as one stream each start at another URL of their best
 // class, so that equal mirrors share the release. When a file
-// is done, the next starts. The first file that fails stops the others,
+// is done, the next starts; once all have started, the connections the
+// budget leaves free join the files fetched in segments that still have
+// much to fetch, whatever Split and PerServer say. The first file that fails stops the others,
 // and its error is the one returned; files already complete stay in dir,
 // which the caller discards.
 func Files(ctx context.Context, files []metalink.File, dir string, opts Options) error {
 	opts = opts.withDefaults()
 	seg := &opts.Segments
 	seg.PerServer = min(seg.PerServer, seg.PerHost)
-	opts.slots = newHostSlots(seg.PerHost)
+	opts.slots = newHostSlots(seg.PerHost, len(files))
 	// The files share the caller's writers (often one, stderr behind a
 	// redacting writer): one lock for both keeps every write whole.
 	var mu sync.Mutex
@@ -123,7 +125,10 @@ func Files(ctx context.Context, files []metalink.File, dir string, opts Options)
 		if groupCtx.Err() != nil {
 			break // a file failed: start no other
 		}
-		group.Go(func() error { return fileAt(groupCtx, f, dir, opts, i) })
+		group.Go(func() error {
+			opts.slots.started()
+			return fileAt(groupCtx, f, dir, opts, i)
+		})
 	}
 	return group.Wait()
 }

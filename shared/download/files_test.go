@@ -64,6 +64,22 @@ var _ = Describe("fetching the files of a release", func() {
 		Expect(report).To(gbytes.Say(`asset-\d\d.bin: sha-256 ok`))
 	})
 
+	It("lends what the budget leaves free to a file still under way, beyond max_connections_per_server", func(ctx SpecContext) {
+		big := bigFile{block: fixtures.RandomBytes(mib+7, 23), size: 16 * mib}
+		a := throttled(2, throttle.Config{Body: big.body(), Rate: 4 * mib, MaxConcurrent: 3})
+		b := throttled(3, throttle.Config{Body: big.body(), Rate: 4 * mib, MaxConcurrent: 3})
+		others := throttled(4, throttle.Config{Body: content.body()})
+		files := append([]metalink.File{big.metalinkFile(0, urlsOf(a, b)...)}, release(4, others)...)
+		// On its own the big file has one connection to each mirror.
+		opts := download.Options{Report: report, Segments: download.Segments{PerHost: 3, MinSize: mib}}
+
+		Expect(download.Files(ctx, files, dir, opts)).To(Succeed())
+		Expect(os.ReadFile(filepath.Join(dir, "big.bin"))).To(Equal(big.bytes()))
+		Expect(a.Peak()).To(Equal(3), "once every file had started, the big file took the budget of 127.0.0.2")
+		Expect(b.Peak()).To(Equal(3))
+		Expect(a.Refused()+b.Refused()).To(BeZero(), "not one 503 provoked")
+	})
+
 	It("takes at most the budget from one host for one file, whatever max_connections_per_server says", func(ctx SpecContext) {
 		big := bigFile{block: fixtures.RandomBytes(mib+7, 19), size: segmentedSize}
 		one := throttled(2, throttle.Config{Body: big.body(), Rate: 40 * mib, MaxConcurrent: 2})
@@ -95,7 +111,7 @@ var _ = Describe("fetching the files of a release", func() {
 		slow := throttled(2, throttle.Config{Body: content.body(), Rate: 64 << 10})
 		sum := sha256.Sum256(content.bytes())
 		start := func() (*exec.Cmd, *gbytes.Buffer, chan error) {
-			child := filesChild([]string{slow.URL}, hex.EncodeToString(sum[:]), content.size, 8, dir)
+			child := filesChild(releaseSpec([]string{slow.URL}, []fileGroup{{count: 8, size: content.size, digest: hex.EncodeToString(sum[:])}}), 0, dir)
 			output := gbytes.NewBuffer()
 			child.Stdout, child.Stderr = output, output
 			Expect(child.Start()).To(Succeed())

@@ -3,6 +3,7 @@ package download
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
@@ -11,14 +12,43 @@ import (
 // connections to one host:port at a time, however many files are under
 // way. Each connection holds a slot of its host while its stream is open,
 // and gives it back before it waits to retry.
+//
+// Once every file of a release of several has started, the slots its files
+// leave free are lent to the files still under way (see pass.recruit): a
+// connection that finished its file helps the others.
 type hostSlots struct {
-	per   int
-	mu    sync.Mutex
-	hosts map[string]chan struct{}
+	per     int
+	mu      sync.Mutex
+	hosts   map[string]chan struct{}
+	waiting atomic.Int64 // files of the release not started yet
+	lends   bool         // the release has several files
 }
 
-func newHostSlots(per int) *hostSlots {
-	return &hostSlots{per: per, hosts: map[string]chan struct{}{}}
+func newHostSlots(per, files int) *hostSlots {
+	h := &hostSlots{per: per, hosts: map[string]chan struct{}{}, lends: files > 1}
+	h.waiting.Store(int64(files))
+	return h
+}
+
+// started counts a file of the release as under way.
+func (h *hostSlots) started() { h.waiting.Add(-1) }
+
+// lending says whether free slots may go to the files under way: a
+// release of several files, all of them started.
+func (h *hostSlots) lending() bool {
+	return h != nil && h.lends && h.waiting.Load() <= 0
+}
+
+// tryTake takes a slot of rawURL's host:port if one is free, without
+// waiting.
+func (h *hostSlots) tryTake(rawURL string) (giveBack func(), ok bool) {
+	slots := h.of(serverOf(rawURL))
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, true
+	default:
+		return nil, false
+	}
 }
 
 // take waits for a slot of rawURL's host:port and returns the function that

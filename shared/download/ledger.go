@@ -434,6 +434,20 @@ func (l *ledger) giveBack(s span) {
 	l.changed.Broadcast()
 }
 
+// left counts the blocks not handed on yet.
+func (l *ledger) left() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.count - l.cursor
+}
+
+// mayJoin says whether src, not dropped, has fewer than most workers.
+func (l *ledger) mayJoin(src *source, most int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return src.err == nil && src.live < most
+}
+
 // join adds a worker for src.
 func (l *ledger) join(w *worker) {
 	l.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/fanout"
 	"github.com/metalink-resources/metalink-resources/shared/progress"
@@ -179,11 +180,17 @@ func checkBlock(pieces *verify.Pieces, unit int64, k int, data []byte) error {
 // run starts the workers of the first class, feeds the consumers through
 // copy, and stops every worker before it returns copy's error.
 func (p *pass) run(copy func() error) error {
-	done := make(chan struct{})
+	done, stopRecruiting, recruited := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go p.ledger.ticker(done)
 	p.nextClass()
+	go func() {
+		defer close(recruited)
+		p.recruit(stopRecruiting)
+	}()
 	err := copy()
 	p.ledger.close()
+	close(stopRecruiting)
+	<-recruited // no worker starts after this
 	p.mu.Lock()
 	for _, src := range p.sources {
 		src.cancel(context.Canceled)
@@ -234,13 +241,63 @@ func (p *pass) start(class []string) bool {
 			bySource[u] = src
 			p.sources = append(p.sources, src)
 		}
-		w := &worker{src: src}
-		p.ledger.join(w)
-		p.wg.Add(1)
-		go p.work(w)
+		p.startWorker(src, nil)
 	}
 	p.d.meter.SetMirrors(len(bySource))
 	return len(bySource) > 0
+}
+
+// startWorker opens one more connection to src; held is the host slot it
+// was given, nil when it takes one as it opens.
+func (p *pass) startWorker(src *source, held func()) {
+	w := &worker{src: src}
+	p.ledger.join(w)
+	p.wg.Add(1)
+	go p.work(w, held)
+}
+
+// recruitInterval is how often a pass looks for connections the release
+// budget leaves free; recruitMinBlocks is how many blocks must be left to
+// fetch for another connection to be worth its time to first byte (it takes
+// its share from the runs of the others).
+const (
+	recruitInterval  = 100 * time.Millisecond
+	recruitMinBlocks = 8
+)
+
+// recruit adds connections to the pass, until stop closes, whenever the
+// release's budget has a slot free for one of its URLs: once every file of
+// the release has started, a connection that finished its file helps
+// those still under way.
+func (p *pass) recruit(stop <-chan struct{}) {
+	slots := p.d.opts.slots
+	if slots == nil || !slots.lends {
+		return
+	}
+	t := time.NewTicker(recruitInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if !slots.lending() || p.ledger.left() < recruitMinBlocks {
+			continue
+		}
+		p.mu.Lock()
+		for _, src := range p.sources {
+			// A worker gives its slot back while it waits for a block: count
+			// workers, not slots, or the idle would be joined by ever more.
+			if src.ctx.Err() != nil || !p.ledger.mayJoin(src, slots.per) {
+				continue
+			}
+			if giveBack, ok := slots.tryTake(src.url); ok {
+				p.startWorker(src, giveBack)
+			}
+		}
+		p.mu.Unlock()
+	}
 }
 
 // failure lists the last error of every URL of the pass.
@@ -270,9 +327,9 @@ func (p *pass) served() []progress.Served {
 
 // work is one connection: it fills the blocks the ledger hands it, keeping
 // its stream open from one block to the next when they follow each other.
-func (p *pass) work(w *worker) {
+func (p *pass) work(w *worker, held func()) {
 	defer p.wg.Done()
-	c := &connection{pass: p, w: w}
+	c := &connection{pass: p, w: w, held: held}
 	defer c.closeBody()
 	for {
 		f := p.ledger.next(w, c.closeBody)
@@ -302,6 +359,10 @@ func (p *pass) work(w *worker) {
 	p.d.meter.SetMirrors(p.ledger.mirrors())
 }
 
+// closeGrace is how long the slot of a stream closed before its end stays
+// taken: time for the server to see the close.
+const closeGrace = 50 * time.Millisecond
+
 // errLost: another copy of the block completed first.
 var errLost = errors.New("another mirror sent this block first")
 
@@ -311,6 +372,7 @@ type connection struct {
 	w        *worker
 	body     io.ReadCloser
 	giveBack func() // gives back the host slot the open body holds
+	held     func() // gives back a slot held for the first open, or nil
 	pos      int64  // the offset the body reads next
 	tries    retries
 }
@@ -319,7 +381,18 @@ func (c *connection) closeBody() {
 	if c.body != nil {
 		_ = c.body.Close() // a stream left early: nothing to learn from its end
 		c.body = nil
-		c.giveBack()
+		if c.pos < c.pass.ledger.size {
+			// The server counts a stream it is still sending until it sees
+			// the close: a request sent at once in its place could be one
+			// too many for it (503).
+			time.AfterFunc(closeGrace, c.giveBack)
+		} else {
+			c.giveBack()
+		}
+	}
+	if c.held != nil {
+		c.held()
+		c.held = nil
 	}
 }
 
@@ -378,10 +451,14 @@ func (c *connection) read(f *filler, start, end int64) error {
 }
 
 func (c *connection) open(at int64) error {
+	giveBack := c.held
+	c.held = nil
 	c.closeBody()
-	giveBack, err := c.pass.d.opts.slots.take(c.w.src.ctx, c.w.src.url)
-	if err != nil {
-		return err
+	if giveBack == nil {
+		var err error
+		if giveBack, err = c.pass.d.opts.slots.take(c.w.src.ctx, c.w.src.url); err != nil {
+			return err
+		}
 	}
 	body, size, err := c.pass.d.opts.Reader.Open(c.w.src.ctx, c.w.src.url, at)
 	if err != nil {

@@ -25,6 +25,9 @@ type Config struct {
 	Path string
 	// Body returns a fresh reader of the whole body for each request.
 	Body func() io.ReadSeeker
+	// Also serves more paths, each with its body, on the same terms: a
+	// mirror of a release of several files.
+	Also map[string]func() io.ReadSeeker
 	// Rate caps each connection, in bytes per second; 0 means no cap.
 	Rate int64
 	// IgnoreRange answers every request with 200 and the whole body.
@@ -146,7 +149,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.ranges = append(s.ranges, r.Header.Get("Range"))
 	s.mu.Unlock()
-	if r.URL.Path != s.cfg.Path {
+	body, found := s.cfg.Also[r.URL.Path]
+	if r.URL.Path == s.cfg.Path {
+		body, found = s.cfg.Body, true
+	}
+	if !found {
 		http.NotFound(w, r)
 		return
 	}
@@ -157,7 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paced := &pacedWriter{ResponseWriter: w, server: s, rate: s.cfg.Rate, start: time.Now(), done: r.Context().Done()}
-	http.ServeContent(paced, r, "", time.Time{}, s.cfg.Body())
+	http.ServeContent(paced, r, "", time.Time{}, body())
 }
 
 var errGone = errors.New("throttle: the response ends here")

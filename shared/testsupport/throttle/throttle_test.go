@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,5 +107,21 @@ func TestDiesAfterItsBytes(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("a dead server still answers")
 		}
+	}
+}
+
+func TestServesMorePathsEachWithItsBody(t *testing.T) {
+	server := start(t, throttle.Config{Body: throttle.Repeat(block, 10), Also: map[string]func() io.ReadSeeker{
+		"/g": throttle.Repeat([]byte("xyz"), 5),
+	}})
+	if _, body := get(t, server.URL, ""); !bytes.Equal(body, block[:10]) {
+		t.Fatalf("/f: %q", body)
+	}
+	g := strings.TrimSuffix(server.URL, "/f") + "/g"
+	if resp, body := get(t, g, "bytes=1-"); resp.StatusCode != http.StatusPartialContent || string(body) != "yzxy" {
+		t.Fatalf("/g: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, strings.TrimSuffix(server.URL, "/f")+"/h", ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("/h: %d", resp.StatusCode)
 	}
 }
