@@ -98,10 +98,22 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err := repo.CheckPut(name); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
+	published, err := repo.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// What is known before mirroring (a given document's hashes, a
+	// generated one's sizes) is refused before any byte is copied.
+	if err := publish.CheckUnchanged(published, name, doc); err != nil && !req.Params.AllowChangedBytes {
+		return nil, changedBytes(err)
+	}
 	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
 		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify, Segments: cfg.get.Segments,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := unchanged(published, name, mirrored.Metalink, req.Params.AllowChangedBytes, env); err != nil {
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
@@ -110,6 +122,25 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	}
 	env.Printf("published %s\n", name)
 	return outResponse(mirrored, name), nil
+}
+
+// unchanged refuses doc when it would change the bytes of a file already
+// published under its version, unless params.allow_changed_bytes, the
+// logged way out.
+func unchanged(published []repository.Entry, name string, doc metalink.Metalink, allow bool, env concourse.Env) error {
+	err := publish.CheckUnchanged(published, name, doc)
+	switch {
+	case err == nil:
+		return nil
+	case !allow:
+		return changedBytes(err)
+	}
+	env.Printf("warning: %v; published anyway (params.allow_changed_bytes)\n", err)
+	return nil
+}
+
+func changedBytes(err error) error {
+	return fmt.Errorf("%w; params.allow_changed_bytes: true publishes it anyway", err)
 }
 
 // document returns the metalink to publish and, for a generated one, the

@@ -185,6 +185,62 @@ var _ = Describe("out", func() {
 		Expect(got.lines()).To(HaveExactElements(Equal(`out: unknown key "params.options.colour" (file repositories take no options)`)), "the options reached the backend")
 	})
 
+	Describe("a version already published", func() {
+		put := func(m metalink.Metalink, params map[string]any) result {
+			build.write("m.meta4", string(mustXML(m)))
+			params["metalink"] = "m.meta4"
+			return runOut(asJSON(map[string]any{
+				"source": map[string]any{"uri": repo.uri(), "mirror_files": []map[string]any{{"destination": "file://./mirror/{{.Version}}/{{.Name}}"}}},
+				"params": params,
+			}), string(build))
+		}
+
+		BeforeEach(func() {
+			repo.add("v1.0.0.meta4", release("1.0.0", blob("go.tgz", []byte("the go of 1.0.0"), "https://example.com/go.tgz")))
+		})
+
+		It("is never given other bytes: one line names the file, the version and both hashes, and nothing is copied", func() {
+			got := put(release("1.0.0", blob("go.tgz", []byte("the go of 1.0.1"), "file://"+string(build)+"/go.tgz")), map[string]any{})
+
+			Expect(got.code).To(Equal(1))
+			Expect(got.lines()).To(HaveLen(1))
+			Expect(got.stderr).To(Equal(`out: upstream changed "go.tgz" since it was mirrored as version 1.0.0: sha-256 was ` +
+				hexSHA256("the go of 1.0.0") + ", now " + hexSHA256("the go of 1.0.1") + "; params.allow_changed_bytes: true publishes it anyway\n"))
+			Expect(repo.stored("v1.0.0.meta4").Files[0].Hashes[0].Hash).To(Equal(hexSHA256("the go of 1.0.0")))
+			Expect(filepath.Join(string(build), "mirror")).NotTo(BeAnExistingFile(), "no byte copied")
+		})
+
+		It("refuses a generated file whose bytes differ once they are hashed, and publishes nothing", func() {
+			build.write("dist/go.tgz", "the go of 1.0.1")
+			build.write("version", "1.0.0")
+			got := runOut(asJSON(map[string]any{
+				"source": map[string]any{"uri": repo.uri()},
+				"params": map[string]any{"files": []string{"dist/go.tgz"}, "version": "version"},
+			}), string(build))
+
+			Expect(got.code).To(Equal(1))
+			Expect(got.stderr).To(MatchRegexp(`(?m)^out: upstream changed "go.tgz" since it was mirrored as version 1\.0\.0: sha-\d+ was [0-9a-f]+, now [0-9a-f]+; `))
+			Expect(repo.stored("v1.0.0.meta4").Files[0].Hashes).To(HaveLen(1), "the record is as it was")
+		})
+
+		It("takes a new URL or mirror copy of the same bytes", func() {
+			build.write("go.tgz", "the go of 1.0.0")
+			got := put(release("1.0.0", blob("go.tgz", []byte("the go of 1.0.0"), "file://"+string(build)+"/go.tgz")), map[string]any{})
+
+			Expect(got.code).To(Equal(0), got.stderr)
+			Expect(repo.stored("v1.0.0.meta4").Files[0].URLs).To(ContainElement(HaveField("URL", HaveSuffix("/mirror/1.0.0/go.tgz"))))
+		})
+
+		It("takes other bytes with params.allow_changed_bytes, and says so", func() {
+			build.write("go.tgz", "the go of 1.0.1")
+			got := put(release("1.0.0", blob("go.tgz", []byte("the go of 1.0.1"), "file://"+string(build)+"/go.tgz")), map[string]any{"allow_changed_bytes": true})
+
+			Expect(got.code).To(Equal(0), got.stderr)
+			Expect(got.stderr).To(ContainSubstring(`warning: upstream changed "go.tgz" since it was mirrored as version 1.0.0: sha-256 was ` + hexSHA256("the go of 1.0.0")))
+			Expect(repo.stored("v1.0.0.meta4").Files[0].Hashes[0].Hash).To(Equal(hexSHA256("the go of 1.0.1")))
+		})
+	})
+
 	It("publishes nothing when a mirror copy fails", func() {
 		build.write("m.meta4", string(mustXML(release("1.0.0", blob("app.tgz", []byte("app"), "file://"+string(build)+"/missing.tgz")))))
 		got := runOut(asJSON(map[string]any{

@@ -78,4 +78,7 @@ type OutParams struct {
 	RenameFromFile string `json:"rename_from_file,omitempty"`
 	// Options are laid over source.options for this put.
 	Options json.RawMessage `json:"options,omitempty"`
+	// AllowChangedBytes publishes a version whose files have other bytes
+	// than the same version already published, with a warning.
+	AllowChangedBytes bool `json:"allow_changed_bytes,omitempty"`
 }

@@ -47,6 +47,23 @@ func (f *File) AddFacts(size uint64, hashes []Hash) error {
 	return nil
 }
 
+// ChangedBytes says how now's bytes differ from was's, two descriptions of
+// a file of the same name: a size or a hash of the same type that differs
+// ("sha-256 was …, now …"), compared in full. nil when nothing known to
+// both differs.
+func ChangedBytes(was, now File) error {
+	if was.Size != 0 && now.Size != 0 && was.Size != now.Size {
+		return fmt.Errorf("size was %d bytes, now %d", was.Size, now.Size)
+	}
+	for _, h := range now.Hashes {
+		i := was.HashIndex(HashType(h.Type))
+		if i >= 0 && !strings.EqualFold(strings.TrimSpace(was.Hashes[i].Hash), strings.TrimSpace(h.Hash)) {
+			return fmt.Errorf("%s was %s, now %s", HashType(h.Type), strings.TrimSpace(was.Hashes[i].Hash), strings.TrimSpace(h.Hash))
+		}
+	}
+	return nil
+}
+
 // SetURL makes u the last URL of f; an entry of the same URL goes, so that
 // u's priority and location replace its own.
 func (f *File) SetURL(u URL) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/publish"
 )
 
@@ -73,4 +74,36 @@ var _ = Describe("Prepare", func() {
 		Entry("a name among the resource's records", releaseJSON, ".resource/v1.2.0.meta4", "name",
 			`--name: ".resource/v1.2.0.meta4": .resource/ is reserved for the resource's own records`),
 	)
+})
+
+var _ = Describe("CheckUnchanged", func() {
+	published := []repository.Entry{{Path: "v1.0.0.meta4", Metalink: metalink.Metalink{Files: []metalink.File{
+		{Name: "a.tgz", Version: "1.0.0", Size: 3, Hashes: []metalink.Hash{{Type: "sha-256", Hash: "AB"}}},
+	}}}}
+	doc := func(f metalink.File) metalink.Metalink {
+		f.Version = "1.0.0"
+		return metalink.Metalink{Files: []metalink.File{f}}
+	}
+
+	DescribeTable("compares what both descriptions know of a file of the same name",
+		func(name string, now metalink.File, want string) {
+			err := publish.CheckUnchanged(published, name, doc(now))
+			if want == "" {
+				Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			Expect(err).To(MatchError(want))
+		},
+		Entry("the same hash in another case", "v1.0.0.meta4", metalink.File{Name: "a.tgz", Size: 3, Hashes: []metalink.Hash{{Type: "SHA256", Hash: "ab"}}}, ""),
+		Entry("another size", "x.meta4", metalink.File{Name: "a.tgz", Size: 4}, `upstream changed "a.tgz" since it was mirrored as version 1.0.0: size was 3 bytes, now 4`),
+		Entry("another hash", "x.meta4", metalink.File{Name: "a.tgz", Hashes: []metalink.Hash{{Type: "sha-256", Hash: "ac"}}}, `upstream changed "a.tgz" since it was mirrored as version 1.0.0: sha-256 was AB, now ac`),
+		Entry("only another hash type", "x.meta4", metalink.File{Name: "a.tgz", Hashes: []metalink.Hash{{Type: "sha-512", Hash: "ff"}}}, ""),
+		Entry("another file", "x.meta4", metalink.File{Name: "b.tgz", Size: 9}, ""),
+	)
+
+	It("passes another version under another name", func() {
+		other := doc(metalink.File{Name: "a.tgz", Size: 9})
+		other.Files[0].Version = "1.0.1"
+		Expect(publish.CheckUnchanged(published, "v1.0.1.meta4", other)).To(Succeed())
+	})
 })

@@ -47,6 +47,41 @@ func CheckName(name string) error {
 	return nil
 }
 
+// ChangedBytesError is a put that would replace the bytes of a published
+// file: a mirror keeps what it mirrored, even when upstream changes it.
+type ChangedBytesError struct {
+	Version, File string
+	Change        error // "sha-256 was …, now …"
+}
+
+func (e *ChangedBytesError) Error() string {
+	return fmt.Sprintf("upstream changed %s since it was mirrored as version %s: %v", redact.Quote(e.File), e.Version, e.Change)
+}
+
+// CheckUnchanged refuses doc, to be stored under name, when existing holds
+// the same version (or a document under that name) with a file of the same
+// name and other bytes. Adding URLs, mirror copies or records to a version
+// changes no bytes and passes.
+func CheckUnchanged(existing []repository.Entry, name string, doc metalink.Metalink) error {
+	version := repository.RawVersion(doc)
+	for _, entry := range existing {
+		if entry.Path != name && repository.RawVersion(entry.Metalink) != version {
+			continue
+		}
+		for _, was := range entry.Metalink.Files {
+			for _, now := range doc.Files {
+				if was.Name != now.Name {
+					continue
+				}
+				if err := metalink.ChangedBytes(was, now); err != nil {
+					return &ChangedBytesError{Version: repository.RawVersion(entry.Metalink), File: now.Name, Change: err}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // extension ends every name that List shows.
 const extension = ".meta4"
 
