@@ -59,6 +59,9 @@ func compileOut(req *OutRequest, env concourse.Env) (outSettings, error) {
 	if err := req.Params.check(); err != nil {
 		return outSettings{}, err
 	}
+	if err := req.Params.checkRecords("params"); err != nil {
+		return outSettings{}, err
+	}
 	compiled := outSettings{settings: cfg, dir: dir}
 	if req.Params.Rename != "" {
 		if compiled.rename, err = parseName("params.rename", req.Params.Rename); err != nil {
@@ -86,6 +89,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
+	req.Params.Records.over(req.Source.Records).apply(&doc)
 	name, err := cfg.storedName(req.Params, repository.RawVersion(doc))
 	if err != nil {
 		return nil, err
@@ -117,11 +121,19 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
-	if err := publish.Put(ctx, repo, name, mirrored.Metalink); err != nil {
+	if err := publish.Put(ctx, repo, name, mirrored.Metalink, provenance(env)...); err != nil {
 		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	env.Printf("published %s\n", name)
 	return outResponse(mirrored, name), nil
+}
+
+// provenance is the trailers that tie a put to the build that made it.
+func provenance(env concourse.Env) []repository.Trailer {
+	if build := env.BuildURL(); build != "" {
+		return []repository.Trailer{{Key: "Mirrored-by", Value: build}}
+	}
+	return nil
 }
 
 // unchanged refuses doc when it would change the bytes of a file already

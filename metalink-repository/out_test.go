@@ -16,7 +16,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	metalinkrepository "github.com/metalink-resources/metalink-resources/metalink-repository"
+	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 )
 
@@ -239,6 +241,62 @@ var _ = Describe("out", func() {
 			Expect(got.stderr).To(ContainSubstring(`warning: upstream changed "go.tgz" since it was mirrored as version 1.0.0: sha-256 was ` + hexSHA256("the go of 1.0.0")))
 			Expect(repo.stored("v1.0.0.meta4").Files[0].Hashes[0].Hash).To(Equal(hexSHA256("the go of 1.0.1")))
 		})
+	})
+
+	Describe("records of what and why", func() {
+		It("writes the params' description, licence, publisher and identity on every file, over the source's", func() {
+			build.write("dist/a.tgz", "a")
+			build.write("dist/b.tgz", "b")
+			build.write("version", "1.0.0")
+			got := runOut(asJSON(map[string]any{
+				"source": map[string]any{"uri": repo.uri(), "publisher": map[string]any{"name": "Platform team", "url": "https://example.com/platform"},
+					"description": "a default nobody keeps"},
+				"params": map[string]any{"files": []string{"dist/*.tgz"}, "version": "version",
+					"description": "the Go toolchain our builds use", "identity": "go",
+					"license": map[string]any{"name": "BSD-3-Clause", "url": "https://go.dev/LICENSE"}},
+			}), string(build))
+
+			Expect(got.code).To(Equal(0), got.stderr)
+			for _, f := range repo.stored("v1.0.0.meta4").Files {
+				Expect(f.Description).To(Equal("the Go toolchain our builds use"))
+				Expect(f.Identity).To(Equal("go"))
+				Expect(f.License).To(Equal(&metalink.License{Name: "BSD-3-Clause", URL: "https://go.dev/LICENSE"}))
+				Expect(f.Publisher).To(Equal(&metalink.Publisher{Name: "Platform team", URL: "https://example.com/platform"}))
+			}
+		})
+
+		It("ends the git commit with the build that mirrored it, from Concourse's metadata", func() {
+			root := GinkgoT().TempDir()
+			origin := gitserver.NewRepo(GinkgoT(), root, "mirror.git")
+			build.write("m.meta4", string(mustXML(release("1.21.1"))))
+			environ := map[string]string{"ATC_EXTERNAL_URL": "https://ci.example.com/", "BUILD_TEAM_NAME": "main",
+				"BUILD_PIPELINE_NAME": "mirror", "BUILD_JOB_NAME": "mirror-golang", "BUILD_NAME": "42"}
+			var stdout, stderr bytes.Buffer
+			request := asJSON(map[string]any{"source": map[string]any{"uri": "git+" + origin.FileURL() + "#main"}, "params": map[string]any{"metalink": "m.meta4"}})
+			command := concourse.WithEnviron(metalinkrepository.NewOut(strings.NewReader(request), &stdout, &stderr, []string{"out", string(build)}),
+				func(name string) string { return environ[name] })
+
+			Expect(command.Execute(context.Background())).To(Equal(0), stderr.String())
+			Expect(origin.LastCommit(GinkgoT()).Message).To(Equal("v1.21.1 (1 file)\n\nMirrored-by: https://ci.example.com/teams/main/pipelines/mirror/jobs/mirror-golang/builds/42"))
+		})
+
+		DescribeTable("refuses a record that is not one, naming its key",
+			func(key string, value any, want string) {
+				build.write("m.meta4", string(mustXML(release("1.0.0"))))
+				got := runOut(asJSON(map[string]any{
+					"source": map[string]any{"uri": repo.uri()},
+					"params": map[string]any{"metalink": "m.meta4", key: value},
+				}), string(build))
+				Expect(got.code).To(Equal(1))
+				Expect(got.stderr).To(Equal("out: " + want + "\n"))
+				Expect(os.ReadDir(repo.dir)).To(BeEmpty())
+			},
+			Entry("a licence without a name", "license", map[string]any{"url": "https://x.example/"}, "params.license.name is required"),
+			Entry("a script for a link", "publisher", map[string]any{"name": "x", "url": "javascript:alert(1)"}, `params.publisher.url: "javascript:alert(1)" is not an http(s) URL`),
+			Entry("a control character", "description", "bell\a", "params.description: contains U+0007, which XML cannot carry"),
+			Entry("an over-long description", "description", strings.Repeat("x", 5000), "params.description: 5000 bytes, at most 4096"),
+			Entry("an unknown key", "license", map[string]any{"name": "MIT", "spdx": "MIT"}, `unknown key "params.license.spdx"`),
+		)
 	})
 
 	It("publishes nothing when a mirror copy fails", func() {

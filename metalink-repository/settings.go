@@ -49,8 +49,10 @@ func (s Source) compile(paramsOptions json.RawMessage, log io.Writer) (settings,
 	if cfg.get, err = getstep.Source.Compile(s.Source, log); err != nil {
 		return cfg, err
 	}
-	cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers)
-	return cfg, err
+	if cfg.mirror, err = s.mirrorPlan(cfg.get.Handlers); err != nil {
+		return cfg, err
+	}
+	return cfg, s.checkRecords("source")
 }
 
 // configureRepository validates the uri and the options of its backend.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/getstep"
+	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -24,6 +25,17 @@ type Source struct {
 	// The download keys: include_files, exclude_files, url_handlers,
 	// signature_trust_store and the skip_* flags.
 	getstep.Source
+	// Records are the defaults of every put's params.
+	Records
+}
+
+// Records say what a file is and why it is mirrored, in RFC 5854's own
+// elements; out writes them on every file it publishes.
+type Records struct {
+	Description string              `json:"description,omitempty"`
+	License     *metalink.License   `json:"license,omitempty"`
+	Publisher   *metalink.Publisher `json:"publisher,omitempty"`
+	Identity    string              `json:"identity,omitempty"`
 }
 
 // Filter is one source.filters entry: exactly one of its keys.
@@ -81,4 +93,6 @@ type OutParams struct {
 	// AllowChangedBytes publishes a version whose files have other bytes
 	// than the same version already published, with a warning.
 	AllowChangedBytes bool `json:"allow_changed_bytes,omitempty"`
+	// Records, laid over source's.
+	Records
 }

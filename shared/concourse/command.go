@@ -44,6 +44,8 @@ type Step[R any, S Settings] struct {
 type Env struct {
 	Dir string    // the directory argument; "" for check
 	Log io.Writer // stderr, every secret redacted
+	// Getenv reads the environment (see WithEnviron); never nil.
+	Getenv func(string) string
 }
 
 // Printf logs one line. A failed write is not lost: the console keeps the
@@ -60,13 +62,17 @@ type Command[R any, S Settings] struct {
 	stdout io.Writer
 	stderr io.Writer
 	args   []string
+	getenv func(string) string
 }
 
 // New binds step to its streams; args are the process arguments, args[0]
 // being the program.
 func New[R any, S Settings](step Step[R, S], stdin io.Reader, stdout, stderr io.Writer, args []string) *Command[R, S] {
-	return &Command[R, S]{step: step, stdin: stdin, stdout: stdout, stderr: stderr, args: args}
+	return &Command[R, S]{step: step, stdin: stdin, stdout: stdout, stderr: stderr, args: args,
+		getenv: func(string) string { return "" }}
 }
+
+func (c *Command[R, S]) setGetenv(getenv func(string) string) { c.getenv = getenv }
 
 // Execute runs the command and returns the process exit code.
 func (c *Command[R, S]) Execute(ctx context.Context) int {
@@ -84,7 +90,7 @@ func (c *Command[R, S]) run(ctx context.Context, console *console) error {
 		return err
 	}
 	console.redact(strictjson.Secrets(&req))
-	env := Env{Dir: dir, Log: console}
+	env := Env{Dir: dir, Log: console, Getenv: c.getenv}
 	settings, err := c.step.Compile(&req, env)
 	// Even a failed compile may have found secrets its error could echo.
 	console.redact(settings.Secrets())

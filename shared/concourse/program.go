@@ -22,6 +22,20 @@ type Constructor func(stdin io.Reader, stdout, stderr io.Writer, args []string) 
 // removed.
 func Program(newCommand Constructor) program.Program {
 	return func(ctx context.Context, p program.Process) int {
-		return newCommand(p.Stdin, p.Stdout, p.Stderr, p.Args).Execute(ctx)
+		return WithEnviron(newCommand(p.Stdin, p.Stdout, p.Stderr, p.Args), p.Getenv).Execute(ctx)
 	}
+}
+
+// WithEnviron gives a command the environment Concourse runs it in, where
+// the build's metadata is (BUILD_TEAM_NAME, ATC_EXTERNAL_URL, …; see
+// Env.BuildURL). Without it a command sees an empty environment.
+func WithEnviron(e Executor, getenv func(string) string) Executor {
+	if c, ok := e.(environed); ok {
+		c.setGetenv(getenv)
+	}
+	return e
+}
+
+type environed interface {
+	setGetenv(getenv func(string) string)
 }

@@ -34,11 +34,12 @@ type xmlFile struct {
 	Hashes      []xmlHash     `xml:"hash"`
 	Identity    string        `xml:"identity,omitempty"`
 	Languages   []string      `xml:"language"`
+	License     *xmlNameURL   `xml:"license"`
 	Logo        string        `xml:"logo,omitempty"`
 	MetaURLs    []xmlMetaURL  `xml:"metaurl"`
 	OSes        []string      `xml:"os"`
 	Pieces      []xmlPieces   `xml:"pieces"`
-	Publisher   *xmlPublisher `xml:"publisher"`
+	Publisher   *xmlNameURL   `xml:"publisher"`
 	Signature   *xmlSignature `xml:"signature"`
 	Size        string        `xml:"size,omitempty"`
 	URLs        []xmlURL      `xml:"url"`
@@ -65,11 +66,11 @@ type xmlPieces struct {
 	Hashes []string `xml:"hash"`
 }
 
-// xmlPublisher is written in RFC 5854's form, name and url attributes
-// (section 4.2.12). The <name> and <url> child elements are Metalink 3.0's
-// form, which some meta4 writers kept: they are read as a fallback and never
-// written.
-type xmlPublisher struct {
+// xmlNameURL is a publisher or a licence, written in RFC 5854's form, name
+// and url attributes (sections 4.2.8 and 4.2.12). The <name> and <url>
+// child elements are Metalink 3.0's form, which some meta4 writers kept:
+// they are read as a fallback and never written.
+type xmlNameURL struct {
 	Name      string `xml:"name,attr"`
 	URL       string `xml:"url,attr,omitempty"`
 	ChildName string `xml:"name,omitempty"`
@@ -157,7 +158,10 @@ func newXMLFile(f File) xmlFile {
 		x.Pieces = append(x.Pieces, xmlPieces{Type: p.Type, Length: strconv.FormatUint(p.Length, 10), Hashes: p.Hashes})
 	}
 	if f.Publisher != nil {
-		x.Publisher = &xmlPublisher{Name: f.Publisher.Name, URL: f.Publisher.URL}
+		x.Publisher = &xmlNameURL{Name: f.Publisher.Name, URL: f.Publisher.URL}
+	}
+	if f.License != nil {
+		x.License = &xmlNameURL{Name: f.License.Name, URL: f.License.URL}
 	}
 	if f.Signature != nil {
 		x.Signature = &xmlSignature{MediaType: f.Signature.MediaType, Text: f.Signature.Signature}
@@ -218,7 +222,8 @@ func (x xmlFile) model() (File, error) {
 		Languages:   x.Languages,
 		Logo:        x.Logo,
 		OSes:        x.OSes,
-		Publisher:   x.Publisher.model(),
+		License:     x.License.license(),
+		Publisher:   x.Publisher.publisher(),
 		Version:     x.Version,
 	}
 	var err error
@@ -258,17 +263,31 @@ func (x xmlFile) model() (File, error) {
 	return f, nil
 }
 
-// model prefers RFC 5854's attributes and falls back to the child elements.
-func (p *xmlPublisher) model() *Publisher {
+// nameURL prefers RFC 5854's attributes and falls back to the child
+// elements.
+func (p *xmlNameURL) nameURL() (name, url string) {
+	name, url = p.Name, p.URL
+	if name == "" {
+		name = p.ChildName
+	}
+	if url == "" {
+		url = p.ChildURL
+	}
+	return name, url
+}
+
+func (p *xmlNameURL) publisher() *Publisher {
 	if p == nil {
 		return nil
 	}
-	publisher := &Publisher{Name: p.Name, URL: p.URL}
-	if publisher.Name == "" {
-		publisher.Name = p.ChildName
+	name, url := p.nameURL()
+	return &Publisher{Name: name, URL: url}
+}
+
+func (p *xmlNameURL) license() *License {
+	if p == nil {
+		return nil
 	}
-	if publisher.URL == "" {
-		publisher.URL = p.ChildURL
-	}
-	return publisher
+	name, url := p.nameURL()
+	return &License{Name: name, URL: url}
 }

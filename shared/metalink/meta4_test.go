@@ -57,6 +57,21 @@ var _ = Describe("meta4 XML", func() {
 			Expect(string(written)).To(ContainSubstring(`<publisher name="A &amp; B" url="https://a.example/"></publisher>`))
 		})
 
+		It("writes and reads the licence as RFC 5854 attributes, and in JSON", func() {
+			m := metalink.Metalink{Files: []metalink.File{{Name: "z", License: &metalink.License{Name: "BSD-3-Clause", URL: "https://go.dev/LICENSE"}}}}
+			written, err := metalink.MarshalXML(m)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(written)).To(ContainSubstring(`<license name="BSD-3-Clause" url="https://go.dev/LICENSE"></license>`))
+			Expect(mustParse(written)).To(Equal(m))
+			Expect(mustParse([]byte(`{"files":[{"name":"z","license":{"name":"BSD-3-Clause","url":"https://go.dev/LICENSE"}}]}`))).To(Equal(m))
+			Expect(mustParse([]byte(`<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="z"><license><name>BSD-3-Clause</name><url>https://go.dev/LICENSE</url></license></file></metalink>`))).To(Equal(m))
+		})
+
+		It("refuses a licence without a name", func() {
+			m := mustParse([]byte(`<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="z"><license url="https://x/"/></file></metalink>`))
+			Expect(m.Validate()).To(MatchError(ContainSubstring("license has no name")))
+		})
+
 		It("keeps carriage returns, tabs and markup characters in text intact", func() {
 			m := metalink.Metalink{Files: []metalink.File{{
 				Name:        "z",

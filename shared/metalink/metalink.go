@@ -7,10 +7,11 @@
 // attributes, unknown elements and attributes of the metalink namespace, and
 // unknown JSON keys. Reading a document and writing it again therefore keeps
 // exactly what the model holds. Metalink 3.0 elements with no RFC 5854
-// counterpart (license, tags, multimedia, ...) are dropped the same way.
+// counterpart (tags, multimedia, ...) are dropped the same way.
 //
-// Publisher is written in RFC 5854's form, <publisher name="" url=""/>, and
-// read in that form or in the older <publisher><name/><url/></publisher> one.
+// Publisher and License are written in RFC 5854's form, <publisher name=""
+// url=""/>, and read in that form or in Metalink 3.0's
+// <publisher><name/><url/></publisher>.
 package metalink
 
 import "time"
@@ -44,6 +45,7 @@ type File struct {
 	Hashes      []Hash     `json:"hashes,omitempty"`
 	Identity    string     `json:"identity,omitempty"`
 	Languages   []string   `json:"languages,omitempty"`
+	License     *License   `json:"license,omitempty"`
 	Logo        string     `json:"logo,omitempty"`
 	MetaURLs    []MetaURL  `json:"metaurls,omitempty"`
 	OSes        []string   `json:"oses,omitempty"`
@@ -85,6 +87,13 @@ type Pieces struct {
 
 // Publisher names who published the file.
 type Publisher struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// License names the licence the file is under (an SPDX identifier is a
+// good name) and where to read it.
+type License struct {
 	Name string `json:"name"`
 	URL  string `json:"url,omitempty"`
 }

@@ -26,10 +26,11 @@ type v3Document struct {
 // v3Describing holds what Metalink 3.0 allows on the document as well as on
 // each file; a file inherits from the document what it does not say itself.
 type v3Describing struct {
-	Description string        `xml:"description"`
-	Identity    string        `xml:"identity"`
-	Publisher   *xmlPublisher `xml:"publisher"`
-	Version     string        `xml:"version"`
+	Description string      `xml:"description"`
+	Identity    string      `xml:"identity"`
+	License     *xmlNameURL `xml:"license"`
+	Publisher   *xmlNameURL `xml:"publisher"`
+	Version     string      `xml:"version"`
 }
 
 type v3File struct {
@@ -106,6 +107,9 @@ func (f *v3File) inherit(from v3Describing) {
 	if f.Publisher == nil {
 		f.Publisher = from.Publisher
 	}
+	if f.License == nil {
+		f.License = from.License
+	}
 	if f.Version == "" {
 		f.Version = from.Version
 	}
@@ -120,7 +124,8 @@ func (v v3File) model() (File, error) {
 		Languages:   nonEmpty(v.Language),
 		Logo:        v.Logo,
 		OSes:        nonEmpty(v.OS),
-		Publisher:   v.Publisher.model(),
+		License:     v.License.license(),
+		Publisher:   v.Publisher.publisher(),
 		Signature:   v.Verification.signature(),
 		Version:     v.Version,
 	}

@@ -189,6 +189,9 @@ func (f File) validate() error {
 	if f.Publisher != nil && f.Publisher.Name == "" {
 		return errors.New("publisher has no name")
 	}
+	if f.License != nil && f.License.Name == "" {
+		return errors.New("license has no name")
+	}
 	if f.Signature != nil && (f.Signature.MediaType == "" || f.Signature.Signature == "") {
 		return errors.New("signature needs both a mediatype and the signature text")
 	}
@@ -284,6 +287,10 @@ func checkXMLText(m Metalink) error {
 	return nil
 }
 
+// CheckText says whether s can be written as XML text: a value that comes
+// from elsewhere than a parsed document (a put's params) is held to it.
+func CheckText(s string) error { return xmlCarries(s) }
+
 func xmlCarries(s string) error {
 	if !utf8.ValidString(s) {
 		return errors.New("is not valid UTF-8")
@@ -353,6 +360,9 @@ func (f File) textFields() []labelledText {
 	}
 	if f.Publisher != nil {
 		fields = append(fields, labelledText{"publisher name", f.Publisher.Name}, labelledText{"publisher url", f.Publisher.URL})
+	}
+	if f.License != nil {
+		fields = append(fields, labelledText{"license name", f.License.Name}, labelledText{"license url", f.License.URL})
 	}
 	if f.Signature != nil {
 		fields = append(fields, labelledText{"signature mediatype", f.Signature.MediaType}, labelledText{"signature", f.Signature.Signature})

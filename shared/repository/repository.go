@@ -39,6 +39,15 @@ type Document struct {
 	// Summary says what changed, for a backend that records it (a git
 	// commit message), e.g. "golang.org: v1.21.1 (3 files)".
 	Summary string
+	// Trailers say where the put came from ("Mirrored-by": a build's URL):
+	// a git commit message ends with them, an S3 object carries them as
+	// metadata (x-amz-meta-mirrored-by).
+	Trailers []Trailer
+}
+
+// Trailer is one "Key: value" fact about a put.
+type Trailer struct {
+	Key, Value string
 }
 
 // Env is what a backend may use from its surroundings.

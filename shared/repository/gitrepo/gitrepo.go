@@ -224,5 +224,5 @@ func (r *repo) CheckPut(name string) error {
 
 // Put commits data as name under the uri's sub-path and pushes it.
 func (r *repo) Put(ctx context.Context, doc repository.Document) error {
-	return r.redact(r.put(ctx, doc.Name, doc.Data, r.settings.commitMessage(doc.Summary)))
+	return r.redact(r.put(ctx, doc.Name, doc.Data, r.settings.commitMessage(doc.Summary, doc.Trailers)))
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/metalink-resources/metalink-resources/shared/field"
+	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
 
@@ -72,8 +73,21 @@ func newSettings(o Options, names field.Names) settings {
 
 // commitMessage is options.message when set, else what the put says it
 // changes, else the original resource's message.
-func (s settings) commitMessage(summary string) string {
-	return orDefault(s.message, orDefault(summary, defaultMessage))
+// commitMessage is the configured message, else the put's summary, with
+// the put's trailers in git's trailer form after a blank line.
+func (s settings) commitMessage(summary string, trailers []repository.Trailer) string {
+	message := orDefault(s.message, orDefault(summary, defaultMessage))
+	if len(trailers) == 0 {
+		return message
+	}
+	message = strings.TrimRight(message, "\n") + "\n"
+	for i, t := range trailers {
+		if i == 0 {
+			message += "\n"
+		}
+		message += t.Key + ": " + t.Value + "\n"
+	}
+	return message
 }
 
 func orDefault(value, fallback string) string {

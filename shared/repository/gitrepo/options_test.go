@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/repotest"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -30,12 +31,19 @@ var _ = Describe("newSettings", func() {
 	DescribeTable("writes options.message, else the put's summary, else the original's message",
 		func(message, summary, want string) {
 			s := newSettings(Options{Message: message}, repotest.Names)
-			Expect(s.commitMessage(summary)).To(Equal(want))
+			Expect(s.commitMessage(summary, nil)).To(Equal(want))
 		},
 		Entry("a message", "publish", "golang.org: v1.21.1 (3 files)", "publish"),
 		Entry("no message", "", "golang.org: v1.21.1 (3 files)", "golang.org: v1.21.1 (3 files)"),
 		Entry("neither", "", "", "update metalink"),
 	)
+
+	It("ends the message with the put's trailers, after a blank line", func() {
+		s := newSettings(Options{Message: "publish\n"}, repotest.Names)
+		trailers := []repository.Trailer{{Key: "Mirrored-by", Value: "https://ci.example.com/builds/42"}}
+
+		Expect(s.commitMessage("", trailers)).To(Equal("publish\n\nMirrored-by: https://ci.example.com/builds/42\n"))
+	})
 
 	It("takes every option, and knows the secret ones", func() {
 		five, zero := uint(5), uint(0)
@@ -58,6 +66,6 @@ var _ = Describe("newSettings", func() {
 		s := newSettings(Options{AuthorName: " ", Message: ""}, repotest.Names)
 
 		Expect(s.authorName).To(Equal("metalink-repository"))
-		Expect(s.commitMessage("")).To(Equal("update metalink"))
+		Expect(s.commitMessage("", nil)).To(Equal("update metalink"))
 	})
 })

@@ -106,13 +106,14 @@ func Prepare(data []byte, name string, names field.Names, log io.Writer) (metali
 	return doc, nil
 }
 
-// Put stores doc under name as meta4 XML, whatever form it was read in.
-func Put(ctx context.Context, repo repository.Repository, name string, doc metalink.Metalink) error {
+// Put stores doc under name as meta4 XML, whatever form it was read in,
+// with the trailers that say where the put came from.
+func Put(ctx context.Context, repo repository.Repository, name string, doc metalink.Metalink, trailers ...repository.Trailer) error {
 	data, err := metalink.MarshalXML(doc)
 	if err != nil {
 		return err
 	}
-	return repo.Put(ctx, repository.Document{Name: name, Data: data, Summary: summary(name, len(doc.Files))})
+	return repo.Put(ctx, repository.Document{Name: name, Data: data, Summary: summary(name, len(doc.Files)), Trailers: trailers})
 }
 
 // summary describes a put for a git commit message: the stored name without

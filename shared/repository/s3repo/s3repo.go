@@ -230,8 +230,22 @@ func (r *Repository) Put(ctx context.Context, doc repository.Document) error {
 		Body:          bytes.NewReader(data),
 		ContentLength: aws.Int64(int64(len(data))),
 		ContentType:   aws.String(contentType(data)),
+		Metadata:      metadataOf(doc.Trailers),
 	})
 	return s3client.WrapError("put", r.url(key), err)
+}
+
+// metadataOf is the put's trailers as object metadata, keys in lower case
+// as S3 returns them: {"mirrored-by": URL}.
+func metadataOf(trailers []repository.Trailer) map[string]string {
+	if len(trailers) == 0 {
+		return nil
+	}
+	metadata := make(map[string]string, len(trailers))
+	for _, t := range trailers {
+		metadata[strings.ToLower(t.Key)] = t.Value
+	}
+	return metadata
 }
 
 // holds reports whether key already has exactly data. Any doubt (no such

@@ -172,6 +172,15 @@ var _ = Describe("an s3 repository", func() {
 			Expect(repo.List(ctx)).To(WithTransform(versions, Equal(map[string]string{"component/v2.1.0.meta4": "2.1.0"})))
 		})
 
+		It("carries the put's trailers as object metadata", func() {
+			repo := open("repo")
+			trailers := []repository.Trailer{{Key: "Mirrored-by", Value: "https://ci.example.com/builds/42"}}
+			Expect(repo.Put(ctx, repository.Document{Name: "v2.2.0.meta4", Data: doc("2.2.0"), Trailers: trailers})).To(Succeed())
+			head, err := server.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bucket"), Key: aws.String("repo/v2.2.0.meta4")})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(head.Metadata).To(HaveKeyWithValue("mirrored-by", "https://ci.example.com/builds/42"))
+		})
+
 		It("leaves an identical object alone and replaces different content", func() {
 			repo := open("repo/")
 			Expect(repo.Put(ctx, repository.Document{Name: "v1.meta4", Data: doc("1.0.0")})).To(Succeed())
