@@ -104,7 +104,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	}
 	published, err := repo.List(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("publish %s to %s: %w", name, redact.String(req.Source.URI), err)
 	}
 	// What is known before mirroring (a given document's hashes, a
 	// generated one's sizes) is refused before any byte is copied.

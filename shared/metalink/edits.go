@@ -50,15 +50,20 @@ func (f *File) AddFacts(size uint64, hashes []Hash) error {
 // ChangedBytes says how now's bytes differ from was's, two descriptions of
 // a file of the same name: a size or a hash of the same type that differs
 // ("sha-256 was …, now …"), compared in full. nil when nothing known to
-// both differs.
+// both differs. Two digests of one type but of different lengths are not
+// both well formed: that is for the hash checks to say, not a change.
 func ChangedBytes(was, now File) error {
 	if was.Size != 0 && now.Size != 0 && was.Size != now.Size {
 		return fmt.Errorf("size was %d bytes, now %d", was.Size, now.Size)
 	}
 	for _, h := range now.Hashes {
 		i := was.HashIndex(HashType(h.Type))
-		if i >= 0 && !strings.EqualFold(strings.TrimSpace(was.Hashes[i].Hash), strings.TrimSpace(h.Hash)) {
-			return fmt.Errorf("%s was %s, now %s", HashType(h.Type), strings.TrimSpace(was.Hashes[i].Hash), strings.TrimSpace(h.Hash))
+		if i < 0 {
+			continue
+		}
+		before, after := strings.TrimSpace(was.Hashes[i].Hash), strings.TrimSpace(h.Hash)
+		if len(before) == len(after) && !strings.EqualFold(before, after) {
+			return fmt.Errorf("%s was %s, now %s", HashType(h.Type), before, after)
 		}
 	}
 	return nil

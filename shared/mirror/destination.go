@@ -33,22 +33,25 @@ type existing struct {
 	digest func(ctx context.Context, hashType string) (string, error)
 }
 
-// holds reports whether the copy is f: the same size and the same digest of
-// the strongest hash f carries. Without any hash nothing can be proved, so
-// the copy is written again.
-func (e *existing) holds(ctx context.Context, f metalink.File) (bool, error) {
-	if e == nil || e.size != int64(f.Size) {
-		return false, nil
+// compare says whether the copy is f: the same size and the same digest of
+// the strongest hash f carries; when it is not, why not. Without any hash
+// nothing can be proved, and the copy counts as other bytes.
+func (e *existing) compare(ctx context.Context, f metalink.File) (same bool, why string, err error) {
+	if e.size != int64(f.Size) {
+		return false, fmt.Sprintf("%d bytes, not %d", e.size, f.Size), nil
 	}
 	want, ok := strongest(f)
 	if !ok {
-		return false, nil
+		return false, "the metalink gives no hash to compare it with", nil
 	}
 	got, err := e.digest(ctx, want.Type)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
-	return strings.EqualFold(got, want.Hash), nil
+	if !strings.EqualFold(got, want.Hash) {
+		return false, fmt.Sprintf("%s %s, not %s", want.Type, got, want.Hash), nil
+	}
+	return true, "", nil
 }
 
 // upload is a copy under way. Bytes written to it stay invisible under the

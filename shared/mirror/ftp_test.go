@@ -89,23 +89,23 @@ var _ = Describe("Run with an ftp destination", func() {
 		Expect(result.Metalink.Files[0].URLs).To(HaveLen(2))
 	})
 
-	It("replaces a file of the same size whose bytes differ, without reading back one of another size", func() {
+	It("never replaces a file whose bytes differ, reading back only one of the same size", func() {
 		_, _, err := run(releaseFrom("files"))
 		Expect(err).NotTo(HaveOccurred())
-		server.Put("/pub/releases/1.0.0/app.tgz", fixtures.RandomBytes(len(app), 10))
+		other := fixtures.RandomBytes(len(app), 10)
+		server.Put("/pub/releases/1.0.0/app.tgz", other)
 
-		result, _, err := run(releaseFrom("files"))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Copied).To(Equal(1))
-		Expect(server.File("/pub/releases/1.0.0/app.tgz")).To(Equal(app))
-		Expect(server.Names("/pub/releases/1.0.0")).To(Equal([]string{"app.tgz"}))
+		_, _, err = run(releaseFrom("files"))
+		Expect(err).To(MatchError(ContainSubstring("/pub/releases/1.0.0/app.tgz already holds other bytes (sha-512 ")))
+		Expect(server.File("/pub/releases/1.0.0/app.tgz")).To(Equal(other), "left as it was")
+		Expect(server.Names("/pub/releases/1.0.0")).To(Equal([]string{"app.tgz"}), "no temporary left")
 		Expect(server.Count("RETR")).To(Equal(1))
 
 		server.Put("/pub/releases/1.0.0/app.tgz", []byte("short"))
 		_, _, err = run(releaseFrom("files"))
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).To(MatchError(ContainSubstring("/pub/releases/1.0.0/app.tgz already holds other bytes (5 bytes, not ")))
 		Expect(server.Count("RETR")).To(Equal(1), "a copy of another size is not read")
-		Expect(server.File("/pub/releases/1.0.0/app.tgz")).To(Equal(app))
+		Expect(server.File("/pub/releases/1.0.0/app.tgz")).To(Equal([]byte("short")))
 	})
 
 	It("logs in anonymously when the URL has no userinfo", func() {

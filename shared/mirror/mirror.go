@@ -28,7 +28,8 @@
 // itself (CopyObject, or UploadPartCopy parts beyond 5 GiB) with the hashes
 // as metadata and then deleted. When the
 // destination already holds the file (same size and hash) the temporary copy
-// is simply deleted. A failure deletes it too, and a delete that S3 refuses
+// is simply deleted; when it holds other bytes, it is never replaced: the
+// copy fails, naming it, and the temporary copy is deleted. A failure deletes it too, and a delete that S3 refuses
 // fails the run, naming the object: only a killed process leaves a
 // .metalink-upload- object behind, which a bucket lifecycle rule on that name
 // may expire. A file that fails does not cancel the other files' copies under
@@ -414,7 +415,9 @@ func (j *job) pending(ctx context.Context) (*copies, []*copyState, error) {
 }
 
 // settle opens the copy's destination, rendered with the file's hashes, and
-// returns it; nil when the destination already holds the file.
+// returns it; nil when the destination already holds the file. A
+// destination that holds other bytes is never replaced: what a mirror
+// holds, builds may have fetched.
 func (j *job) settle(ctx context.Context, state *copyState) (destination, error) {
 	if state.dest == nil {
 		if err := state.open(ctx, j.env.opener, j.file); err != nil {
@@ -422,12 +425,16 @@ func (j *job) settle(ctx context.Context, state *copyState) (destination, error)
 		}
 	}
 	present, err := state.dest.existing(ctx)
-	if err != nil {
-		return nil, err
-	}
-	holds, err := present.holds(ctx, j.file)
-	if err != nil || !holds {
+	if err != nil || present == nil {
 		return state.dest, err
+	}
+	same, why, err := present.compare(ctx, j.file)
+	switch {
+	case err != nil:
+		return nil, err
+	case !same:
+		return nil, fmt.Errorf("%s already holds other bytes (%s): a mirror never replaces what it holds; give %s a key that differs for other bytes, e.g. with {{.SHA256}}",
+			state.dest, why, state.target.name("destination"))
 	}
 	state.done = true
 	j.env.note("%s: %s already holds it", j.file.Name, state.dest)

@@ -118,16 +118,17 @@ var _ = Describe("Run for a generated metalink", func() {
 		Expect(os.SameFile(before, after)).To(BeTrue())
 	})
 
-	It("replaces a copy of the same size whose bytes differ", func() {
+	It("never replaces a copy whose bytes differ: it refuses, naming it", func() {
 		stale := fixtures.RandomBytes(len(app), 2)
 		Expect(os.WriteFile(filepath.Join(out, "app.tgz"), stale, 0o644)).To(Succeed())
 		result, _, err := run(request{
 			Metalink: generated("1.2.3", paths[0]), Local: paths[:1],
 			Targets: []mirror.Target{{Destination: "file://" + out + "/{{.Name}}"}},
 		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Copied).To(Equal(1))
-		Expect(os.ReadFile(filepath.Join(out, "app.tgz"))).To(Equal(app))
+		Expect(err).To(MatchError(MatchRegexp(`^mirror app\.tgz: file://\S+/app\.tgz already holds other bytes \(sha-512 [0-9a-f]{128}, not [0-9a-f]{128}\): a mirror never replaces what it holds; give source\.mirror_files\[0\]\.destination a key that differs for other bytes, e\.g\. with \{\{\.SHA256\}\}$`)))
+		Expect(result.Copied).To(BeZero())
+		Expect(os.ReadFile(filepath.Join(out, "app.tgz"))).To(Equal(stale), "left as it was")
+		Expect(os.ReadDir(out)).To(HaveLen(1), "no temporary left")
 	})
 
 	It("computes the hashes without any destination", func() {

@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -88,10 +89,28 @@ func (d *s3Destination) existing(ctx context.Context) (*existing, error) {
 	digests := head.Metadata
 	return &existing{
 		size: aws.ToInt64(head.ContentLength),
-		digest: func(_ context.Context, hashType string) (string, error) {
-			return lookupFold(digests, hashType), nil
+		digest: func(ctx context.Context, hashType string) (string, error) {
+			if recorded := lookupFold(digests, hashType); recorded != "" {
+				return recorded, nil
+			}
+			return d.readBack(ctx, hashType)
 		},
 	}, nil
+}
+
+// readBack hashes the object's bytes: one whose hashes were never recorded
+// (another tool put it, or S3 refused the copy that records them) is proved
+// the file, or other bytes, only by reading it.
+func (d *s3Destination) readBack(ctx context.Context, hashType string) (string, error) {
+	out, err := d.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(d.loc.Bucket), Key: aws.String(d.loc.Key)})
+	if err != nil {
+		return "", s3client.WrapError("read", d.loc.String(), err)
+	}
+	sum, err := hashFile(out.Body, hashType)
+	if err = errors.Join(err, out.Body.Close()); err != nil {
+		return "", fmt.Errorf("read %s: %w", d.loc, err)
+	}
+	return sum, nil
 }
 
 // lookupFold finds key in metadata whatever the case the server gave it.

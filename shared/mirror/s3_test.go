@@ -223,16 +223,17 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 		Expect(os.ReadDir(out)).To(HaveLen(1))
 	})
 
-	It("replaces an object of the same size whose hash differs", func() {
-		Expect(s3.server.Put(context.Background(), bucket, "releases/app.tgz", fixtures.RandomBytes(len(app), 5))).To(Succeed())
+	It("never replaces an object of the same size whose bytes differ, and leaves no upload behind", func() {
+		other := fixtures.RandomBytes(len(app), 5)
+		Expect(s3.server.Put(context.Background(), bucket, "releases/app.tgz", other)).To(Succeed())
 		targets = targets[:1]
 		targets[0].Destination = s3.url("releases/{{.Name}}")
-		result, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(result.Copied).To(Equal(1))
+		_, _, err := run(generatedFrom(writeLocal("app.tgz", app)))
+		Expect(err).To(MatchError(MatchRegexp(`^mirror app\.tgz: s3://\S+/releases/app\.tgz already holds other bytes \(sha-512 [0-9a-f]{128}, not [0-9a-f]{128}\): a mirror never replaces what it holds`)))
 		content, _, _ := s3.object("releases/app.tgz")
-		Expect(content).To(Equal(app))
+		Expect(content).To(Equal(other), "left as it was")
 		Expect(s3.keys()).To(ConsistOf("releases/app.tgz"))
+		Expect(s3.pendingUploads()).To(BeZero())
 	})
 
 	Context("when the key does not depend on the hashes", func() {
@@ -285,7 +286,7 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 			Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(app)[1].Hash))
 		})
 
-		It("leaves an object that the next put replaces when S3 refuses to record the hashes", func() {
+		It("leaves an object that the next put reads back and keeps when S3 refuses to record the hashes", func() {
 			targets[0].Destination = s3.refuseCopies("releases/{{.Name}}")
 			path := writeLocal("app.tgz", app)
 			_, _, err := run(generatedFrom(path))
@@ -298,9 +299,10 @@ var _ = Describe("Run for a generated file with S3 destinations", func() {
 			targets[0].Destination = s3.url("releases/{{.Name}}")
 			result, _, err := run(generatedFrom(path))
 			Expect(err).NotTo(HaveOccurred())
-			Expect(result.Copied).To(Equal(1), "an object without hashes is not trusted")
-			_, metadata, _ = s3.object("releases/app.tgz")
-			Expect(metadata).To(HaveKeyWithValue("sha-256", allHashes(app)[1].Hash))
+			Expect(result.Present).To(Equal(1), "an object without hashes is read back: these are the file's bytes")
+			Expect(result.Copied).To(BeZero())
+			content, _, _ = s3.object("releases/app.tgz")
+			Expect(content).To(Equal(app))
 		})
 	})
 

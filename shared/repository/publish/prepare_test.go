@@ -97,6 +97,7 @@ var _ = Describe("CheckUnchanged", func() {
 		Entry("the same hash in another case", "v1.0.0.meta4", metalink.File{Name: "a.tgz", Size: 3, Hashes: []metalink.Hash{{Type: "SHA256", Hash: "ab"}}}, ""),
 		Entry("another size", "x.meta4", metalink.File{Name: "a.tgz", Size: 4}, `upstream changed "a.tgz" since it was mirrored as version 1.0.0: size was 3 bytes, now 4`),
 		Entry("another hash", "x.meta4", metalink.File{Name: "a.tgz", Hashes: []metalink.Hash{{Type: "sha-256", Hash: "ac"}}}, `upstream changed "a.tgz" since it was mirrored as version 1.0.0: sha-256 was AB, now ac`),
+		Entry("a malformed hash, left to the hash checks", "x.meta4", metalink.File{Name: "a.tgz", Hashes: []metalink.Hash{{Type: "sha-256", Hash: "abcd"}}}, ""),
 		Entry("only another hash type", "x.meta4", metalink.File{Name: "a.tgz", Hashes: []metalink.Hash{{Type: "sha-512", Hash: "ff"}}}, ""),
 		Entry("another file", "x.meta4", metalink.File{Name: "b.tgz", Size: 9}, ""),
 	)
