@@ -228,4 +228,3 @@ func cacheFiles(dir string) []string {
 	}
 	return names
 }
-

@@ -111,13 +111,13 @@ func run(dir, name string, args ...string) string {
 var _ = Describe("meta4-repo serve", func() {
 	Describe("repositories on git over http, S3 and file, mirrors on http and S3, real clients", Ordered, func() {
 		var (
-			server                   served
+			server                    served
 			gitData, s3Data, fileData []byte
-			s3Srv                    *s3server.Server
-			site                     *httptest.Server
-			gets                     *atomic.Int32
-			repo                     *gitserver.Repo
-			client                   string
+			s3Srv                     *s3server.Server
+			site                      *httptest.Server
+			gets                      *atomic.Int32
+			repo                      *gitserver.Repo
+			client                    string
 		)
 
 		BeforeAll(func() {
@@ -197,10 +197,10 @@ var _ = Describe("meta4-repo serve", func() {
 
 		It("refuses traversal and encoded slashes, and unknown names, with one line", func() {
 			for target, want := range map[string]string{
-				"/name/../../etc/passwd":   "400",
+				"/name/../../etc/passwd":  "400",
 				"/name/lib%2F..%2Fpasswd": "400",
-				"/sha256/xyz":              "400",
-				"/name/nothing.tgz":        "404",
+				"/sha256/xyz":             "400",
+				"/name/nothing.tgz":       "404",
 			} {
 				Expect(run(client, "curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", server.URL+target)).To(Equal(want), target)
 			}
