@@ -102,6 +102,7 @@ type file struct {
 	name, version string
 	data          []byte
 	urls          []string
+	signature     string // armored, detached
 }
 
 // withAllHashes is f as a metalink file with its size and four hashes.
@@ -109,6 +110,9 @@ func (f file) metalink() metalink.File {
 	m := metalink.File{Name: f.name, Version: f.version, Size: uint64(len(f.data)), Hashes: hashes(f.data)}
 	for _, u := range f.urls {
 		m.URLs = append(m.URLs, metalink.URL{URL: u})
+	}
+	if f.signature != "" {
+		m.Signature = &metalink.Signature{MediaType: "application/pgp-signature", Signature: f.signature}
 	}
 	return m
 }
@@ -180,6 +184,9 @@ func startServer(opts serve.Options) *running {
 	r := &running{URL: "http://" + ln.Addr().String(), Server: server, Log: log, Cache: opts.CacheDir, stop: cancel, done: make(chan error, 1)}
 	go func() { r.done <- server.Serve(ctx, ln) }()
 	DeferCleanup(r.Stop)
+	// Serve reads the repositories before it listens: a spec that changes
+	// them must not race that first read.
+	Eventually(log.String).Should(ContainSubstring("serve: listening on"))
 	return r
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -296,6 +298,53 @@ var _ = Describe("serve", func() {
 			Eventually(result).Should(Receive(Equal(app.data)))
 			Eventually(stopped).Should(Receive(BeNil()))
 		})
+	})
+})
+
+var _ = Describe("signatures", func() {
+	var (
+		data      []byte
+		up        *mirror
+		repoDir   string
+		signer    *openpgp.Entity
+		signature string
+	)
+
+	BeforeEach(func() {
+		data = fixtures.RandomBytes(50_000, 9)
+		up = startMirror(map[string][]byte{"/s.bin": data})
+		repoDir = GinkgoT().TempDir()
+		var err error
+		signer, err = openpgp.NewEntity("Release Team", "", "release@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+		Expect(err).NotTo(HaveOccurred())
+		var armored bytes.Buffer
+		Expect(openpgp.ArmoredDetachSign(&armored, signer, bytes.NewReader(data), nil)).To(Succeed())
+		signature = armored.String()
+		writeDoc(repoDir, "v1.meta4", file{name: "s.bin", version: "1", data: data, urls: []string{up.url("/s.bin")}, signature: signature})
+	})
+
+	serveWith := func(trusted *openpgp.Entity) *running {
+		opts := serve.Options{Sources: []serve.Source{fileSource(repoDir)}}
+		opts.Download.Verify.TrustStore = openpgp.EntityList{trusted}
+		return startServer(opts)
+	}
+
+	It("serves a file signed by a key of the trust store", func() {
+		server := serveWith(signer)
+		resp, body := server.get("/name/s.bin")
+		Expect(resp.StatusCode).To(Equal(http.StatusOK), body)
+		Expect([]byte(body)).To(Equal(data))
+	})
+
+	It("answers 502 for a file signed by another key, and keeps nothing", func() {
+		other, err := openpgp.NewEntity("Someone Else", "", "else@example.com", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+		Expect(err).NotTo(HaveOccurred())
+		server := serveWith(other)
+		resp, body := server.get("/name/s.bin")
+		Expect(resp.StatusCode).To(Equal(http.StatusBadGateway))
+		Expect(body).To(ContainSubstring("s.bin"))
+		Expect(body).To(ContainSubstring("signature"))
+		Expect(cacheFiles(server.Cache)).To(BeEmpty())
 	})
 })
 
