@@ -57,13 +57,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	how = s.serveFile(rec, r, c)
 }
 
+// statusClientGone logs a request whose client left before the answer,
+// as nginx does.
+const statusClientGone = 499
+
 // serveFile sends c's verified bytes from the cache, fetching them first.
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, c *content) string {
+func (s *Server) serveFile(w *recorder, r *http.Request, c *content) string {
 	f, how, err := s.cache.open(r.Context(), s.fetchCtx, c)
-	if err != nil {
-		if r.Context().Err() == nil {
-			fail(w, errorf(http.StatusBadGateway, "%s", oneLine(err.Error())))
-		}
+	switch {
+	case err != nil && r.Context().Err() != nil:
+		w.status = statusClientGone
+		return how
+	case err != nil:
+		fail(w, errorf(http.StatusBadGateway, "%s", oneLine(err.Error())))
 		return how
 	}
 	defer func() { _ = f.Close() }()
@@ -76,7 +82,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, c *content) s
 // else they are (Link duplicates) and where their metalink is.
 func (s *Server) fileHeaders(h http.Header, r *http.Request, c *content) {
 	h.Set("Cache-Control", immutable)
-	_, digest, _ := strings.Cut(strings.TrimPrefix(c.key, "sha-"), "-")
+	_, digest := splitKey(c.key)
 	h.Set("ETag", `"`+digest+`"`)
 	var digests, reprDigests []string
 	for _, algo := range algorithmsOf(c.hashes) {
@@ -104,14 +110,11 @@ func (s *Server) fileHeaders(h http.Header, r *http.Request, c *content) {
 // rfc3230Names are the hash types as RFC 3230 and RFC 5843 spell them.
 var rfc3230Names = map[string]string{"sha-512": "SHA-512", "sha-256": "SHA-256", "sha-1": "SHA", "md5": "MD5"}
 
-// hashPath is the content's canonical path: by sha-256 when it has one.
+// hashPath is the content's canonical path: by its key's hash, the
+// sha-256 when it has one.
 func hashPath(c *content) string {
-	typ, digest, _ := strings.Cut(c.key, "-")
-	if rest, ok := strings.CutPrefix(c.key, "sha-"); ok {
-		typ, digest, _ = strings.Cut(rest, "-")
-		typ = "sha" + typ
-	}
-	return "/" + typ + "/" + digest
+	typ, digest := splitKey(c.key)
+	return "/" + pathSegment(typ) + "/" + digest
 }
 
 func priorityOf(u metalink.URL, i int) uint {
@@ -203,7 +206,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request, idx *index) 
 func pathsOf(c *content, by claim) []string {
 	var paths []string
 	for _, algo := range algorithmsOf(c.hashes) {
-		paths = append(paths, "/"+strings.ReplaceAll(algo.Name, "-", "")+"/"+c.hashes[algo.Name])
+		paths = append(paths, "/"+pathSegment(algo.Name)+"/"+c.hashes[algo.Name])
 	}
 	for _, u := range c.file.URLs {
 		if at := urlKey(u.URL); at != "" {

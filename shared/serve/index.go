@@ -24,6 +24,16 @@ var hashPaths = map[string]struct {
 	"md5":    {"md5", 32},
 }
 
+// pathSegment is how a request names the metalink hash type typ
+// ("sha-256": "sha256").
+func pathSegment(typ string) string { return strings.ReplaceAll(typ, "-", "") }
+
+// splitKey is a content key's hash type and hex.
+func splitKey(key string) (typ, digest string) {
+	i := strings.LastIndex(key, "-")
+	return key[:i], key[i+1:]
+}
+
 // keyTypes are the hash types a content is keyed by in the cache, best
 // first: sha-256 is the ETag and what most clients ask for.
 var keyTypes = []string{"sha-256", "sha-512", "sha-1", "md5"}
@@ -124,10 +134,8 @@ func normalHashes(list []metalink.Hash) map[string]string {
 	for _, h := range list {
 		typ := metalink.HashType(h.Type)
 		digest := strings.ToLower(strings.TrimSpace(h.Hash))
-		for _, spec := range hashPaths {
-			if spec.typ == typ && len(digest) == spec.hexLen && isHex(digest) {
-				hashes[typ] = digest
-			}
+		if spec, ok := hashPaths[pathSegment(typ)]; ok && len(digest) == spec.hexLen && isHex(digest) {
+			hashes[typ] = digest
 		}
 	}
 	return hashes

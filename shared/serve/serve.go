@@ -41,7 +41,9 @@ type Source struct {
 	Open func(ctx context.Context) (repository.Repository, error)
 }
 
-// Options configure a Server. Validate fills the defaults.
+// Options configure a Server. Validate fills the defaults. Its errors
+// name fields through Names as listen, sources, cache_dir, cache_max,
+// refresh, tls_cert, tls_key and public_url.
 type Options struct {
 	Listen   string // host:port; DefaultListen when empty
 	Sources  []Source
