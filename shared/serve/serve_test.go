@@ -76,6 +76,27 @@ var _ = Describe("serve", func() {
 				"<"+server.URL+"/sha256/"+sha256Hex(app.data)+`.meta4>; rel=describedby; type="application/metalink4+xml"`))
 		})
 
+		Context("with URLs that carry credentials", func() {
+			BeforeEach(func() {
+				withUser := strings.Replace(up.url("/dl/app-1.0.tgz"), "http://", "http://reader:hunter2-password@", 1)
+				app.urls = []string{withUser, up.url("/dl/app-1.0.tgz") + "?X-Amz-Signature=feedface0123", up.url("/dl/app-1.0.tgz")}
+				writeDoc(repoDir, "app/v1.0.meta4", app)
+			})
+
+			It("never shows them to a client, in headers or metalinks", func() {
+				resp, _ := server.get("/name/app-1.0.tgz")
+				Expect(resp.StatusCode).To(Equal(http.StatusOK))
+				resp2, meta4 := server.get("/name/app-1.0.tgz.meta4")
+				Expect(resp2.StatusCode).To(Equal(http.StatusOK))
+				index, _ := server.get("/index.json")
+				for _, text := range []string{fmt.Sprint(resp.Header), fmt.Sprint(index.Header), meta4, server.Log.String()} {
+					Expect(text).NotTo(ContainSubstring("hunter2"))
+					Expect(text).NotTo(ContainSubstring("feedface"))
+				}
+				Expect(resp.Header.Values("Link")).To(ContainElement("<" + up.url("/dl/app-1.0.tgz") + ">; rel=duplicate; pri=1"))
+			})
+		})
+
 		It("answers a one-file metalink, this server first, then the file's URLs", func() {
 			resp, body := server.get("/name/app-1.0.tgz.meta4")
 			Expect(resp.StatusCode).To(Equal(http.StatusOK), body)
