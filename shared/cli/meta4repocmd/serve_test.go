@@ -264,3 +264,95 @@ var _ = Describe("meta4-repo serve", func() {
 		Entry("an unknown scheme", 1, "unknown scheme", "ftp://example.com/x"),
 	)
 })
+
+var _ = Describe("build tools pointed at meta4-repo serve as the README says, the upstream down", func() {
+	var (
+		data     []byte
+		server   served
+		mirror   *httptest.Server
+		gets     *atomic.Int32
+		hostPort string
+	)
+
+	// The file's upstream is a name that never resolves; the repository
+	// also lists the mirror that serve fetches from.
+	const upstream = "https://upstream.invalid/dl/app-1.0.tgz"
+
+	BeforeEach(func() {
+		data = fixtures.RandomBytes(60_000, 11)
+		mirror, gets = countingSite(map[string][]byte{"/app-1.0.tgz": data})
+		repoDir := GinkgoT().TempDir()
+		filetree.Write(filepath.Join(repoDir, "v1.0.meta4"), serveDoc("app-1.0.tgz", "1.0", data, upstream, mirror.URL+"/app-1.0.tgz"))
+		server = startServe(repoTool(), "file://"+repoDir)
+		hostPort = strings.TrimPrefix(server.URL, "http://")
+	})
+
+	// fromReadme is the README's block that starts with start, aimed at this server.
+	fromReadme := func(start string) string {
+		return strings.ReplaceAll(readmeScript(start), "mirror.example.com:8080", hostPort)
+	}
+
+	It("feeds Bazel's http_file through the downloader config", func() {
+		if _, err := exec.LookPath("bazel"); err != nil {
+			Skip("bazel is not installed (Debian's bazel-bootstrap)")
+		}
+		dir, root := GinkgoT().TempDir(), GinkgoT().TempDir()
+		filetree.Write(filepath.Join(dir, "mirror.cfg"), fromReadme("rewrite (.*) "))
+		filetree.Write(filepath.Join(dir, "ws", "BUILD"), "")
+		filetree.Write(filepath.Join(dir, "ws", "WORKSPACE"), fmt.Sprintf(`load("@bazel_tools//tools/build_defs/repo:http.bzl", "http_file")
+http_file(name = "app", urls = [%q], sha256 = %q, downloaded_file_path = "app-1.0.tgz")
+`, upstream, sha256Of(data)))
+		// --batch: no Bazel server outlives the spec.
+		bazel := exec.Command("bazel", "--batch", "--nohome_rc", "--output_user_root="+root,
+			"fetch", "--experimental_downloader_config="+filepath.Join(dir, "mirror.cfg"), "@app//file")
+		bazel.Dir, bazel.Env = filepath.Join(dir, "ws"), clitest.IsolatedEnv()
+		out, err := bazel.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		fetched, err := filepath.Glob(filepath.Join(root, "*", "external", "app", "file", "app-1.0.tgz"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fetched).To(HaveLen(1), string(out))
+		Expect(os.ReadFile(fetched[0])).To(Equal(data))
+		Expect(server.Stderr()).To(ContainSubstring("GET /upstream.invalid/dl/app-1.0.tgz 200"))
+		Expect(gets.Load()).To(BeEquivalentTo(1))
+	})
+
+	It("feeds Nix's fetchurl through hashed-mirrors", func() {
+		if _, err := exec.LookPath("nix-build"); err != nil {
+			Skip("nix-build is not installed (Debian's nix-bin)")
+		}
+		dir := GinkgoT().TempDir()
+		conf := fromReadme("hashed-mirrors = ")
+		// A store of the spec's own (a chroot store), no substituters, no build users: nothing of the machine's.
+		filetree.Write(filepath.Join(dir, "etc", "nix.conf"), conf+"substituters =\nbuild-users-group =\nsandbox = false\n")
+		nix := exec.Command("nix-build", "--store", filepath.Join(dir, "root"), "--no-out-link", "-E",
+			fmt.Sprintf("import <nix/fetchurl.nix> { url = %q; sha256 = %q; }", upstream, sha256Of(data)))
+		nix.Env = append(clitest.IsolatedEnv(), "NIX_CONF_DIR="+filepath.Join(dir, "etc"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
+		out, err := nix.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		storePath := strings.TrimSpace(string(out[bytes.LastIndex(bytes.TrimSpace(out), []byte("\n"))+1:]))
+		Expect(storePath).To(HavePrefix("/nix/store/"))
+		Expect(os.ReadFile(filepath.Join(dir, "root", storePath))).To(Equal(data))
+		Expect(server.Stderr()).To(ContainSubstring("GET /sha256/" + sha256Of(data) + " 200"))
+	})
+
+	It("answers the README's Buildroot site and its curl and wget lines", func() {
+		site := strings.Trim(strings.TrimPrefix(fromReadme(`BR2_PRIMARY_SITE="`), `BR2_PRIMARY_SITE=`), "\"\n")
+		dir := GinkgoT().TempDir()
+		// Buildroot asks SITE/PKG/FILE first.
+		run(dir, "curl", "-fsS", "-o", "br.tgz", site+"/app/app-1.0.tgz")
+		Expect(os.ReadFile(filepath.Join(dir, "br.tgz"))).To(Equal(data))
+
+		// The README's file: the mirror first, so that GitHub is never asked.
+		gh := fixtures.RandomBytes(30_000, 12)
+		ghMirror, _ := countingSite(map[string][]byte{"/gh.tgz": gh})
+		repoDir := GinkgoT().TempDir()
+		filetree.Write(filepath.Join(repoDir, "gh.meta4"), serveDoc("gh_2.40.0_linux_amd64.tar.gz", "2.40.0", gh,
+			ghMirror.URL+"/gh.tgz", "https://github.com/cli/cli/releases/download/v2.40.0/gh_2.40.0_linux_amd64.tar.gz"))
+		ghServer := startServe(repoTool(), "file://"+repoDir)
+		lines := strings.NewReplacer("mirror.example.com:8080", strings.TrimPrefix(ghServer.URL, "http://"), "8f2a…e1b4", sha256Of(gh)).
+			Replace(readmeScript("curl -fsSLO http://mirror.example.com:8080/"))
+		run(dir, "bash", "-euo", "pipefail", "-c", lines)
+		Expect(os.ReadFile(filepath.Join(dir, "gh_2.40.0_linux_amd64.tar.gz"))).To(Equal(gh))
+		Expect(os.ReadFile(filepath.Join(dir, sha256Of(gh)))).To(Equal(gh))
+	})
+})
