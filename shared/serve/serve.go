@@ -16,12 +16,15 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/field"
+	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 )
 
@@ -100,6 +103,20 @@ func (o *Options) Validate() error {
 		o.Log = io.Discard
 	}
 	return o.checkPublicURL()
+}
+
+// checkPublicURL accepts an http(s) base URL without secrets and trims
+// its trailing slash.
+func (o *Options) checkPublicURL() error {
+	if o.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(o.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+		return o.Names.ValueError("public_url", redact.Quote(o.PublicURL), errors.New("expected http(s)://HOST[:PORT][/PATH]"))
+	}
+	o.PublicURL = strings.TrimSuffix(o.PublicURL, "/")
+	return nil
 }
 
 // Server serves the repositories' files.
