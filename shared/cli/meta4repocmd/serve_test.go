@@ -25,6 +25,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/hostileserver"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/planted"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/tlsca"
 )
@@ -355,4 +357,62 @@ http_file(name = "app", urls = [%q], sha256 = %q, downloaded_file_path = "app-1.
 		Expect(os.ReadFile(filepath.Join(dir, "gh_2.40.0_linux_amd64.tar.gz"))).To(Equal(gh))
 		Expect(os.ReadFile(filepath.Join(dir, sha256Of(gh)))).To(Equal(gh))
 	})
+})
+
+var _ = Describe("meta4-repo serve before a hostile mirror", Ordered, func() {
+	var (
+		server served
+		cache  string
+		site   *hostileserver.Server
+	)
+	behaviours := []struct{ behaviour, want string }{
+		{"corrupt", "sha-256 mismatch"},
+		{"html", "size mismatch"},
+		{"longer", "size mismatch"},
+		{"shorter", "size mismatch"},
+		{"gzip", "size mismatch"},
+		{"range", "the server sent bytes from 100 on"},
+		{"loop", "redirect"},
+		{"tofile", "file:///etc/passwd"},
+		{"404", "404"},
+	}
+
+	BeforeAll(func() {
+		// A file of its own for each behaviour: files of the same bytes are
+		// one content, fetched from all their URLs.
+		files := map[string][]byte{}
+		for i, b := range behaviours {
+			files[b.behaviour+".tgz"] = fixtures.RandomBytes(40_000, byte(20+i))
+		}
+		site = hostileserver.Start(GinkgoT(), files)
+		repoDir := GinkgoT().TempDir()
+		for _, b := range behaviours {
+			// The password in each URL's userinfo must never show.
+			url := strings.Replace(site.FileURL(b.behaviour, b.behaviour+".tgz"), "http://", "http://user:"+planted.Password+"@", 1)
+			filetree.Write(filepath.Join(repoDir, b.behaviour, "v1.meta4"), serveDoc(b.behaviour+".tgz", "1", files[b.behaviour+".tgz"], url))
+		}
+		cache = GinkgoT().TempDir()
+		server = startServe(repoTool(), "--cache", cache, "file://"+repoDir)
+	})
+
+	AfterAll(func() {
+		r := server.stop()
+		Expect(r.Stderr).NotTo(ContainSubstring(planted.Password))
+	})
+
+	for _, b := range behaviours {
+		It(fmt.Sprintf("answers 502 with one line for a %s mirror, keeps nothing and shows no password", b.behaviour), func() {
+			resp, err := http.Get(server.URL + "/name/" + b.behaviour + ".tgz")
+			Expect(err).NotTo(HaveOccurred())
+			body, err := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.StatusCode).To(Equal(http.StatusBadGateway), string(body))
+			Expect(string(body)).To(ContainSubstring(b.want))
+			Expect(strings.Count(string(body), "\n")).To(Equal(1), string(body))
+			Expect(string(body)).NotTo(ContainSubstring(planted.Password))
+			Expect(fmt.Sprint(resp.Header)).NotTo(ContainSubstring(planted.Password))
+			Expect(os.ReadDir(cache)).To(BeEmpty())
+		})
+	}
 })
