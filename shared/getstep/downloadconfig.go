@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/bytesize"
 	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 )
@@ -73,29 +74,14 @@ func checkConnections(key string, n int) error {
 	return nil
 }
 
-// sizeUnits: K, M and G are binary, as aria2 reads them; KB, MB and GB are
-// decimal.
-var sizeUnits = map[string]int64{
-	"": 1, "b": 1,
-	"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
-	"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
-	"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
-}
-
 // parseSize reads "16777216", "16MiB", "20M" or "1 GB", at least 1 MiB.
 func parseSize(text string) (int64, error) {
-	trimmed := strings.TrimSpace(text)
-	digits := strings.IndexFunc(trimmed, func(r rune) bool { return r < '0' || r > '9' })
-	if digits < 0 {
-		digits = len(trimmed)
+	size, err := bytesize.Parse(text)
+	if err != nil {
+		return 0, err
 	}
-	n, err := strconv.ParseInt(trimmed[:digits], 10, 64)
-	unit, known := sizeUnits[strings.ToLower(strings.TrimSpace(trimmed[digits:]))]
-	if err != nil || !known || n > (1<<62)/unit {
-		return 0, fmt.Errorf("%s is not a size (bytes, or a number with a unit: 16MiB, 20M, 1GB)", strconv.Quote(trimmed))
+	if size < minSplitSize {
+		return 0, fmt.Errorf("%s is less than 1 MiB", strconv.Quote(strings.TrimSpace(text)))
 	}
-	if n*unit < minSplitSize {
-		return 0, fmt.Errorf("%s is less than 1 MiB", strconv.Quote(trimmed))
-	}
-	return n * unit, nil
+	return size, nil
 }

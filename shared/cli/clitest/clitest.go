@@ -91,6 +91,9 @@ func (t Tool) start(stdin string, args []string) Started {
 // Signal sends sig to the process.
 func (s Started) Signal(sig os.Signal) { s.session.Signal(sig) }
 
+// Stderr is what the process printed on stderr so far.
+func (s Started) Stderr() string { return string(s.session.Err.Contents()) }
+
 // Wait waits, at most Timeout, for the process to end and returns what it
 // left behind.
 func (s Started) Wait() Result {

@@ -1,11 +1,8 @@
 package meta4cmd
 
 import (
-	"fmt"
 	"io"
-	"strings"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/spf13/cobra"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
@@ -13,7 +10,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/s3client"
-	"github.com/metalink-resources/metalink-resources/shared/smallfile"
 	"github.com/metalink-resources/metalink-resources/shared/strictjson"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
@@ -40,11 +36,6 @@ func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
 	return download.Options{Reader: handlers.Router(), Verify: v, Progress: a.console, Report: a.console}, nil
 }
 
-// maxTrustStore bounds the keyring --signature-trust-store reads. Real ones
-// are kilobytes; the resources take theirs inside a request bounded to the
-// same 16 MiB, which is the request limit, not the document one.
-const maxTrustStore = 16 << 20
-
 // verification are the flags of file-download and file-verify.
 type verification struct {
 	skipHash      bool
@@ -63,15 +54,9 @@ func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	if v.trustStore == "" {
 		return opts, nil
 	}
-	data, _, err := smallfile.Read(v.trustStore, stdin, maxTrustStore)
+	keys, err := cli.ReadTrustStore(v.trustStore, stdin)
 	if err != nil {
-		return opts, fmt.Errorf("--signature-trust-store: %w", err)
-	}
-	var keys openpgp.EntityList
-	if strings.TrimSpace(string(data)) != "" {
-		if keys, err = verify.ParseTrustStore(string(data)); err != nil {
-			return opts, fmt.Errorf("--signature-trust-store %s: %w", v.trustStore, err)
-		}
+		return opts, err
 	}
 	opts.TrustStore = keys
 	return opts, nil

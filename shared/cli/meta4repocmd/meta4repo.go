@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/metalink-resources/metalink-resources/shared/cli"
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
 	"github.com/metalink-resources/metalink-resources/shared/repository/filerepo"
@@ -60,7 +61,7 @@ func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
 	}
 	a.options.register(root.PersistentFlags())
 	a.network.Register(root.PersistentFlags())
-	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand())
+	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand(), a.serveCommand())
 	cli.Prepare(root, streams)
 	return root, a.console
 }
@@ -71,12 +72,7 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 	if err != nil {
 		return nil, err
 	}
-	options, err := a.options.backendOptions(target, a.streams.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	a.console.Hide(strictjson.Secrets(&options)...)
-	opener, err := target.Configure(options, a.options.names)
+	opener, err := a.configure(target, true)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +80,22 @@ func (a *app) open(ctx context.Context, uri string) (repository.Repository, erro
 	if err != nil {
 		return nil, err
 	}
+	return a.connect(ctx, opener, client)
+}
+
+// configure checks target and the option flags for its backend; strict
+// refuses a flag meant for another backend.
+func (a *app) configure(target backend.Target, strict bool) (repository.Opener, error) {
+	options, err := a.options.backendOptions(target, a.streams.Getenv, strict)
+	if err != nil {
+		return nil, err
+	}
+	a.console.Hide(strictjson.Secrets(&options)...)
+	return target.Configure(options, a.options.names)
+}
+
+// connect opens a configured repository, its requests through client.
+func (a *app) connect(ctx context.Context, opener repository.Opener, client *network.Client) (repository.Repository, error) {
 	repo, err := opener(ctx, repository.Env{TempDir: os.TempDir(), Stderr: a.console, Network: client})
 	if err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)

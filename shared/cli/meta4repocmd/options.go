@@ -2,6 +2,7 @@ package meta4repocmd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -75,17 +76,14 @@ func (o *repoOptions) register(flags *pflag.FlagSet) {
 }
 
 // backendOptions are the options of target's backend from the flags and
-// the environment. A flag meant for another backend is an error rather
-// than silently unused.
-func (o *repoOptions) backendOptions(target backend.Target, getenv func(string) string) (backend.Options, error) {
-	others := map[backend.Kind][]string{backend.Git: s3Flags, backend.S3: gitFlags}[target.Kind]
-	if others == nil {
-		others = append(append([]string(nil), gitFlags...), s3Flags...)
-	}
+// the environment. When strict, a flag meant for another backend is an
+// error rather than silently unused (serve, given several repositories,
+// checks that each flag applies to one of them: checkFlagsApply).
+func (o *repoOptions) backendOptions(target backend.Target, getenv func(string) string, strict bool) (backend.Options, error) {
 	// A variable meant for another backend may well be set for other
 	// commands; only a flag on this command line is a mistake.
-	for _, name := range others {
-		if cli.FromCommandLine(o.flags, name) {
+	for _, name := range otherFlags(target.Kind) {
+		if strict && cli.FromCommandLine(o.flags, name) {
 			return backend.Options{}, fmt.Errorf("--%s does not apply to %s:// repositories", name, target.Scheme)
 		}
 	}
@@ -101,6 +99,33 @@ func (o *repoOptions) backendOptions(target backend.Target, getenv func(string) 
 		options.S3 = s3client.Options{Region: o.region, RoleARN: o.roleARN, DisableSSL: strictjson.Bool(o.disableSSL)}
 	}
 	return options, nil
+}
+
+// otherFlags are the flags for backends other than kind.
+func otherFlags(kind backend.Kind) []string {
+	others := map[backend.Kind][]string{backend.Git: s3Flags, backend.S3: gitFlags}[kind]
+	if others == nil {
+		others = append(append([]string(nil), gitFlags...), s3Flags...)
+	}
+	return others
+}
+
+// checkFlagsApply refuses a backend flag on the command line that applies
+// to none of targets. except are flags that also mean something else.
+func (o *repoOptions) checkFlagsApply(targets []backend.Target, except ...string) error {
+	for _, name := range append(append([]string(nil), gitFlags...), s3Flags...) {
+		if !cli.FromCommandLine(o.flags, name) || slices.Contains(except, name) {
+			continue
+		}
+		applies := false
+		for _, target := range targets {
+			applies = applies || !slices.Contains(otherFlags(target.Kind), name)
+		}
+		if !applies {
+			return fmt.Errorf("--%s applies to none of the repositories", name)
+		}
+	}
+	return nil
 }
 
 func (o *repoOptions) gitOptions(getenv func(string) string) (gitrepo.Options, error) {
