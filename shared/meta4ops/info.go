@@ -78,6 +78,7 @@ type FileInfo struct {
 	Logo        string              `json:"logo,omitempty"`
 	OSes        []string            `json:"oses,omitempty"`
 	Publisher   *metalink.Publisher `json:"publisher,omitempty"`
+	License     *metalink.License   `json:"license,omitempty"`
 	// Hashes are the lower-case digests by hash type (sha-256).
 	Hashes map[string]string `json:"hashes,omitempty"`
 	// URLs are in the order downloads try them (metalink.ByPriority).
@@ -99,7 +100,7 @@ type SignatureInfo struct {
 func DescribeFile(f metalink.File) FileInfo {
 	info := FileInfo{
 		Name: f.Name, Size: f.Size, Version: f.Version, Copyright: f.Copyright, Description: f.Description,
-		Identity: f.Identity, Languages: f.Languages, Logo: f.Logo, OSes: f.OSes, Publisher: f.Publisher,
+		Identity: f.Identity, Languages: f.Languages, Logo: f.Logo, OSes: f.OSes, Publisher: f.Publisher, License: f.License,
 		URLs: metalink.ByPriority(f.URLs), MetaURLs: f.MetaURLs, Pieces: f.Pieces,
 	}
 	for _, h := range f.Hashes {
@@ -130,6 +131,10 @@ func (i FileInfo) Lines() []string {
 	if i.Publisher != nil {
 		t.add("publisher", i.Publisher.Name)
 		t.add("publisher-url", i.Publisher.URL)
+	}
+	if i.License != nil {
+		t.add("license", i.License.Name)
+		t.add("license-url", i.License.URL)
 	}
 	for _, typ := range slices.Sorted(maps.Keys(i.Hashes)) {
 		t.add("hash", typ+" "+i.Hashes[typ])

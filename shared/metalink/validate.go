@@ -287,10 +287,6 @@ func checkXMLText(m Metalink) error {
 	return nil
 }
 
-// CheckText says whether s can be written as XML text: a value that comes
-// from elsewhere than a parsed document (a put's params) is held to it.
-func CheckText(s string) error { return xmlCarries(s) }
-
 func xmlCarries(s string) error {
 	if !utf8.ValidString(s) {
 		return errors.New("is not valid UTF-8")

@@ -91,6 +91,30 @@ var _ = Describe("meta4 documents", func() {
 		Expect(tool.Fail("file-remove-url", "https://nowhere/")).To(Equal("meta4 file-remove-url: a.tgz has no URL https://nowhere/"))
 	})
 
+	It("records what the files are and why they are kept, and prints it back", func() {
+		tool := newTool()
+		tool.Succeed("add-file", "a.tgz")
+		tool.Succeed("add-file", "b.tgz")
+		tool.Succeed("set-description", "the Go toolchain our builds use")
+		tool.Succeed("--file", "a.tgz", "file-set-identity", "go")
+		tool.Succeed("--file", "a.tgz", "file-set-license", "--url", "https://go.dev/LICENSE", "BSD-3-Clause")
+		tool.Succeed("--file", "a.tgz", "file-set-publisher", "The Go Authors")
+
+		Expect(tool.Succeed("--file", "b.tgz", "file-description")).To(Equal("the Go toolchain our builds use\n"))
+		Expect(tool.Succeed("--file", "a.tgz", "file-identity")).To(Equal("go\n"))
+		Expect(tool.Succeed("--file", "a.tgz", "file-license")).To(Equal("BSD-3-Clause\nhttps://go.dev/LICENSE\n"))
+		Expect(tool.Succeed("--file", "a.tgz", "file-publisher")).To(Equal("The Go Authors\n"))
+		Expect(tool.Succeed("--file", "b.tgz", "file-license")).To(BeEmpty())
+		Expect(tool.Succeed("--file", "a.tgz", "file-info")).To(ContainSubstring("license: BSD-3-Clause\nlicense-url: https://go.dev/LICENSE\n"))
+		Expect(document(at(tool, "metalink.meta4")).Files[0].License).To(Equal(&metalink.License{Name: "BSD-3-Clause", URL: "https://go.dev/LICENSE"}))
+
+		Expect(tool.Fail("--file", "a.tgz", "file-set-license", "--url", "javascript:alert(1)", "MIT")).To(Equal(
+			`meta4 file-set-license: --url "javascript:alert(1)" is not an http(s) URL`))
+		Expect(tool.Fail("--file", "a.tgz", "file-set-publisher", " ")).To(Equal("meta4 file-set-publisher: NAME is required"))
+		Expect(tool.Fail("set-description", strings.Repeat("x", 4097))).To(Equal("meta4 set-description: description: 4097 bytes, at most 4096"))
+		Expect(tool.Fail("--file", "a.tgz", "file-set-identity", "bell\a")).To(Equal("meta4 file-set-identity: identity: contains U+0007, which XML cannot carry"))
+	})
+
 	It("sets a signature from a file or from stdin", func() {
 		tool := newTool()
 		tool.Succeed("add-file", "a")

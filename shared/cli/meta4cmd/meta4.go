@@ -54,6 +54,7 @@ func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
 	root.AddCommand(a.documentCommands()...)
 	root.AddCommand(a.filesCommands()...)
 	root.AddCommand(a.fileCommands()...)
+	root.AddCommand(a.recordCommands()...)
 	root.AddCommand(a.importCommands()...)
 	root.AddCommand(a.fileDownloadCommand(), a.fileVerifyCommand(), a.fileUploadCommand())
 	cli.Prepare(root, streams)
