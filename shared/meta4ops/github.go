@@ -1,6 +1,7 @@
 package meta4ops
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,10 +69,51 @@ func (c *GitHubClient) release(ctx context.Context, repo, tag string) (githubRel
 	if !repoName.MatchString(repo) {
 		return githubRelease{}, fmt.Errorf("%s is not OWNER/REPO", redact.Quote(repo))
 	}
-	endpoint := c.base + "/repos/" + repo + "/releases/tags/" + url.PathEscape(tag)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	var release githubRelease
+	resp, err := c.get(ctx, "/repos/"+repo+"/releases/tags/"+url.PathEscape(tag), "a release", &release)
+	switch {
+	case err != nil:
+		return githubRelease{}, fmt.Errorf("get release %s of %s: %w", tag, repo, err)
+	case resp.StatusCode != http.StatusOK:
+		return githubRelease{}, c.refusal(resp, repo, tag)
+	}
+	return release, nil
+}
+
+// githubRepository is what meta4 records of a repository: who publishes
+// it and under which licence.
+type githubRepository struct {
+	Owner struct {
+		Login   string `json:"login"`
+		HTMLURL string `json:"html_url"`
+	} `json:"owner"`
+	License *struct {
+		SPDXID string `json:"spdx_id"`
+		Name   string `json:"name"`
+	} `json:"license"`
+}
+
+// repository fetches repo's owner and licence, already known to be
+// OWNER/REPO.
+func (c *GitHubClient) repository(ctx context.Context, repo string) (githubRepository, error) {
+	var r githubRepository
+	resp, err := c.get(ctx, "/repos/"+repo, "a repository", &r)
+	switch {
+	case err != nil:
+		return githubRepository{}, fmt.Errorf("get repository %s: %w", repo, err)
+	case resp.StatusCode != http.StatusOK:
+		return githubRepository{}, fmt.Errorf("get repository %s: GitHub API answered %s", repo, resp.Status)
+	}
+	return r, nil
+}
+
+// get reads the API's answer at path into answer (what it should be, "a
+// release") when it is 200, and returns the response, whose body is read
+// or closed already.
+func (c *GitHubClient) get(ctx context.Context, path, what string, answer any) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return githubRelease{}, fmt.Errorf("GITHUB_API_URL %s: %w", redact.String(c.base), err)
+		return nil, fmt.Errorf("GITHUB_API_URL %s: %w", redact.String(c.base), err)
 	}
 	req.Header.Set("Accept", "application/vnd.github+json")
 	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
@@ -85,18 +127,20 @@ func (c *GitHubClient) release(ctx context.Context, repo, tag string) (githubRel
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err // its message repeats the URL
 		}
-		return githubRelease{}, fmt.Errorf("get release %s of %s: %w", tag, repo, err)
+		return nil, err
 	}
 	// Whatever the answer said has been read or no longer matters.
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return githubRelease{}, c.refusal(resp, repo, tag)
+		// refusal reads the API's message from what is left of the body.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return resp, nil
 	}
-	var release githubRelease
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAPIAnswer)).Decode(&release); err != nil {
-		return githubRelease{}, fmt.Errorf("release %s of %s: the API's answer is not a release: %w", tag, repo, err)
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAPIAnswer)).Decode(answer); err != nil {
+		return nil, fmt.Errorf("the API's answer is not %s: %w", what, err)
 	}
-	return release, nil
+	return resp, nil
 }
 
 // refusal explains an answer other than 200, with the API's own message.

@@ -26,6 +26,8 @@ var _ = Describe("importing a GitHub release", func() {
 		auths    []string // Authorization headers, API requests and downloads alike
 		ctx      = context.Background()
 		linuxSum = sha256Hex("linux")
+		// repoStatus is how the API answers for the repository itself.
+		repoStatus int
 	)
 
 	BeforeEach(func() {
@@ -39,6 +41,12 @@ var _ = Describe("importing a GitHub release", func() {
 				{"name": "tool-linux.tgz", "size": 5, "browser_download_url": server.URL + "/dl/linux", "digest": "sha256:" + linuxSum},
 				{"name": "tool-darwin.tgz", "size": 6, "browser_download_url": server.URL + "/dl/darwin"},
 			}})
+		})
+		repoStatus = http.StatusOK
+		mux.HandleFunc("GET /repos/acme/tool", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(repoStatus)
+			_ = json.NewEncoder(w).Encode(map[string]any{"owner": map[string]any{"login": "acme", "html_url": "https://github.com/acme"},
+				"license": map[string]any{"spdx_id": "Apache-2.0", "name": "Apache License 2.0"}})
 		})
 		mux.HandleFunc("GET /dl/darwin", func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
@@ -66,6 +74,22 @@ var _ = Describe("importing a GitHub release", func() {
 		Expect(hashOf(darwin, "sha-256")).To(Equal(sha256Hex("darwin")))
 		Expect(log).To(gbytes.Say("tool-darwin.tgz: no digest from GitHub, downloading it to hash it"))
 		Expect(auths).To(Equal([]string{"Bearer secret", ""}), "the token goes to the API only")
+	})
+
+	It("records the repository's owner as the publisher and its licence on every file", func() {
+		Expect(meta4ops.ImportGitHubRelease(ctx, d, "acme/tool", "v1.2", meta4ops.ImportGitHubReleaseOptions{}, github, download.Options{})).To(Succeed())
+		for _, f := range written(d).Files {
+			Expect(f.Publisher).To(Equal(&metalink.Publisher{Name: "acme", URL: "https://github.com/acme"}))
+			Expect(f.License).To(Equal(&metalink.License{Name: "Apache-2.0"}))
+		}
+	})
+
+	It("imports without records, and says so, when the API does not describe the repository", func() {
+		repoStatus = http.StatusForbidden
+		log := gbytes.NewBuffer()
+		Expect(meta4ops.ImportGitHubRelease(ctx, d, "acme/tool", "v1.2", meta4ops.ImportGitHubReleaseOptions{Log: log}, github, download.Options{})).To(Succeed())
+		Expect(log).To(gbytes.Say(`warning: no publisher or licence recorded: get repository acme/tool: GitHub API answered 403 Forbidden\n`))
+		Expect(written(d).Files[0].Publisher).To(BeNil())
 	})
 
 	It("fails on an asset without a digest when told not to download, naming that option", func() {

@@ -52,9 +52,19 @@ func ImportGitHubRelease(ctx context.Context, d *Document, repo, tag string, opt
 	if opts.Version == "" {
 		opts.Version = strings.TrimPrefix(tag, "v")
 	}
-	return d.Change(true, func(d *Document) error {
+	var unrecorded error // said only once the import succeeded
+	err = d.Change(true, func(d *Document) error {
 		for _, asset := range assets {
 			if err := recordAsset(ctx, d, asset, opts, get); err != nil {
+				return err
+			}
+		}
+		// Asked once the assets are in: a release refused for its assets
+		// costs no further request.
+		var records func(d *Document, name string) error
+		records, unrecorded = repositoryRecords(ctx, github, repo)
+		for _, asset := range assets {
+			if err := records(d, asset.Name); err != nil {
 				return err
 			}
 		}
@@ -63,6 +73,10 @@ func ImportGitHubRelease(ctx context.Context, d *Document, repo, tag string, opt
 		}
 		return nil
 	})
+	if err == nil && unrecorded != nil {
+		logf(opts.Log, "warning: no publisher or licence recorded: %v\n", unrecorded)
+	}
+	return err
 }
 
 // recordAsset adds one asset, hashing it when GitHub gives no digest.
@@ -88,6 +102,47 @@ func recordAsset(ctx context.Context, d *Document, asset githubAsset, opts Impor
 		}
 	}
 	return recordFile(d, asset.Name, size, hashes, metalink.URL{URL: asset.BrowserDownloadURL}, opts.Version)
+}
+
+// repositoryRecords returns what records the repository's owner as the
+// publisher and its licence (SPDX identifier, else name) on a file that
+// has none yet. The records are a courtesy: when the API does not give
+// them, the error says why and the import goes on without.
+func repositoryRecords(ctx context.Context, github *GitHubClient, repo string) (func(d *Document, name string) error, error) {
+	r, err := github.repository(ctx, repo)
+	if err != nil {
+		return func(*Document, string) error { return nil }, err
+	}
+	var publisher *metalink.Publisher
+	if metalink.CheckRecord(r.Owner.Login) == nil && strings.TrimSpace(r.Owner.Login) != "" {
+		publisher = &metalink.Publisher{Name: r.Owner.Login}
+		if metalink.CheckRecordLink(r.Owner.HTMLURL) == nil {
+			publisher.URL = r.Owner.HTMLURL
+		}
+	}
+	var license *metalink.License
+	if r.License != nil {
+		name := r.License.SPDXID
+		if name == "" || name == "NOASSERTION" {
+			name = r.License.Name
+		}
+		if _, err := metalink.CheckNamedLink(name, ""); err == nil {
+			license = &metalink.License{Name: name}
+		}
+	}
+	return func(d *Document, name string) error {
+		f, err := d.File(name)
+		if err != nil {
+			return err
+		}
+		if f.Publisher == nil {
+			f.Publisher = publisher
+		}
+		if f.License == nil {
+			f.License = license
+		}
+		return nil
+	}, nil
 }
 
 // checkDownloadURL refuses a download URL GitHub would never give: one that
