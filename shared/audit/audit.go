@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 )
@@ -77,7 +78,7 @@ func (o *Options) Validate() error {
 	}
 	if o.Handlers == nil {
 		var err error
-		if o.Handlers, err = urlhandlers.Compile("handlers", nil, nil); err != nil {
+		if o.Handlers, err = urlhandlers.Compile("handlers", nil, network.Default()); err != nil {
 			return err
 		}
 	}
