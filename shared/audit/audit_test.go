@@ -19,6 +19,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/ftpserver"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/lockedbuffer"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/s3server"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
@@ -70,6 +71,26 @@ var _ = Describe("Run", func() {
 		sum := sha256.Sum256(data)
 		Expect(result.Problems).To(Equal([]audit.Problem{{Path: "v1.meta4", File: "k.bin", URL: srv.URL("mirror", "k"),
 			Role: audit.Mirror, Kind: audit.Wrong, Detail: "sha-256 00ff (recorded), want " + hex.EncodeToString(sum[:])}}))
+	})
+
+	It("asks an FTP mirror for sizes with SIZE and logs in without printing the password", func() {
+		data := fixtures.RandomBytes(5_000, 9)
+		srv := ftpserver.Start(GinkgoT(), map[string][]byte{"/m/good.bin": data, "/m/short.bin": data[:10]})
+		srv.SetLogin("mirror", "ftp-pw-4321")
+		prefix := srv.URL("mirror:ftp-pw-4321", "/m") + "/"
+		entries := []repository.Entry{
+			entryOf("v1.meta4", "good.bin", data, prefix+"good.bin"),
+			entryOf("v2.meta4", "short.bin", data, prefix+"short.bin"),
+			entryOf("v3.meta4", "gone.bin", data, prefix+"gone.bin"),
+		}
+		result, err := audit.Run(context.Background(), entries, audit.Options{Mirrors: []string{"ftp://"}, Deep: true})
+		Expect(err).NotTo(HaveOccurred())
+		shown := "ftp://[redacted]@" + srv.Addr + "/m/"
+		Expect(result.Problems).To(Equal([]audit.Problem{
+			{Path: "v2.meta4", File: "short.bin", URL: shown + "short.bin", Role: audit.Mirror, Kind: audit.Wrong, Detail: "10 bytes, want 5000"},
+			{Path: "v3.meta4", File: "gone.bin", URL: shown + "gone.bin", Role: audit.Mirror, Kind: audit.Missing, Detail: "missing (550)"},
+		}))
+		Expect(result.Copies).To(Equal(3))
 	})
 
 	It("prints how far it is on every tick while a check is under way", func() {

@@ -16,13 +16,14 @@ import (
 // checker checks one URL at a time per call, sharing the S3 clients and
 // the per-host budget between calls.
 type checker struct {
-	opts  Options
-	stat  *stater
-	hosts *hostLimit
+	opts   Options
+	stat   *stater
+	reader transfer.Router
+	hosts  *hostLimit
 }
 
 func newChecker(opts Options) *checker {
-	return &checker{opts: opts, stat: newStater(opts.Handlers), hosts: &hostLimit{per: opts.PerHost}}
+	return &checker{opts: opts, stat: newStater(opts.Handlers), reader: opts.Handlers.Router(), hosts: &hostLimit{per: opts.PerHost}}
 }
 
 // check says what is wrong with t's URL, nil when nothing is.
@@ -52,7 +53,7 @@ func (c *checker) verdict(ctx context.Context, t task) (Kind, string) {
 	if !c.opts.Deep {
 		return "", ""
 	}
-	why, err := readAll(ctx, c.opts.Handlers.Router(), t)
+	why, err := readAll(ctx, c.reader, t)
 	switch {
 	case err != nil:
 		return c.unreadable(t.role, err)
