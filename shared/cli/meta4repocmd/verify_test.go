@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -186,6 +187,23 @@ var _ = Describe("meta4-repo verify", Ordered, func() {
 		for _, secret := range []string{upstreamPassword, s3server.SecretKey, "sig-secret-999"} {
 			Expect(r.Stdout + r.Stderr).NotTo(ContainSubstring(secret))
 		}
+	})
+
+	It("runs the README's nightly audit as written, on a repository in S3", func() {
+		Expect(s3Srv.Put(context.Background(), "mirror", "metalinks/golang.org/v1.0.meta4", []byte(goodDoc))).To(Succeed())
+		job := readmeScript("resources:\n- name: nightly")
+		args := regexp.MustCompile(`(?m)^\s*args: \[(.*)\]$`).FindStringSubmatch(job)
+		Expect(args).To(HaveLen(2), job)
+		var argv []string
+		for _, arg := range strings.Split(args[1], ", ") {
+			argv = append(argv, strings.Trim(arg, `"`))
+		}
+		Expect(argv[len(argv)-1]).To(HavePrefix("s3://"))
+		argv[len(argv)-1] = "s3://" + s3Srv.Host + "/mirror/metalinks/golang.org"
+		tool := repoTool("AWS_ACCESS_KEY_ID="+s3server.AccessKey, "AWS_SECRET_ACCESS_KEY="+s3server.SecretKey,
+			"AWS_REGION="+s3server.Region, "META4_REPO_DISABLE_SSL=true")
+		Expect(tool.Succeed(argv...)).To(Equal("verified 1 versions, 1 files, 2 mirror copies: 0 problems (0 missing, 0 wrong, 0 unreadable); " +
+			"2 upstream URLs: 0 vanished, 0 changed, 0 unreachable\n"))
 	})
 
 	DescribeTable("refuses bad input with one line naming the culprit and exit 2",
