@@ -94,8 +94,13 @@ func writeJSONList(w io.Writer, entries []repository.Entry) error {
 		}
 		list.Metalinks = append(list.Metalinks, listed{Path: entry.Path, Metalink: data})
 	}
+	return writeJSON(w, list)
+}
+
+// writeJSON prints v indented, with <, > and & as they are.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(list)
+	return enc.Encode(v)
 }

@@ -17,10 +17,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/backend"
-	"github.com/metalink-resources/metalink-resources/shared/s3client"
 	"github.com/metalink-resources/metalink-resources/shared/serve"
-	"github.com/metalink-resources/metalink-resources/shared/strictjson"
-	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
 	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
@@ -170,8 +167,7 @@ func (a *app) serveDownload(f serveFlags, client *network.Client) (download.Opti
 		}
 		v.TrustStore = keys
 	}
-	handlers, err := urlhandlers.Compile("options",
-		[]urlhandlers.Config{{Type: "s3", Options: s3client.Options{DisableSSL: strictjson.Bool(a.options.disableSSL)}}}, client)
+	handlers, err := a.mirrorHandlers(client)
 	if err != nil {
 		return download.Options{}, err
 	}
