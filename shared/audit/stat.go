@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,19 +24,11 @@ import (
 type stater struct {
 	handlers *urlhandlers.Set
 	ftp      *transfer.FTP
-
-	mu      sync.Mutex
-	clients map[s3Key]*s3.Client
-}
-
-// s3Key is what an S3 client depends on.
-type s3Key struct {
-	host, bucket, accessKey, secretKey string
-	opts                               s3client.Options
+	clients  *s3client.Clients
 }
 
 func newStater(handlers *urlhandlers.Set) *stater {
-	return &stater{handlers: handlers, ftp: transfer.NewFTP(), clients: map[s3Key]*s3.Client{}}
+	return &stater{handlers: handlers, ftp: transfer.NewFTP(), clients: s3client.NewClients(handlers.Network())}
 }
 
 // stat describes rawURL's bytes; a *goneError when nothing is there.
@@ -129,18 +120,10 @@ func (s *stater) headObject(ctx context.Context, rawURL string) (info, error) {
 }
 
 func (s *stater) s3Client(ctx context.Context, loc s3client.Location, rawURL string) (*s3.Client, error) {
-	opts := s.handlers.OptionsFor(rawURL)
-	key := s3Key{host: loc.Host, bucket: loc.Bucket, accessKey: loc.AccessKey, secretKey: loc.SecretKey, opts: opts}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if client, ok := s.clients[key]; ok {
-		return client, nil
-	}
-	client, err := s3client.NewClient(ctx, loc, opts, s.handlers.Network())
+	client, err := s.clients.For(ctx, loc, s.handlers.OptionsFor(rawURL))
 	if err != nil {
 		return nil, fmt.Errorf("head %s: %w", loc, err)
 	}
-	s.clients[key] = client
 	return client, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/metalink-resources/metalink-resources/shared/redact"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
@@ -71,18 +73,15 @@ type opener struct {
 	baseDir  string
 	handlers *urlhandlers.Set
 	ftp      *transfer.FTP
+	clients  *s3client.Clients
 
-	mu      sync.Mutex
-	clients map[clientKey]*s3Endpoint
-}
-
-type clientKey struct {
-	host, bucket, accessKey, secretKey string
-	opts                               s3client.Options
+	mu        sync.Mutex
+	endpoints map[*s3.Client]*s3Endpoint
 }
 
 func newOpener(baseDir string, handlers *urlhandlers.Set) *opener {
-	return &opener{baseDir: baseDir, handlers: handlers, ftp: transfer.NewFTP(), clients: map[clientKey]*s3Endpoint{}}
+	return &opener{baseDir: baseDir, handlers: handlers, ftp: transfer.NewFTP(),
+		clients: s3client.NewClients(handlers.Network()), endpoints: map[*s3.Client]*s3Endpoint{}}
 }
 
 // checkDestination parses raw without connecting anywhere.
@@ -134,19 +133,16 @@ func (o *opener) s3Destination(ctx context.Context, loc s3client.Location, raw s
 }
 
 func (o *opener) s3Endpoint(ctx context.Context, loc s3client.Location, raw string) (*s3Endpoint, error) {
-	opts := o.handlers.OptionsFor(raw)
-	key := clientKey{host: loc.Host, bucket: loc.Bucket, accessKey: loc.AccessKey, secretKey: loc.SecretKey, opts: opts}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if endpoint, ok := o.clients[key]; ok {
-		return endpoint, nil
-	}
-	client, err := s3client.NewClient(ctx, loc, opts, o.handlers.Network())
+	client, err := o.clients.For(ctx, loc, o.handlers.OptionsFor(raw))
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", loc, err)
 	}
-	o.clients[key] = newS3Endpoint(client)
-	return o.clients[key], nil
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.endpoints[client] == nil {
+		o.endpoints[client] = newS3Endpoint(client)
+	}
+	return o.endpoints[client], nil
 }
 
 func schemeOf(raw string) string {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -22,15 +21,7 @@ import (
 // a retried or resumed download does not resolve credentials again.
 type Handler struct {
 	opts    Options
-	network *network.Client
-
-	mu      sync.Mutex
-	clients map[clientKey]*s3.Client
-}
-
-// clientKey is a Location without its Key: what a client depends on.
-type clientKey struct {
-	host, bucket, accessKey, secretKey string
+	clients *Clients
 }
 
 var _ transfer.Handler = (*Handler)(nil)
@@ -38,7 +29,7 @@ var _ transfer.Handler = (*Handler)(nil)
 // NewHandler returns a handler that signs requests per opts and sends them
 // with client.
 func NewHandler(opts Options, client *network.Client) *Handler {
-	return &Handler{opts: opts, network: client, clients: map[clientKey]*s3.Client{}}
+	return &Handler{opts: opts, clients: NewClients(client)}
 }
 
 // Handles reports whether rawURL is an s3:// URL.
@@ -82,18 +73,7 @@ func (h *Handler) Open(ctx context.Context, rawURL string, offset int64) (io.Rea
 func withoutRetries(o *s3.Options) { o.RetryMaxAttempts = 1 }
 
 func (h *Handler) client(ctx context.Context, loc Location) (*s3.Client, error) {
-	key := clientKey{host: loc.Host, bucket: loc.Bucket, accessKey: loc.AccessKey, secretKey: loc.SecretKey}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if client, ok := h.clients[key]; ok {
-		return client, nil
-	}
-	client, err := NewClient(ctx, loc, h.opts, h.network)
-	if err != nil {
-		return nil, err
-	}
-	h.clients[key] = client
-	return client, nil
+	return h.clients.For(ctx, loc, h.opts)
 }
 
 // totalSize reads the object's size from Content-Length, or from the total
