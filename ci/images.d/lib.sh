@@ -21,7 +21,7 @@ timed() {
   shift
   "$@"
   local status=$?
-  SUMMARY_TIMINGS+=("$(printf '%-34s %4ds' "$label" $((SECONDS - started)))")
+  SUMMARY_TIMINGS+=("$(printf '%-40s %4ds' "$label" $((SECONDS - started)))")
   return "$status"
 }
 
@@ -32,6 +32,8 @@ declare -a BACKGROUND_PIDS=()
 start_background() {
   local log=$1
   shift
+  # Made first, so that wait_for_line can read it before the command writes.
+  : >"$log"
   "$@" >"$log" 2>&1 &
   BACKGROUND_PIDS+=("$!")
 }

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Base and builder images made from scratch: a debootstrap root filesystem (cached), and for the
-# builder this machine's CA bundle and Go toolchain on top; pushed to a registry on 127.0.0.1.
-# Sourced, not run.
+# Base and builder images made from scratch: a debootstrap root filesystem per platform (cached),
+# and for the builder this machine's CA bundle and Go toolchain on top of this machine's; pushed
+# to a registry on 127.0.0.1. Sourced, not run.
 
 SUITE=bookworm
 DEFAULT_MIRROR=http://deb.debian.org/debian
@@ -33,41 +33,45 @@ apt_mirror() {
   printf '%s\n' "${mirror:-$DEFAULT_MIRROR}"
 }
 
-# rootfs_tarball sets ROOTFS_TARBALL to the path of a cached tarball of a minbase root
-# filesystem, making it when missing or older than ROOTFS_MAX_AGE_DAYS. It sets a variable
+# rootfs_tarball PLATFORM sets ROOTFS_TARBALL to the path of a cached tarball of a minbase root
+# filesystem for PLATFORM, making it when missing or older than ROOTFS_MAX_AGE_DAYS. It sets a variable
 # rather than printing the path because bash turns errexit off inside $(...): a failed step
 # would go unnoticed, and a broken tarball would be cached under its final name.
 rootfs_tarball() {
-  local mirror key tarball
+  # Go's and Debian's names agree for amd64 and arm64 (arm/v7 would be armhf).
+  local arch=${1#linux/} mirror key tarball
   mirror=$(apt_mirror)
   # The recipe is part of the key, so that changing it invalidates the cache.
   key=$({
-    printf '%s %s %s\n' "$SUITE" "$mirror" "$(dpkg --print-architecture)"
+    printf '%s %s %s\n' "$SUITE" "$mirror" "$arch"
     declare -f make_rootfs_tarball slim_rootfs
   } | sha256sum | cut -c1-12)
-  tarball="$CACHE_DIR/rootfs/minbase-$SUITE-$key.tar"
+  tarball="$CACHE_DIR/rootfs/minbase-$SUITE-$arch-$key.tar"
   if [ -n "$(find "$tarball" -mtime "-$ROOTFS_MAX_AGE_DAYS" 2>/dev/null)" ]; then
     say "reusing $tarball"
   else
-    make_rootfs_tarball "$mirror" "$tarball"
+    make_rootfs_tarball "$arch" "$mirror" "$tarball"
   fi
   ROOTFS_TARBALL=$tarball
 }
 
+# make_rootfs_tarball ARCH MIRROR TARBALL: for another architecture than this machine's,
+# debootstrap's second stage runs that architecture's code, emulated (ci/images.d/emulation.sh).
 make_rootfs_tarball() {
-  local mirror=$1 tarball=$2 dir log="$LOG_DIR/debootstrap.log"
+  local arch=$1 mirror=$2 tarball=$3 dir log="$LOG_DIR/debootstrap-$1.log"
   dir=$(mktemp -d "$WORK_DIR/rootfs.XXXXXX")
   # The directory becomes the image's /, which mktemp made private to root.
   chmod 0755 "$dir"
-  say "debootstrap --variant=minbase $SUITE from $mirror"
+  say "debootstrap --arch $arch --variant=minbase $SUITE from $mirror"
   mkdir -p "$CACHE_DIR/debs" "$CACHE_DIR/rootfs"
-  debootstrap --variant=minbase --cache-dir="$CACHE_DIR/debs" "$SUITE" "$dir" "$mirror" >"$log" 2>&1 ||
+  # The .deb files are named by architecture, so both architectures share the cache.
+  debootstrap --arch "$arch" --variant=minbase --cache-dir="$CACHE_DIR/debs" "$SUITE" "$dir" "$mirror" >"$log" 2>&1 ||
     die "debootstrap failed: $(tail -n 5 "$log")"
   slim_rootfs "$dir"
   tar -C "$dir" --numeric-owner --xattrs -cf "$tarball.partial" .
   mv "$tarball.partial" "$tarball"
   rm -rf "$dir"
-  find "$CACHE_DIR/rootfs" -name 'minbase-*.tar' -not -path "$tarball" -delete
+  find "$CACHE_DIR/rootfs" -name "minbase-$SUITE-$arch-*.tar" -not -path "$tarball" -delete
 }
 
 # slim_rootfs drops what debian:*-slim images leave out: apt's downloaded lists and packages,
@@ -119,12 +123,11 @@ start_registry() {
   say "registry at $REGISTRY"
 }
 
-# push_image REF TARBALL... -- MUTATE_FLAGS...: pushes an image made of the tarballs as layers,
-# then sets its platform (this machine's, which debootstrap and the Go toolchain are made for)
-# and its config with crane mutate flags (--env, --cmd, ...).
+# push_image REF PLATFORM TARBALL... -- MUTATE_FLAGS...: pushes an image for PLATFORM made of the
+# tarballs as layers, with its config set by crane mutate flags (--env, --cmd, ...).
 push_image() {
-  local ref=$1 layers=()
-  shift
+  local ref=$1 platform=$2 layers=()
+  shift 2
   while [ "$1" != "--" ]; do
     layers+=(-f "$1")
     shift
@@ -132,19 +135,30 @@ push_image() {
   shift
   {
     crane append --insecure --oci-empty-base "${layers[@]}" -t "$ref" &&
-      crane mutate --insecure --set-platform "linux/$(go env GOHOSTARCH)" "$@" -t "$ref" "$ref"
+      crane mutate --insecure --set-platform "$platform" "$@" -t "$ref" "$ref"
   } >>"$LOG_DIR/crane.log" 2>&1 || die "pushing $ref failed: $(tail -n 5 "$LOG_DIR/crane.log")"
 }
 
-# push_base_images pushes REGISTRY/base (debian:bookworm-slim's stand-in) and REGISTRY/builder
-# (golang:1.26-bookworm's stand-in: the same root filesystem, this machine's CA bundle and Go).
+# push_base_images pushes REGISTRY/base:linux-amd64 and the like (debian:bookworm-slim's
+# stand-ins, one per platform whose code runs here, as dynamic-metalink's runtime stage runs it)
+# and REGISTRY/builder (golang:1.26-bookworm's stand-in for this machine's platform, where the
+# build stages run: its root filesystem, this machine's CA bundle and Go).
+#
+# One tag per platform rather than one index: buildah reuses an image it pulled for one platform
+# by name for the next --platform, so an index would give the arm64 build the amd64 base.
 push_base_images() {
-  local trust_store="$WORK_DIR/trust-store.tar" go="$WORK_DIR/go-toolchain.tar"
-  rootfs_tarball
+  local trust_store="$WORK_DIR/trust-store.tar" go="$WORK_DIR/go-toolchain.tar" platform
+  local native_rootfs=""
+  for platform in "${PLATFORMS[@]}"; do
+    runnable "$platform" || continue
+    timed "root filesystem $platform" rootfs_tarball "$platform"
+    push_image "$REGISTRY/base:$(platform_tag "$platform")" "$platform" "$ROOTFS_TARBALL" -- \
+      --env "PATH=$IMAGE_PATH" --cmd bash
+    [ "$platform" != "$NATIVE_PLATFORM" ] || native_rootfs=$ROOTFS_TARBALL
+  done
   trust_store_tarball "$trust_store"
   go_toolchain_tarball "$go"
-  push_image "$REGISTRY/base:latest" "$ROOTFS_TARBALL" -- --env "PATH=$IMAGE_PATH" --cmd bash
-  push_image "$REGISTRY/builder:latest" "$ROOTFS_TARBALL" "$trust_store" "$go" -- \
+  push_image "$REGISTRY/builder:latest" "$NATIVE_PLATFORM" "$native_rootfs" "$trust_store" "$go" -- \
     --env "PATH=/usr/local/go/bin:/go/bin:$IMAGE_PATH" --env GOPATH=/go --env GOTOOLCHAIN=local \
     --workdir /go --cmd bash
   say "pushed $REGISTRY/base and $REGISTRY/builder"

@@ -1,19 +1,27 @@
 # shellcheck shell=bash
 # What both smoke suites share: a fixtures directory mounted into the image at /smoke, a local
 # HTTP server for downloads, running a resource command inside an image, and the checks of an
-# image's size, config, user and links. Sourced, not run.
+# image's size, config, user and links. The suites run once per platform, emulated or not, each
+# run with fresh fixtures and servers. Sourced, not run.
 
 # Scripts run in the image are single-quoted on purpose: $ belongs to the image's shell.
 # shellcheck disable=SC2016
 
+# What prepare_smoke sets for one run of a suite: the name its steps start with, its directory
+# (the fixtures, and what the servers keep), and the fixtures directory mounted into the image.
+SMOKE_NAME=""
+RUN_DIR=""
 SMOKE_DIR=""
 HTTP_URL=""
 IMAGE_BYTES=""
 
-# prepare_smoke makes the fixtures directory and starts the HTTP server once per run.
+# prepare_smoke RESOURCE PLATFORM starts a run of the resource's suite in its image for PLATFORM:
+# a fresh fixtures directory, so that the runs of the platforms do not see each other's results
+# (out publishes), and an HTTP server of its own.
 prepare_smoke() {
-  [ -z "$SMOKE_DIR" ] || return 0
-  SMOKE_DIR="$WORK_DIR/smoke"
+  SMOKE_NAME="$1 ($2)"
+  RUN_DIR="$WORK_DIR/$1-$(platform_tag "$2")"
+  SMOKE_DIR="$RUN_DIR/smoke"
   mkdir -p "$SMOKE_DIR/http/files" "$SMOKE_DIR/requests"
   # The images write results (meta4's downloads) there as their user.
   writable_by_image "$SMOKE_DIR/results"
@@ -22,16 +30,30 @@ prepare_smoke() {
   for version in 0.9.0 1.0.0 1.1.0; do
     printf 'hello from %s\n' "$version" >"$SMOKE_DIR/http/files/hello-$version.txt"
   done
-  local log="$LOG_DIR/http.log" port
+  local log port
+  log=$(run_log http)
   start_background "$log" python3 -u -m http.server --bind 127.0.0.1 --directory "$SMOKE_DIR/http" 0
   port=$(wait_for_line "$log" 'port ([0-9]+)')
   HTTP_URL="http://127.0.0.1:$port"
   say "fixtures served at $HTTP_URL"
 }
 
-# new_container RESOURCE prints the name of a fresh working container of the resource's image.
+# suite_step DESCRIPTION COMMAND...: a smoke_step of this run of a suite, named after its image.
+suite_step() {
+  smoke_step "$SMOKE_NAME: $1" "${@:2}"
+}
+
+# run_log NAME prints the path of the log of a server of this run of a suite.
+run_log() {
+  printf '%s\n' "$LOG_DIR/$1-${RUN_DIR##*/}.log"
+}
+
+# new_container RESOURCE PLATFORM prints the name of a fresh working container of the resource's
+# image for PLATFORM.
 new_container() {
-  bh from --pull-never --name "smoke-$1" "localhost/$1:latest"
+  local tag
+  tag=$(platform_tag "$2")
+  bh from --pull-never --platform "$2" --name "smoke-$1-$tag" "localhost/$1:$tag"
 }
 
 # run_in CONTAINER [buildah run options] -- COMMAND...: runs COMMAND in the container with the
@@ -80,12 +102,14 @@ measure_image() {
   [[ $IMAGE_BYTES =~ ^[0-9]+$ ]] || die "cannot measure $1"
 }
 
-# smoke_image_config RESOURCE TAG: what every built image is checked for, run or not: its
-# unpacked size within the budget, its config (user, labels), and for an image of another
-# platform than this machine's the architecture of its executables.
+# smoke_image_config RESOURCE PLATFORM: what every built image is checked for, run or not: the
+# platform in its config, its unpacked size within the budget, its config (user, labels), and
+# the architecture of its executables.
 smoke_image_config() {
-  local resource=$1 tag=$2 ref="localhost/$1:$2" platform budget=${BUDGET_MB[$1]}
-  platform=$(image_platform "$ref")
+  local resource=$1 platform=$2 ref budget=${BUDGET_MB[$1 $2]:-${BUDGET_MB[$1]}}
+  ref="localhost/$resource:$(platform_tag "$platform")"
+  smoke_step "$resource ($platform): the image's config says $platform" \
+    expect_image_platform "$ref" "$platform"
   measure_image "$ref"
   IMAGE_SIZES+=("$(printf '%-20s %-12s %6.1f MB  (budget %d MB)' "$resource" "$platform" \
     "$(echo "$IMAGE_BYTES" | awk '{ print $1 / 1000000 }')" "$budget")")
@@ -93,10 +117,16 @@ smoke_image_config() {
     expect_at_most "$IMAGE_BYTES" "$((budget * 1000000))"
   smoke_step "$resource ($platform): the config says user $IMAGE_USER and the OCI labels" \
     expect_image_config "$ref"
-  if [ "$tag" != latest ]; then
-    smoke_step "$resource ($platform): its executables and shell are $platform ELF files" \
-      expect_image_elf "$ref" "$platform" "${EXECUTABLES[$resource]}" /bin/sh
-  fi
+  smoke_step "$resource ($platform): its executables and shell are $platform ELF files" \
+    expect_image_elf "$ref" "$platform" "${EXECUTABLES[$resource]}" /bin/sh
+}
+
+# expect_image_platform REF PLATFORM
+expect_image_platform() {
+  local platform
+  platform=$(image_platform "$1")
+  echo "$1 is for $platform"
+  [ "$platform" = "$2" ] || { echo "not for $2"; return 1; }
 }
 
 # expect_at_most BYTES LIMIT

@@ -109,7 +109,7 @@ dynamic_meta4_tools() {
 # make_signature signs a fixture with a key made for this run, and exports the key: what an
 # author's script would fetch and check with gpg. The agent that made the key is stopped.
 make_signature() {
-  local home="$WORK_DIR/gnupg"
+  local home="$RUN_DIR/gnupg"
   mkdir -m 0700 "$home"
   mkdir -p "$SMOKE_DIR/gpg"
   GNUPGHOME=$home gpg --batch --quiet --passphrase '' --quick-gen-key 'smoke <smoke@localhost>' ed25519 sign never
@@ -135,21 +135,22 @@ dynamic_gpg() {
   '
 }
 
+# smoke_dynamic_metalink PLATFORM
 smoke_dynamic_metalink() {
-  prepare_smoke
+  prepare_smoke dynamic-metalink "$1"
   make_signature
-  DYNAMIC_CONTAINER=$(new_container dynamic-metalink)
-  smoke_step "dynamic-metalink: runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
+  DYNAMIC_CONTAINER=$(new_container dynamic-metalink "$1")
+  suite_step "runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
     expect_user_environment "$DYNAMIC_CONTAINER"
-  smoke_step "dynamic-metalink: check, in, out, meta4 and meta4-repo are links to one executable" \
+  suite_step "check, in, out, meta4 and meta4-repo are links to one executable" \
     expect_links "$DYNAMIC_CONTAINER" "${EXECUTABLES[dynamic-metalink]}"
-  smoke_step "dynamic-metalink: the image has the scripts' tools" dynamic_tools
-  smoke_step "dynamic-metalink: gpg imports a key and verifies a signature" dynamic_gpg
-  smoke_step "dynamic-metalink: check answers the latest version" dynamic_check_latest
-  smoke_step "dynamic-metalink: check lists versions from the current one" dynamic_check_from_version
-  smoke_step "dynamic-metalink: check runs as an unprivileged user" dynamic_check_as_nobody
-  smoke_step "dynamic-metalink: in downloads and verifies a file" dynamic_in
-  smoke_step "dynamic-metalink: in refuses a file whose hash differs" dynamic_in_rejects_bad_hash
-  smoke_step "dynamic-metalink: out says put is not supported" dynamic_out_unsupported
-  smoke_step "dynamic-metalink: meta4 and meta4-repo run in the image" dynamic_meta4_tools
+  suite_step "the image has the scripts' tools" dynamic_tools
+  suite_step "gpg imports a key and verifies a signature" dynamic_gpg
+  suite_step "check answers the latest version" dynamic_check_latest
+  suite_step "check lists versions from the current one" dynamic_check_from_version
+  suite_step "check runs as an unprivileged user" dynamic_check_as_nobody
+  suite_step "in downloads and verifies a file" dynamic_in
+  suite_step "in refuses a file whose hash differs" dynamic_in_rejects_bad_hash
+  suite_step "out says put is not supported" dynamic_out_unsupported
+  suite_step "meta4 and meta4-repo run in the image" dynamic_meta4_tools
 }

@@ -17,9 +17,9 @@ S3_SECRET_KEY=smoke-secret-key
 start_s3() {
   local port
   port=$(free_port)
-  S3_ROOT="$WORK_DIR/s3"
+  S3_ROOT="$RUN_DIR/s3"
   mkdir -p "$S3_ROOT"
-  start_background "$LOG_DIR/versitygw.log" versitygw --access "$S3_ACCESS_KEY" \
+  start_background "$(run_log versitygw)" versitygw --access "$S3_ACCESS_KEY" \
     --secret "$S3_SECRET_KEY" --port "127.0.0.1:$port" posix "$S3_ROOT"
   wait_for_port "$port"
   S3_ENDPOINT="127.0.0.1:$port"
@@ -32,7 +32,7 @@ start_s3() {
 # make_git_repository creates the bare repository /smoke/repo.git holding v1.0.0.meta4, whose
 # file is served by the fixtures HTTP server.
 make_git_repository() {
-  local file="$SMOKE_DIR/http/files/hello-1.0.0.txt" clone="$WORK_DIR/repo-clone"
+  local file="$SMOKE_DIR/http/files/hello-1.0.0.txt" clone="$RUN_DIR/repo-clone"
   git init --quiet --bare --initial-branch=main "$SMOKE_DIR/repo.git"
   git init --quiet --initial-branch=main "$clone"
   cat >"$clone/v1.0.0.meta4" <<META4
@@ -57,7 +57,7 @@ META4
 start_git_daemon() {
   local port
   port=$(free_port)
-  start_background "$LOG_DIR/git-daemon.log" git daemon --reuseaddr --export-all --enable=receive-pack \
+  start_background "$(run_log git-daemon)" git daemon --reuseaddr --export-all --enable=receive-pack \
     --listen=127.0.0.1 --port="$port" --base-path="$SMOKE_DIR" "$SMOKE_DIR"
   wait_for_port "$port"
   GIT_URL="git://127.0.0.1:$port/repo.git"
@@ -149,25 +149,26 @@ repository_shell_only() {
   '
 }
 
+# smoke_metalink_repository PLATFORM
 smoke_metalink_repository() {
-  prepare_smoke
+  prepare_smoke metalink-repository "$1"
   start_s3
   make_git_repository
   start_git_daemon
   make_put_inputs
-  REPOSITORY_CONTAINER=$(new_container metalink-repository)
-  smoke_step "metalink-repository: runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
+  REPOSITORY_CONTAINER=$(new_container metalink-repository "$1")
+  suite_step "runs as $IMAGE_USER_NAME ($IMAGE_USER) with a writable HOME and /tmp" \
     expect_user_environment "$REPOSITORY_CONTAINER"
-  smoke_step "metalink-repository: check, in, out, meta4 and meta4-repo are links to one executable" \
+  suite_step "check, in, out, meta4 and meta4-repo are links to one executable" \
     expect_links "$REPOSITORY_CONTAINER" "${EXECUTABLES[metalink-repository]}"
-  smoke_step "metalink-repository: a busybox shell, and neither git nor ssh" repository_shell_only
-  smoke_step "metalink-repository: check answers the latest version" \
+  suite_step "a busybox shell, and neither git nor ssh" repository_shell_only
+  suite_step "check answers the latest version" \
     repository_check repository-check-latest "" '[{"version":"1.0.0"}]'
-  smoke_step "metalink-repository: in downloads and verifies a file over http" repository_in 1.0.0
-  smoke_step "metalink-repository: meta4-repo and meta4 run in the image" repository_meta4_tools
-  smoke_step "metalink-repository: out mirrors to S3 and publishes to git" repository_out
-  smoke_step "metalink-repository: check lists the published version" \
+  suite_step "in downloads and verifies a file over http" repository_in 1.0.0
+  suite_step "meta4-repo and meta4 run in the image" repository_meta4_tools
+  suite_step "out mirrors to S3 and publishes to git" repository_out
+  suite_step "check lists the published version" \
     repository_check repository-check-from 1.0.0 '[{"version":"1.0.0"},{"version":"1.1.0"}]'
-  smoke_step "metalink-repository: in downloads from the S3 mirror" repository_in 1.1.0
-  smoke_step "metalink-repository: out of the same content again is a no-op" repository_out_again_is_a_no_op
+  suite_step "in downloads from the S3 mirror" repository_in 1.1.0
+  suite_step "out of the same content again is a no-op" repository_out_again_is_a_no_op
 }
