@@ -77,6 +77,30 @@ request() {
   printf '%s\n' "$path"
 }
 
+# expect_serve CONTAINER FETCH REPOSITORY NAME WANT: meta4-repo serve, started in the image over
+# REPOSITORY, answers /name/NAME with the bytes of the file WANT (fetched by the image's own client,
+# FETCH: "curl -fsS" or busybox "wget -q -O -"), verified from the file's mirror on the way; then
+# SIGTERM ends it with status 0.
+expect_serve() {
+  local container=$1 fetch=$2 repository=$3 name=$4 want=$5 port out
+  port=$(free_port)
+  out="$SMOKE_DIR/results/served-$name"
+  run_in "$container" -- sh -euc '
+    cache=$(mktemp -d)
+    meta4-repo serve --listen "127.0.0.1:$2" --cache "$cache" "$3" 2>"$cache.log" &
+    server=$!
+    tries=0
+    until $1 "http://127.0.0.1:$2/name/$4" >"$5" 2>/dev/null; do
+      tries=$((tries + 1))
+      if [ "$tries" -ge 100 ]; then cat "$cache.log"; kill "$server"; exit 1; fi
+      sleep 0.2
+    done
+    kill -TERM "$server"
+    wait "$server"
+  ' serve "$fetch" "$port" "$repository" "$name" "/smoke/results/served-$name"
+  expect_same_file "$out" "$want"
+}
+
 # writable_by_image DIR...: makes each DIR (and what is in it) the image user's, as Concourse
 # (since concourse/concourse#9593) hands a non-root resource the directories of its step.
 writable_by_image() {

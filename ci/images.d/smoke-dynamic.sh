@@ -100,8 +100,8 @@ dynamic_meta4_tools() {
   run_in "$DYNAMIC_CONTAINER" -- bash -euo pipefail -c '
     cd "$(mktemp -d)"
     meta4 import-url --version 1.1.0 "$1/files/hello-1.1.0.txt"
-    meta4-repo put "file://$PWD/repo" metalink.meta4 --name v1.1.0.meta4
-    meta4-repo filter --format=version "file://$PWD/repo"
+    meta4-repo put "file:///smoke/results/repo" metalink.meta4 --name v1.1.0.meta4
+    meta4-repo filter --format=version "file:///smoke/results/repo"
   ' smoke "$HTTP_URL" >"$out"
   [ "$(cat "$out")" = "1.1.0" ] || { echo "meta4-repo filter printed $(cat "$out")"; return 1; }
 }
@@ -153,4 +153,6 @@ smoke_dynamic_metalink() {
   suite_step "in refuses a file whose hash differs" dynamic_in_rejects_bad_hash
   suite_step "out says put is not supported" dynamic_out_unsupported
   suite_step "meta4 and meta4-repo run in the image" dynamic_meta4_tools
+  suite_step "meta4-repo serve hands a mirrored file to curl" \
+    expect_serve "$DYNAMIC_CONTAINER" "curl -fsS" "file:///smoke/results/repo" hello-1.1.0.txt "$SMOKE_DIR/http/files/hello-1.1.0.txt"
 }

@@ -166,6 +166,8 @@ smoke_metalink_repository() {
     repository_check repository-check-latest "" '[{"version":"1.0.0"}]'
   suite_step "in downloads and verifies a file over http" repository_in 1.0.0
   suite_step "meta4-repo and meta4 run in the image" repository_meta4_tools
+  suite_step "meta4-repo serve hands a mirrored file to busybox wget" \
+    expect_serve "$REPOSITORY_CONTAINER" "wget -q -O -" "$GIT_URL#main" hello-1.0.0.txt "$SMOKE_DIR/http/files/hello-1.0.0.txt"
   suite_step "out mirrors to S3 and publishes to git" repository_out
   suite_step "check lists the published version" \
     repository_check repository-check-from 1.0.0 '[{"version":"1.0.0"},{"version":"1.1.0"}]'
