@@ -108,8 +108,10 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	}
 	// What is known before mirroring (a given document's hashes, a
 	// generated one's sizes) is refused before any byte is copied.
-	if err := publish.CheckUnchanged(published, name, doc); err != nil && !req.Params.AllowChangedBytes {
-		return nil, changedBytes(err)
+	if !req.Params.AllowChangedBytes {
+		if err := publish.Unchanged(published, name, doc, false, allowChangedBytes, env.Log); err != nil {
+			return nil, err
+		}
 	}
 	mirrored, err := mirror.Run(ctx, cfg.mirror, mirror.Request{
 		Metalink: doc, Local: local, BaseDir: cfg.dir, Log: env.Log, Verify: cfg.get.Verify, Segments: cfg.get.Segments,
@@ -117,7 +119,7 @@ func out(ctx context.Context, req *OutRequest, cfg outSettings, env concourse.En
 	if err != nil {
 		return nil, err
 	}
-	if err := unchanged(published, name, mirrored.Metalink, req.Params.AllowChangedBytes, env); err != nil {
+	if err := publish.Unchanged(published, name, mirrored.Metalink, req.Params.AllowChangedBytes, allowChangedBytes, env.Log); err != nil {
 		return nil, err
 	}
 	reportMirrors(env, mirrored, cfg.mirror.Targets())
@@ -136,24 +138,9 @@ func provenance(env concourse.Env) []repository.Trailer {
 	return nil
 }
 
-// unchanged refuses doc when it would change the bytes of a file already
-// published under its version, unless params.allow_changed_bytes, the
-// logged way out.
-func unchanged(published []repository.Entry, name string, doc metalink.Metalink, allow bool, env concourse.Env) error {
-	err := publish.CheckUnchanged(published, name, doc)
-	switch {
-	case err == nil:
-		return nil
-	case !allow:
-		return changedBytes(err)
-	}
-	env.Printf("warning: %v; published anyway (params.allow_changed_bytes)\n", err)
-	return nil
-}
-
-func changedBytes(err error) error {
-	return fmt.Errorf("%w; params.allow_changed_bytes: true publishes it anyway", err)
-}
+// allowChangedBytes is the way out of the changed-bytes refusal, as a
+// pipeline author writes it.
+const allowChangedBytes = "params.allow_changed_bytes: true"
 
 // document returns the metalink to publish and, for a generated one, the
 // local path of each file.

@@ -148,12 +148,15 @@ func notOne(err error, uri string) error {
 
 func (a *app) putCommand() *cobra.Command {
 	var name string
+	var allowChanged bool
 	cmd := &cobra.Command{
 		Use:   "put [--name NAME] URI METALINK-PATH",
 		Short: "Publish a metalink (JSON or XML) to the repository, stored as meta4 XML",
 		Long: "Publish METALINK-PATH (- reads stdin) under NAME (default: its base name) through the backends of\n" +
 			"the resource's out: git (one commit, rebased and retried when the branch moved), S3, file.\n" +
-			"Storing identical content again changes nothing. Its first file must have a version.",
+			"Storing identical content again changes nothing. Its first file must have a version. A version already\n" +
+			"published is never given other bytes (a file of the same name with another size or hash), unless\n" +
+			"--allow-changed-bytes.",
 		Args: cli.Args(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			doc, stored, err := a.publishable(args[1], name)
@@ -164,6 +167,13 @@ func (a *app) putCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			published, err := repo.List(cmd.Context())
+			if err != nil {
+				return fmt.Errorf("publish %s to %s: %w", stored, redact.String(args[0]), err)
+			}
+			if err := publish.Unchanged(published, stored, doc, allowChanged, "--allow-changed-bytes", a.console); err != nil {
+				return err
+			}
 			if err := publish.Put(cmd.Context(), repo, stored, doc); err != nil {
 				return fmt.Errorf("publish %s to %s: %w", stored, redact.String(args[0]), err)
 			}
@@ -172,6 +182,7 @@ func (a *app) putCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the name to store the document under, may contain / (default: the base name of METALINK-PATH)")
+	cmd.Flags().BoolVar(&allowChanged, "allow-changed-bytes", false, "publish a version whose files have other bytes than the same version already published (a warning says so)")
 	return cmd
 }
 

@@ -47,6 +47,22 @@ var _ = Describe("put", func() {
 		Expect(tool.Succeed("filter", "--format=version", uri)).To(Equal("1.21.1\n"))
 	})
 
+	It("never gives a published version other bytes, unless --allow-changed-bytes", func() {
+		uri := fileRepo(map[string]string{"v1.0.0.meta4": "1.0.0"})
+		tool := repoTool()
+		// The same file of the same version, 5 bytes instead of 4.
+		filetree.Write(filepath.Join(tool.Dir, "changed.json"), strings.Replace(meta4Doc("1.0.0"), `"size":4`, `"size":5`, 1))
+
+		Expect(tool.Fail("put", "--name", "v1.0.0.meta4", uri, "changed.json")).To(Equal(`meta4-repo put: upstream changed "app-1.0.0.tgz" ` +
+			"since it was mirrored as version 1.0.0: size was 4 bytes, now 5; --allow-changed-bytes publishes it anyway"))
+		Expect(tool.Succeed("show", "--format=json", uri)).To(MatchRegexp(`"size": ?4\b`))
+
+		r := tool.Run("put", "--allow-changed-bytes", "--name", "v1.0.0.meta4", uri, "changed.json")
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stderr).To(ContainSubstring("warning: upstream changed \"app-1.0.0.tgz\" since it was mirrored as version 1.0.0: size was 4 bytes, now 5; published anyway (--allow-changed-bytes)"))
+		Expect(tool.Succeed("show", "--format=json", uri)).To(MatchRegexp(`"size": ?5\b`))
+	})
+
 	It("lets puts racing for one branch all land, rebased", func() {
 		repo := gitserver.NewRepo(GinkgoT(), GinkgoT().TempDir(), "race.git")
 		uri := "git+" + repo.FileURL() + "#main"

@@ -82,6 +82,21 @@ func CheckUnchanged(existing []repository.Entry, name string, doc metalink.Metal
 	return nil
 }
 
+// Unchanged is CheckUnchanged for a put: a change of bytes fails it,
+// saying that way ("params.allow_changed_bytes: true") publishes it
+// anyway, unless allow, when it is only a warning on log.
+func Unchanged(existing []repository.Entry, name string, doc metalink.Metalink, allow bool, way string, log io.Writer) error {
+	err := CheckUnchanged(existing, name, doc)
+	switch {
+	case err == nil:
+		return nil
+	case !allow:
+		return fmt.Errorf("%w; %s publishes it anyway", err, way)
+	}
+	_, _ = fmt.Fprintf(log, "warning: %v; published anyway (%s)\n", err, way)
+	return nil
+}
+
 // extension ends every name that List shows.
 const extension = ".meta4"
 
