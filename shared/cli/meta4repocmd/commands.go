@@ -167,7 +167,12 @@ func (a *app) putCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			published, err := repo.List(cmd.Context())
+			// A put the repository refuses (a read-only index) lists nothing.
+			err = repo.CheckPut(stored)
+			var published []repository.Entry
+			if err == nil {
+				published, err = repo.List(cmd.Context())
+			}
 			if err != nil {
 				return fmt.Errorf("publish %s to %s: %w", stored, redact.String(args[0]), err)
 			}
