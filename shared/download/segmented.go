@@ -381,10 +381,10 @@ func (c *connection) closeBody() {
 	if c.body != nil {
 		_ = c.body.Close() // a stream left early: nothing to learn from its end
 		c.body = nil
-		if c.pos < c.pass.ledger.size {
+		if c.pass.d.opts.slots != nil && c.pos < c.pass.ledger.size {
 			// The server counts a stream it is still sending until it sees
 			// the close: a request sent at once in its place could be one
-			// too many for it (503).
+			// too many for it (503). A file alone has no budget to keep.
 			time.AfterFunc(closeGrace, c.giveBack)
 		} else {
 			c.giveBack()
