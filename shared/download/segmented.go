@@ -180,17 +180,13 @@ func checkBlock(pieces *verify.Pieces, unit int64, k int, data []byte) error {
 // run starts the workers of the first class, feeds the consumers through
 // copy, and stops every worker before it returns copy's error.
 func (p *pass) run(copy func() error) error {
-	done, stopRecruiting, recruited := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
 	go p.ledger.ticker(done)
 	p.nextClass()
-	go func() {
-		defer close(recruited)
-		p.recruit(stopRecruiting)
-	}()
+	stopRecruiting := p.recruiting()
 	err := copy()
 	p.ledger.close()
-	close(stopRecruiting)
-	<-recruited // no worker starts after this
+	stopRecruiting() // no worker starts after this
 	p.mu.Lock()
 	for _, src := range p.sources {
 		src.cancel(context.Canceled)
@@ -265,38 +261,36 @@ const (
 	recruitMinBlocks = 8
 )
 
-// recruit adds connections to the pass, until stop closes, whenever the
-// release's budget has a slot free for one of its URLs: once every file of
-// the release has started, a connection that finished its file helps
-// those still under way.
-func (p *pass) recruit(stop <-chan struct{}) {
+// recruiting calls recruit every recruitInterval, in a release that lends
+// its free connections, until the returned stop, which waits for a call
+// under way.
+func (p *pass) recruiting() (stop func()) {
+	if slots := p.d.opts.slots; slots == nil || !slots.lends {
+		return func() {}
+	}
+	return progress.Every(progress.Options{Interval: recruitInterval}, p.recruit)
+}
+
+// recruit adds connections to the pass whenever the release's budget has a
+// slot free for one of its URLs: once every file of the release has
+// started, a connection that finished its file helps those still under
+// way.
+func (p *pass) recruit() {
 	slots := p.d.opts.slots
-	if slots == nil || !slots.lends {
+	if !slots.lending() || p.ledger.left() < recruitMinBlocks {
 		return
 	}
-	t := time.NewTicker(recruitInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		if !slots.lending() || p.ledger.left() < recruitMinBlocks {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, src := range p.sources {
+		// A worker gives its slot back while it waits for a block: count
+		// workers, not slots, or the idle would be joined by ever more.
+		if src.ctx.Err() != nil || !p.ledger.mayJoin(src, slots.per) {
 			continue
 		}
-		p.mu.Lock()
-		for _, src := range p.sources {
-			// A worker gives its slot back while it waits for a block: count
-			// workers, not slots, or the idle would be joined by ever more.
-			if src.ctx.Err() != nil || !p.ledger.mayJoin(src, slots.per) {
-				continue
-			}
-			if giveBack, ok := slots.tryTake(src.url); ok {
-				p.startWorker(src, giveBack)
-			}
+		if giveBack, ok := slots.tryTake(src.url); ok {
+			p.startWorker(src, giveBack)
 		}
-		p.mu.Unlock()
 	}
 }
 
