@@ -32,6 +32,18 @@ type Repository interface {
 	Put(ctx context.Context, doc Document) error
 }
 
+// Stated is a Repository that names the state it holds (for git: the branch
+// tip and sub-path) for the price of one question to the remote, so that a
+// caller may keep what it derived from a listing while that state stays.
+type Stated interface {
+	Repository
+	// State is the state a List would read now; "" when there is none to
+	// name (an empty remote).
+	State(ctx context.Context) (string, error)
+	// ListState is List, and the state the entries were read at.
+	ListState(ctx context.Context) ([]Entry, string, error)
+}
+
 // Document is a metalink to store.
 type Document struct {
 	Name string // relative to the repository path, may contain "/"

@@ -212,8 +212,27 @@ func preferred(branch string) string {
 // List returns every *.meta4 document under the uri's sub-path at the tip of
 // the branch.
 func (r *repo) List(ctx context.Context) ([]repository.Entry, error) {
-	entries, err := r.list(ctx)
+	entries, _, err := r.list(ctx)
 	return entries, r.redact(err)
+}
+
+// ListState is List, and the branch tip and sub-path it read.
+func (r *repo) ListState(ctx context.Context) ([]repository.Entry, string, error) {
+	entries, state, err := r.list(ctx)
+	return entries, state, r.redact(err)
+}
+
+// State is the branch tip and sub-path a List would read now: one ref
+// advertisement. An empty remote has no state to name.
+func (r *repo) State(ctx context.Context) (string, error) {
+	branch, err := r.resolveBranch(ctx, r.loc.branch)
+	if err != nil || branch.remoteEmpty {
+		return "", r.redact(err)
+	}
+	if branch.tip.IsZero() {
+		return "", r.redact(r.missingBranch(branch))
+	}
+	return listingKey(branch.tip, r.loc.subPath), nil
 }
 
 // CheckPut refuses an unsafe name and a sub-path glob, contacting nothing.

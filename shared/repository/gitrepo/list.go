@@ -23,48 +23,55 @@ import (
 
 const metalinkExtension = ".meta4"
 
-func (r *repo) list(ctx context.Context) ([]repository.Entry, error) {
+// list reads the metalinks at the branch tip, and names the state it read
+// (see listingKey; "" for an empty remote).
+func (r *repo) list(ctx context.Context) ([]repository.Entry, string, error) {
 	branch, err := r.resolveBranch(ctx, r.loc.branch)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if branch.remoteEmpty {
-		return nil, nil // nothing published yet
+		return nil, "", nil // nothing published yet
 	}
 	if branch.tip.IsZero() {
-		return nil, fmt.Errorf("branch %s does not exist in %s", redact.Quote(branch.name), r.loc.remote)
+		return nil, "", r.missingBranch(branch)
 	}
 	// Read without the lock: the file is replaced atomically, and whatever
 	// run wrote it, each record is right for its blob id.
 	index := parsecache.Load(indexPath(cacheDir(r, branch.name)))
 	if entries, ok := index.Listed(listingKey(branch.tip, r.loc.subPath)); ok {
-		return entries, nil // the branch has not moved since a run listed it
+		return entries, listingKey(branch.tip, r.loc.subPath), nil // the branch has not moved since a run listed it
 	}
 	s, err := openStore(ctx, r, branch.name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer s.close()
 	tip, err := s.sync(ctx, branch.tip)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	refs, err := findMetalinks(s.storage, tip, r.loc.subPath)
 	if err != nil {
-		return nil, fmt.Errorf("read tree of %s at %s: %w", r.loc.remote, tip, err)
+		return nil, "", fmt.Errorf("read tree of %s at %s: %w", r.loc.remote, tip, err)
 	}
 	entries, cacheable, err := parseMetalinks(ctx, s.storage, refs, index)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ids := make([]string, len(refs))
 	for i, ref := range refs {
 		ids[i] = ref.blob.String()
 	}
-	if err := index.SaveListed(listingKey(tip, r.loc.subPath), ids, entries, cacheable); err != nil {
+	state := listingKey(tip, r.loc.subPath)
+	if err := index.SaveListed(state, ids, entries, cacheable); err != nil {
 		_, _ = fmt.Fprintf(r.stderr, "warning: cannot save the metalink cache: %v\n", err)
 	}
-	return entries, nil
+	return entries, state, nil
+}
+
+func (r *repo) missingBranch(branch remoteBranch) error {
+	return fmt.Errorf("branch %s does not exist in %s", redact.Quote(branch.name), r.loc.remote)
 }
 
 // metalinkRef is one *.meta4 blob found in the tree.

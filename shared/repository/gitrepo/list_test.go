@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/repository"
 	"github.com/metalink-resources/metalink-resources/shared/repository/gitrepo"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/gitserver"
 )
@@ -46,6 +47,25 @@ var _ = Describe("List", func() {
 				Expect(entry.Metalink.Files[0].Name).To(Equal("app-" + entry.Metalink.Files[0].Version + ".tgz"))
 				Expect(entry.Metalink.Files[0].URLs).To(HaveLen(1))
 			}
+		})
+
+		It("names its state, the one a listing then reads, and a new one after a commit", func() {
+			ctx := context.Background()
+			r, ok := c.open(uri, gitrepo.Options{}).(repository.Stated)
+			Expect(ok).To(BeTrue())
+			Expect(r.State(ctx)).To(BeEmpty(), "an empty remote has no state")
+
+			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v1.0.0.meta4": meta4("1.0.0")})
+			state, err := r.State(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			entries, listed, err := r.ListState(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(versionsOf(entries)).To(ConsistOf("v1.0.0.meta4=1.0.0"))
+			Expect(listed).To(Equal(state))
+
+			repo.WriteFiles(GinkgoT(), "publish", map[string]string{"v2.0.0.meta4": meta4("2.0.0")})
+			Expect(r.State(ctx)).NotTo(Equal(state))
+			Expect(c.open(uri+"//sub", gitrepo.Options{}).(repository.Stated).State(ctx)).NotTo(Or(Equal(state), BeEmpty()), "another sub-path is another state")
 		})
 
 		It("returns nothing for an empty repository", func() {
