@@ -13,8 +13,9 @@ import (
 // of their own, and the ledger gives the completed blocks back in file
 // order. Every byte not yet handed on in order is in a buffer, and buffers
 // exist only for the blocks of the window (the next window blocks from the
-// cursor) and for at most maxRaces races, so memory is bounded whatever the
-// file's size and the number of connections.
+// cursor; 32 MiB, 8 MiB per connection beyond four, at most 128 MiB) and
+// for at most maxRaces races, so memory is bounded whatever the file's size
+// and the number of connections.
 //
 // A worker owns a run of blocks that it reads in one stream. A worker that
 // has none takes, in this order: the lowest range given back by a failed
@@ -28,7 +29,13 @@ import (
 // Windowing limits.
 const (
 	windowBytes = 32 << 20
-	maxRaces    = 2
+	// The window grows with the connections, up to maxWindowBytes: each
+	// needs a run long enough that its time to first byte is small beside
+	// the time it streams. Twelve connections sharing 32 MiB asked for a
+	// block or two at a time and spent half their time waiting for answers.
+	windowPerWorker = 8 << 20
+	maxWindowBytes  = 128 << 20
+	maxRaces        = 2
 	// raceMargin: a race starts only when the racer would finish the whole
 	// block well before the owner finishes its rest.
 	raceMargin = 2
@@ -226,13 +233,14 @@ func (l *ledger) fromFrontier(length int) span {
 }
 
 // runLength gives w its share of the window by its part of the combined
-// rate (equal parts while rates are unknown), at least one block.
+// rate (equal parts while rates are unknown), at least one block and at
+// most half the window.
 func (l *ledger) runLength(w *worker) int {
 	share := 1 / float64(len(l.workers))
 	if total := l.combinedRate(); total > 0 {
 		share = l.rate(w) / total
 	}
-	return min(max(int(float64(l.window)*share*2/3), 1), l.window/2)
+	return min(max(int(float64(l.window)*share), 1), l.window/2)
 }
 
 // late says whether w is much slower than the fastest worker, which could
@@ -454,6 +462,7 @@ func (l *ledger) join(w *worker) {
 	defer l.mu.Unlock()
 	l.workers = append(l.workers, w)
 	w.src.live++
+	l.window = max(l.window, int(min(int64(len(l.workers))*windowPerWorker, maxWindowBytes)/l.unit))
 }
 
 // leave removes a finished or failed worker, giving its run back, and says

@@ -285,10 +285,13 @@ func (p *pass) recruit() {
 	for _, src := range p.sources {
 		// A worker gives its slot back while it waits for a block: count
 		// workers, not slots, or the idle would be joined by ever more.
-		if src.ctx.Err() != nil || !p.ledger.mayJoin(src, slots.per) {
-			continue
-		}
-		if giveBack, ok := slots.tryTake(src.url); ok {
+		// Every free slot at once: a file that waited for one recruit per
+		// tick ramped up over half a second.
+		for src.ctx.Err() == nil && p.ledger.mayJoin(src, slots.per) {
+			giveBack, ok := slots.tryTake(src.url)
+			if !ok {
+				break
+			}
 			p.startWorker(src, giveBack)
 		}
 	}
