@@ -124,6 +124,9 @@ type Server struct {
 	opts  Options
 	cache *cache
 	tls   *tls.Config
+	// cert is the key pair handshakes use; a refresh reads it again, so
+	// that a renewed certificate is served without a restart.
+	cert atomic.Pointer[tls.Certificate]
 
 	index    atomic.Pointer[index]
 	reloadMu sync.Mutex // one refresh at a time
@@ -142,11 +145,12 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, reloads: make(chan struct{}, 1)}
 	if opts.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
-		if err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", opts.Names.Of("tls_cert"), opts.Names.Of("tls_key"), err)
+		if err := s.loadCertificate(); err != nil {
+			return nil, err
 		}
-		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		s.tls = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+			return s.cert.Load(), nil
+		}}
 	}
 	c, err := openCache(opts.CacheDir, opts.CacheMax, opts.Download, opts.Log)
 	if err != nil {
@@ -231,8 +235,24 @@ func (s *Server) refreshLoop(ctx context.Context) {
 		case <-ticker.C:
 		case <-s.reloads:
 		}
+		if s.tls != nil {
+			if err := s.loadCertificate(); err != nil {
+				logf(s.opts.Log, "serve: %v (keeping the certificate in use)\n", err)
+			}
+		}
 		s.Reload(ctx)
 	}
+}
+
+// loadCertificate reads the key pair from Options.TLSCert and TLSKey
+// for the handshakes from now on.
+func (s *Server) loadCertificate() error {
+	cert, err := tls.LoadX509KeyPair(s.opts.TLSCert, s.opts.TLSKey)
+	if err != nil {
+		return fmt.Errorf("%s/%s: %w", s.opts.Names.Of("tls_cert"), s.opts.Names.Of("tls_key"), err)
+	}
+	s.cert.Store(&cert)
+	return nil
 }
 
 // logf writes one line of the log; a log that cannot be written is no

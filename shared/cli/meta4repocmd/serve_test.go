@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -246,6 +248,43 @@ var _ = Describe("meta4-repo serve", func() {
 		Expect(server.URL).To(HavePrefix("https://"))
 		run(dir, "curl", "-fsS", "--cacert", "ca.pem", "-o", "got", server.URL+"/name/x.bin")
 		Expect(os.ReadFile(filepath.Join(dir, "got"))).To(Equal(data))
+		server.stop()
+	})
+
+	It("serves a renewed certificate after SIGHUP, and keeps the one in use when the new pair is broken", func() {
+		dir := GinkgoT().TempDir()
+		filetree.Write(filepath.Join(dir, "repo", "README"), "no metalinks yet")
+		ca := tlsca.New(GinkgoT(), "serve test CA")
+		writePair := func(cert tls.Certificate) {
+			filetree.Write(filepath.Join(dir, "cert.pem"), string(tlsca.CertificatePEM(cert)))
+			filetree.Write(filepath.Join(dir, "key.pem"), string(tlsca.KeyPEM(GinkgoT(), cert)))
+		}
+		first, renewed := ca.ServerCertificate(GinkgoT(), "127.0.0.1"), ca.ServerCertificate(GinkgoT(), "127.0.0.1")
+		writePair(first)
+		server := startServe(repoTool().In(dir), "--tls-cert", "cert.pem", "--tls-key", "key.pem", "file://"+filepath.Join(dir, "repo"))
+		roots := x509.NewCertPool()
+		Expect(roots.AppendCertsFromPEM([]byte(ca.PEM))).To(BeTrue())
+		servedSerial := func() string {
+			conn, err := tls.Dial("tcp", strings.TrimPrefix(server.URL, "https://"), &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12})
+			Expect(err).NotTo(HaveOccurred())
+			defer func() { _ = conn.Close() }()
+			return conn.ConnectionState().PeerCertificates[0].SerialNumber.String()
+		}
+		serialOf := func(cert tls.Certificate) string {
+			parsed, err := x509.ParseCertificate(cert.Certificate[0])
+			Expect(err).NotTo(HaveOccurred())
+			return parsed.SerialNumber.String()
+		}
+		Expect(servedSerial()).To(Equal(serialOf(first)))
+
+		writePair(renewed)
+		server.Signal(syscall.SIGHUP)
+		Eventually(servedSerial).Should(Equal(serialOf(renewed)))
+
+		filetree.Write(filepath.Join(dir, "key.pem"), "not a key")
+		server.Signal(syscall.SIGHUP)
+		Eventually(server.Stderr).Should(ContainSubstring("(keeping the certificate in use)"))
+		Expect(servedSerial()).To(Equal(serialOf(renewed)))
 		server.stop()
 	})
 
