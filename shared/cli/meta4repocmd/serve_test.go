@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -197,6 +198,36 @@ var _ = Describe("meta4-repo serve", func() {
 			other := GinkgoT().TempDir()
 			run(other, "aria2c", "-q", "-o", "lib.zip", server.URL+"/name/lib.zip")
 			Expect(os.ReadFile(filepath.Join(other, "lib.zip"))).To(Equal(fileData))
+		})
+
+		It("has aria2c fetch parts from the Link duplicates of a cached file, not from the server alone", func() {
+			data := fixtures.RandomBytes(8<<20, 9)
+			var aria2Gets atomic.Int32
+			upstream := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasPrefix(r.UserAgent(), "aria2") && r.Method == http.MethodGet {
+					aria2Gets.Add(1)
+				}
+				http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+			}))
+			// aria2c opens one connection per host name (-x 1), whatever
+			// the port: the duplicate needs an address of its own.
+			ln, err := net.Listen("tcp", "127.0.0.2:0")
+			Expect(err).NotTo(HaveOccurred())
+			upstream.Listener = ln
+			upstream.Start()
+			DeferCleanup(upstream.Close)
+			dir := GinkgoT().TempDir()
+			filetree.Write(filepath.Join(dir, "repo", "v1.meta4"), serveDoc("big.bin", "1", data, upstream.URL+"/big.bin"))
+			mirror := startServe(repoTool().In(dir), "file://"+filepath.Join(dir, "repo"))
+			run(dir, "curl", "-fsS", "-o", "/dev/null", mirror.URL+"/name/big.bin") // now cached
+			Expect(aria2Gets.Load()).To(BeZero())
+
+			// Paced, so that the file is not all through loopback before the
+			// second connection, to the duplicate, asks for its part.
+			run(dir, "aria2c", "-q", "-s", "4", "-x", "1", "-k", "1M", "--max-overall-download-limit=4M", "-o", "big.bin", mirror.URL+"/name/big.bin")
+			Expect(os.ReadFile(filepath.Join(dir, "big.bin"))).To(Equal(data))
+			Expect(aria2Gets.Load()).To(BeNumerically(">", 0), "aria2c took a part from the upstream its Link header names")
+			mirror.stop()
 		})
 
 		It("refuses traversal and encoded slashes, and unknown names, with one line", func() {
