@@ -142,7 +142,7 @@ var _ = Describe("the catalog", func() {
 		DeferCleanup(srv.Close)
 
 		for path, text := range siteFiles(site) {
-			Expect(get(srv.URL + "/" + path)).To(Equal(text), path)
+			Expect(get(srv.URL+"/"+path)).To(Equal(text), path)
 		}
 		Expect(get(srv.URL + "/")).To(Equal(siteFiles(site)["index.html"]))
 		resp, err := http.Get(srv.URL + "/-/r0/nothing.html")
