@@ -86,6 +86,37 @@ var _ = Describe("in", func() {
 		Expect(filepath.Join(dest, "go1.2.3.tgz")).NotTo(BeAnExistingFile())
 	})
 
+	DescribeTable("keeps the records metalink_get prints: description, licence, publisher and identity",
+		func(asXML bool) {
+			f := payload("app.tgz", "app")
+			f.Description, f.Identity = "the app, for the nightly build", "app"
+			f.License = &metalink.License{Name: "Apache-2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"}
+			f.Publisher = &metalink.Publisher{Name: "Acme", URL: "https://acme.example.com"}
+			doc := metalink.Metalink{Files: []metalink.File{f}}
+			script := printing(doc)
+			if asXML {
+				data, err := metalink.MarshalXML(doc)
+				Expect(err).NotTo(HaveOccurred())
+				path := filepath.Join(dir, "printed.meta4")
+				Expect(os.WriteFile(path, data, 0o644)).To(Succeed())
+				script = "cat '" + path + "'"
+			}
+
+			r := run(in(dest), request(map[string]any{"metalink_get": script}, nil))
+
+			Expect(r.code).To(Equal(0), r.output)
+			recorded, err := metalink.Parse([]byte(readDest(".resource/metalink.meta4")))
+			Expect(err).NotTo(HaveOccurred())
+			got := recorded.Files[0]
+			Expect(got.Description).To(Equal(f.Description))
+			Expect(got.Identity).To(Equal(f.Identity))
+			Expect(got.License).To(Equal(f.License))
+			Expect(got.Publisher).To(Equal(f.Publisher))
+		},
+		Entry("printed as JSON", false),
+		Entry("printed as meta4 XML", true),
+	)
+
 	It("downloads only the files params.include_files picks out of source.include_files", func() {
 		doc := metalink.Metalink{Files: []metalink.File{payload("x.tgz", "x"), payload("y.tgz", "y"), payload("y.zip", "z")}}
 		extra := map[string]any{"metalink_get": printing(doc), "include_files": []string{"*.tgz"}}

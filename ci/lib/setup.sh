@@ -5,6 +5,12 @@
 VERSITYGW_VERSION=v1.8.0
 # The newest v2 release when pinned; it builds with the Go toolchain the project uses.
 GOLANGCI_LINT_VERSION=v2.15.0
+# axe-core, the accessibility rules the catalog's Chromium specs run in its pages (from npm), and where
+# it goes; the specs read AXE_CORE_JS.
+AXE_CORE_VERSION=4.14.1
+AXE_CORE_DIR=${AXE_CORE_DIR:-/usr/local/lib/metalink-resources/axe-core}
+AXE_CORE_JS="$AXE_CORE_DIR/node_modules/axe-core/axe.min.js"
+export AXE_CORE_JS
 
 PATH="$(go env GOPATH)/bin:$PATH"
 export PATH
@@ -49,12 +55,23 @@ install_go_tool() {
   fi
 }
 
+# install_axe_core: npm install axe-core@AXE_CORE_VERSION into AXE_CORE_DIR unless that version is there.
+install_axe_core() {
+  local have
+  have=$(jq -r .version "$AXE_CORE_DIR/node_modules/axe-core/package.json" 2>/dev/null || true)
+  [ "$have" = "$AXE_CORE_VERSION" ] && return 0
+  echo "installing axe-core@$AXE_CORE_VERSION${have:+ (found $have)}"
+  npm install --silent --no-audit --no-fund --prefix "$AXE_CORE_DIR" "axe-core@$AXE_CORE_VERSION" >/dev/null
+}
+
 install_test_dependencies() {
   # gcc and libc6-dev: go test -race needs cgo, which Go turns off when no C compiler is found.
   # wget and aria2: the clients meta4-repo serve is tested with (beside curl); bazel-bootstrap and
   # nix-bin: the build tools its specs point at it (Bazel 4.2 and Nix 2.8 from Debian, about 300 MB).
+  # chromium, npm (for axe-core) and a font: the catalog's headless-browser specs.
   apt_install gcc libc6-dev git openssh-client openssh-server curl wget aria2 bazel-bootstrap nix-bin jq gnupg \
-    ca-certificates bash coreutils
+    ca-certificates bash coreutils chromium npm fonts-dejavu-core
+  install_axe_core
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
   # Built from source, once per machine (about a minute and a half on two cores).
   install_go_tool golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@${GOLANGCI_LINT_VERSION}"

@@ -8,6 +8,8 @@ package repository
 import (
 	"context"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/network"
@@ -79,3 +81,51 @@ func (e Env) Client() *network.Client {
 
 // Opener connects to a repository whose URI and options are valid.
 type Opener func(ctx context.Context, env Env) (Repository, error)
+
+// Historian is a Repository that remembers how each document came to be
+// (git): the catalog shows a document's commits and the builds that made
+// them.
+type Historian interface {
+	// History is, by Entry.Path, the changes of every document at the
+	// tip, newest first.
+	History(ctx context.Context) (map[string][]Change, error)
+}
+
+// Change is one recorded change of a document: a commit that wrote it.
+type Change struct {
+	ID       string // the commit
+	Author   string // the author's name
+	When     time.Time
+	Summary  string    // the first line of the message
+	Trailers []Trailer // what the put recorded about where it came from
+}
+
+// ParseTrailers reads the trailers a put wrote at the end of a message
+// (see Document.Trailers): the lines of its last paragraph when every one
+// of them is "Key: value".
+func ParseTrailers(message string) []Trailer {
+	paragraphs := strings.Split(strings.TrimSpace(message), "\n\n")
+	if len(paragraphs) < 2 {
+		return nil
+	}
+	var trailers []Trailer
+	for line := range strings.SplitSeq(paragraphs[len(paragraphs)-1], "\n") {
+		key, value, ok := strings.Cut(line, ": ")
+		if !ok || !isTrailerKey(key) {
+			return nil
+		}
+		trailers = append(trailers, Trailer{Key: key, Value: strings.TrimSpace(value)})
+	}
+	return trailers
+}
+
+// isTrailerKey is git's idea of a trailer's key: letters, digits and
+// dashes.
+func isTrailerKey(key string) bool {
+	if key == "" {
+		return false
+	}
+	return !strings.ContainsFunc(key, func(c rune) bool {
+		return c != '-' && (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z')
+	})
+}

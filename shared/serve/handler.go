@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/metalink-resources/metalink-resources/shared/catalog"
 )
 
 const (
@@ -14,7 +16,8 @@ const (
 	immutable = "public, max-age=31536000, immutable"
 )
 
-// ServeHTTP answers GET and HEAD of the index, a file or its metalink, and
+// ServeHTTP answers GET and HEAD of the index, a file or its metalink, or
+// a page of the catalog (/, /index.html and /-/…, see catalog.Handles), and
 // logs one line per request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -26,12 +29,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(rec, errorf(http.StatusMethodNotAllowed, "only GET and HEAD"))
 		return
 	}
+	idx := s.index.Load()
+	if catalog.Handles(r.URL.Path) {
+		idx.catalog.ServeHTTP(rec, r)
+		return
+	}
 	p, herr := requestPath(r)
 	if herr != nil {
 		fail(rec, herr)
 		return
 	}
-	idx := s.index.Load()
 	if p == "index.json" {
 		s.serveIndex(rec, r, idx)
 		return

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/metalink-resources/metalink-resources/shared/catalog"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/repository"
 )
@@ -73,11 +74,17 @@ type index struct {
 	byURL    map[string][]*content // "host/path" → every content it is a URL of
 	byName   map[string][]*content // full name and base name → contents
 	skipped  int                   // files without a usable hash: never served
+	catalog  *catalog.Site         // the pages at / of the same refresh
 }
 
 // buildIndex indexes the entries of every repository, in order.
 func buildIndex(repos []repoEntries) *index {
 	idx := &index{byHash: map[string]*content{}, byURL: map[string][]*content{}, byName: map[string][]*content{}}
+	pages := make([]catalog.Repository, len(repos))
+	for i, repo := range repos {
+		pages[i] = catalog.Repository{Name: repo.name, Entries: repo.entries, Err: repo.err, Repo: repo.repo}
+	}
+	idx.catalog = catalog.New(pages)
 	for _, repo := range repos {
 		for _, entry := range repo.entries {
 			for _, f := range entry.Metalink.Files {
@@ -88,10 +95,13 @@ func buildIndex(repos []repoEntries) *index {
 	return idx
 }
 
-// repoEntries are the documents of one repository.
+// repoEntries are the documents of one repository, and the error of its
+// last read when it failed (its last good documents are still served).
 type repoEntries struct {
 	name    string
 	entries []repository.Entry
+	err     error
+	repo    repository.Repository // nil until it opened
 }
 
 func (idx *index) add(f metalink.File, by claim) {

@@ -31,7 +31,7 @@ func (s *Server) Reload(ctx context.Context) {
 			src.err, src.loaded = nil, true
 			logf(s.opts.Log, "serve: %s: %d documents\n", src.Name, len(src.entries))
 		}
-		repos = append(repos, repoEntries{name: src.Name, entries: src.entries})
+		repos = append(repos, repoEntries{name: src.Name, entries: src.entries, err: src.err, repo: src.repo})
 	}
 	idx := buildIndex(repos)
 	if old := s.index.Swap(idx); len(old.contents) != len(idx.contents) || old.skipped != idx.skipped {

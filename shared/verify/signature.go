@@ -86,7 +86,7 @@ func newSignatureSpec(sig metalink.Signature, opts Options) (*signatureSpec, err
 		return nil, fmt.Errorf("the file is signed but no %s is configured; configure one or set %s",
 			opts.Names.Of("signature_trust_store"), skip)
 	}
-	issuer, err := signatureIssuer(sig.Signature)
+	issuer, err := SignatureIssuer(sig.Signature)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +96,9 @@ func newSignatureSpec(sig metalink.Signature, opts Options) (*signatureSpec, err
 	return &signatureSpec{armored: sig.Signature, trust: trust}, nil
 }
 
-// signatureIssuer reads the signing key's id from an armored signature, so
+// SignatureIssuer reads the signing key's id from an armored signature, so
 // that a signature no trusted key made fails before any mirror is contacted.
-func signatureIssuer(armored string) (uint64, error) {
+func SignatureIssuer(armored string) (uint64, error) {
 	block, err := armor.Decode(strings.NewReader(armored))
 	if err != nil || block.Type != openpgp.SignatureType {
 		return 0, errors.New("the signature is not an ASCII-armored PGP signature block")

@@ -61,7 +61,7 @@ func New(streams cli.Streams) (*cobra.Command, *cli.Console) {
 	}
 	a.options.register(root.PersistentFlags())
 	a.network.Register(root.PersistentFlags())
-	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand(), a.serveCommand(), a.verifyCommand())
+	root.AddCommand(a.filterCommand(), a.showCommand(), a.putCommand(), a.serveCommand(), a.verifyCommand(), a.catalogCommand())
 	cli.Prepare(root, streams)
 	return root, a.console
 }

@@ -57,7 +57,7 @@ func Find(ctx context.Context, repo repository.Repository, q Query) ([]repositor
 	if log == nil {
 		log = io.Discard
 	}
-	ordered := newestFirst(selected, log)
+	ordered := NewestFirst(selected, log)
 	if q.Reverse {
 		slices.Reverse(ordered)
 	}
@@ -136,10 +136,10 @@ func check(e repository.Entry) error {
 	return nil
 }
 
-// newestFirst orders entries by their first file's version, newest first,
+// NewestFirst orders entries by their first file's version, newest first,
 // in the resources' order; equal versions by path. Entries without a usable
 // version are left out with a warning, as check leaves them out.
-func newestFirst(entries []repository.Entry, log io.Writer) []repository.Entry {
+func NewestFirst(entries []repository.Entry, log io.Writer) []repository.Entry {
 	found := repository.WithVersions(entries, log)
 	slices.SortStableFunc(found, func(a, b repository.Versioned) int {
 		return cmp.Or(b.Version.Compare(a.Version), strings.Compare(a.Entry.Path, b.Entry.Path))
