@@ -48,6 +48,11 @@ type Options struct {
 	// Segments say when a file is fetched from several URLs at once, and
 	// how many connections a release may have open to one host.
 	Segments Segments
+	// Hosts, when set, is a budget the downloads given these options share
+	// with each other, as the files of one release do: a server that
+	// fetches many files at once for its clients keeps each upstream host
+	// within it. Files makes a budget of its own.
+	Hosts *HostBudget
 
 	// slots is the per-host budget of the release Files fetches, release
 	// its progress line; nil for File alone.
@@ -56,6 +61,9 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
+	if o.slots == nil && o.Hosts != nil {
+		o.slots = o.Hosts.slots
+	}
 	if o.Reader == nil {
 		o.Reader = transfer.Defaults(network.Default().HTTP)
 	}

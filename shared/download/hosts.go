@@ -24,6 +24,21 @@ type hostSlots struct {
 	lends   bool         // the release has several files
 }
 
+// HostBudget is at most a number of connections to one host:port at a
+// time, shared by every download whose Options name it.
+type HostBudget struct{ slots *hostSlots }
+
+// NewHostBudget is a budget of perHost connections to each host:port;
+// DefaultPerHost when perHost is not positive. Its free connections are
+// never lent beyond a download's own split: the downloads sharing it are
+// not one release.
+func NewHostBudget(perHost int) *HostBudget {
+	if perHost <= 0 {
+		perHost = DefaultPerHost
+	}
+	return &HostBudget{slots: newHostSlots(perHost, 1)}
+}
+
 func newHostSlots(per, files int) *hostSlots {
 	h := &hostSlots{per: per, hosts: map[string]chan struct{}{}, lends: files > 1}
 	h.waiting.Store(int64(files))

@@ -152,6 +152,12 @@ func New(opts Options) (*Server, error) {
 			return s.cert.Load(), nil
 		}}
 	}
+	if opts.Download.Hosts == nil {
+		// Fetches of different files share one budget per upstream host,
+		// as the files of one release do: many clients asking for many
+		// cold files never make us one more client a mirror refuses.
+		opts.Download.Hosts = download.NewHostBudget(opts.Download.Segments.PerHost)
+	}
 	c, err := openCache(opts.CacheDir, opts.CacheMax, opts.Download, opts.Log)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", opts.Names.Of("cache_dir"), opts.CacheDir, err)

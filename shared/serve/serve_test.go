@@ -7,21 +7,25 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/metalink-resources/metalink-resources/shared/download"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/serve"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/fixtures"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/throttle"
 )
 
 var _ = Describe("serve", func() {
@@ -268,6 +272,39 @@ var _ = Describe("serve", func() {
 			}
 			Expect(up.count("/dl/app-1.0.tgz")).To(Equal(1))
 			Expect(strings.Count(server.Log.String(), " miss\n")).To(Equal(1))
+		})
+
+		It("keeps the fetches of different cold files within one budget per upstream host: no 503 from a mirror that refuses beyond 6", func() {
+			var files []file
+			served := map[string]func() io.ReadSeeker{}
+			for i := range 10 {
+				data := fixtures.RandomBytes(100_000, byte(20+i))
+				path := fmt.Sprintf("/dl/lib-%d.tgz", i)
+				served[path] = func() io.ReadSeeker { return bytes.NewReader(data) }
+				files = append(files, file{name: fmt.Sprintf("lib-%d.tgz", i), version: "2.0", data: data})
+			}
+			strict, err := throttle.Start(throttle.Config{Addr: "127.0.0.1", Also: served, Rate: 10 << 20,
+				Delay: 200 * time.Millisecond, MaxConcurrent: download.DefaultPerHost, RetryAfter: 1})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(strict.Close)
+			for i := range files {
+				files[i].urls = []string{fmt.Sprintf("%s/dl/lib-%d.tgz", strict.URL, i)}
+			}
+			writeDoc(repoDir, "lib/v2.0.meta4", files...)
+			server.Server.Reload(context.Background())
+
+			var wg sync.WaitGroup
+			for _, f := range files {
+				wg.Go(func() {
+					defer GinkgoRecover()
+					resp, body := server.get("/name/" + f.name)
+					Expect(resp.StatusCode).To(Equal(http.StatusOK), body)
+					Expect(bytes.Equal([]byte(body), f.data)).To(BeTrue(), f.name)
+				})
+			}
+			wg.Wait()
+			Expect(strict.Refused()).To(BeZero())
+			Expect(strict.Peak()).To(BeNumerically("<=", download.DefaultPerHost))
 		})
 
 		It("logs one line per request: method, path, status, bytes, duration and the cache's answer", func() {
