@@ -282,6 +282,28 @@ var _ = Describe("meta4-repo serve", func() {
 		server.stop()
 	})
 
+	It("serves from a read-only http index that meta4-repo filter --format=xml wrote", func() {
+		data := fixtures.RandomBytes(70_000, 11)
+		site, gets := countingSite(map[string][]byte{"/dl/cli-4.2.tgz": data})
+		dir := GinkgoT().TempDir()
+		filetree.Write(filepath.Join(dir, "repo", "cli", "v4.2.meta4"), serveDoc("cli-4.2.tgz", "4.2", data, site.URL+"/dl/cli-4.2.tgz"))
+		index := repoTool().Succeed("filter", "--format=xml", "file://"+filepath.Join(dir, "repo"))
+		indexSite := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/xml")
+			_, _ = io.WriteString(w, index)
+		}))
+		DeferCleanup(indexSite.Close)
+
+		server := startServe(repoTool(), indexSite.URL+"/metalinks/index.xml")
+		run(dir, "curl", "-fsS", "-o", "by-name", server.URL+"/name/cli-4.2.tgz")
+		Expect(os.ReadFile(filepath.Join(dir, "by-name"))).To(Equal(data))
+		run(dir, "curl", "-fsS", "-o", "by-hash", server.URL+"/sha256/"+sha256Of(data))
+		Expect(os.ReadFile(filepath.Join(dir, "by-hash"))).To(Equal(data))
+		Expect(gets.Load()).To(BeEquivalentTo(1))
+		Expect(run(dir, "curl", "-fsS", server.URL+"/index.json")).To(ContainSubstring(`"path":"cli/v4.2.meta4"`))
+		server.stop()
+	})
+
 	It("serves a renewed certificate after SIGHUP, and keeps the one in use when the new pair is broken", func() {
 		dir := GinkgoT().TempDir()
 		filetree.Write(filepath.Join(dir, "repo", "README"), "no metalinks yet")
