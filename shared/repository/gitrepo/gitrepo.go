@@ -12,7 +12,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -146,8 +148,7 @@ type remoteBranch struct {
 // picks the wanted branch or, when that is "", the one the remote's HEAD
 // points at.
 func (r *repo) resolveBranch(ctx context.Context, wanted string) (remoteBranch, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.loc.remote}})
-	refs, err := remote.ListContext(r.withNetwork(ctx), &git.ListOptions{Auth: r.auth})
+	refs, err := r.listRefs(ctx)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) || (err == nil && len(refs) == 0) {
 		return remoteBranch{name: wanted, remoteEmpty: true}, nil
 	}
@@ -167,6 +168,55 @@ func (r *repo) resolveBranch(ctx context.Context, wanted string) (remoteBranch, 
 		}
 	}
 	return branch, nil
+}
+
+// listRefs asks the remote for its refs. A local repository is read in
+// this process, as its git-upload-pack would advertise them: no git
+// executable and no process start for a check that finds it unchanged.
+func (r *repo) listRefs(ctx context.Context) ([]*plumbing.Reference, error) {
+	if r.loc.scheme == "file" {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return localRefs(r.loc.remote)
+	}
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.loc.remote}})
+	return remote.ListContext(r.withNetwork(ctx), &git.ListOptions{Auth: r.auth})
+}
+
+// localRefs are the branches and tags of the repository at fileURL, and
+// HEAD when it names one of them.
+func localRefs(fileURL string) ([]*plumbing.Reference, error) {
+	u, err := url.Parse(fileURL)
+	if err != nil {
+		return nil, err
+	}
+	local, err := git.PlainOpenWithOptions(u.Path, &git.PlainOpenOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+	}
+	iter, err := local.Storer.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+	}
+	var refs []*plumbing.Reference
+	var head *plumbing.Reference
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		switch {
+		case ref.Name() == plumbing.HEAD:
+			head = ref
+		case ref.Type() == plumbing.HashReference && (ref.Name().IsBranch() || ref.Name().IsTag()):
+			refs = append(refs, ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+	}
+	if head != nil && slices.ContainsFunc(refs, func(ref *plumbing.Reference) bool { return ref.Name() == head.Target() }) {
+		refs = append(refs, head)
+	}
+	return refs, nil
 }
 
 // headBranch finds the branch the remote's HEAD points at: from the symref
