@@ -192,12 +192,15 @@ func localRefs(fileURL string) ([]*plumbing.Reference, error) {
 		return nil, err
 	}
 	local, err := git.PlainOpenWithOptions(u.Path, &git.PlainOpenOptions{})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, transport.ErrRepositoryNotFound // in the words the remote would use
+	}
 	if err != nil {
-		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+		return nil, err
 	}
 	iter, err := local.Storer.IterReferences()
 	if err != nil {
-		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+		return nil, err
 	}
 	var refs []*plumbing.Reference
 	var head *plumbing.Reference
@@ -211,7 +214,7 @@ func localRefs(fileURL string) ([]*plumbing.Reference, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list refs of %s: %w", fileURL, err)
+		return nil, err
 	}
 	if head != nil && slices.ContainsFunc(refs, func(ref *plumbing.Reference) bool { return ref.Name() == head.Target() }) {
 		refs = append(refs, head)
