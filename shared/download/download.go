@@ -126,9 +126,10 @@ func Files(ctx context.Context, files []metalink.File, dir string, opts Options)
 		}
 	}
 	group, groupCtx := errgroup.WithContext(ctx)
-	// Enough files to fill every host's budget; the slots keep each host
-	// within it whatever the files' URLs.
-	group.SetLimit(seg.PerHost * max(1, len(hostsOf(files))) / seg.PerServer)
+	// Enough files to fill every host's budget even when each takes one
+	// connection (small files, whatever max_connections_per_server says);
+	// the slots keep each host within it whatever the files' URLs.
+	group.SetLimit(seg.PerHost * max(1, len(hostsOf(files))))
 	for i, f := range files {
 		if groupCtx.Err() != nil {
 			break // a file failed: start no other
