@@ -57,6 +57,9 @@ install_go_tool() {
 
 # install_axe_core: npm install axe-core@AXE_CORE_VERSION into AXE_CORE_DIR unless that version is there.
 install_axe_core() {
+  # Debian's npm only where there is none: a Node.js from elsewhere (NodeSource) brings its own, and
+  # Debian's package would conflict with it.
+  command -v npm >/dev/null || apt_install npm
   local have
   have=$(jq -r .version "$AXE_CORE_DIR/node_modules/axe-core/package.json" 2>/dev/null || true)
   [ "$have" = "$AXE_CORE_VERSION" ] && return 0
@@ -68,9 +71,9 @@ install_test_dependencies() {
   # gcc and libc6-dev: go test -race needs cgo, which Go turns off when no C compiler is found.
   # wget and aria2: the clients meta4-repo serve is tested with (beside curl); bazel-bootstrap and
   # nix-bin: the build tools its specs point at it (Bazel 4.2 and Nix 2.8 from Debian, about 300 MB).
-  # chromium, npm (for axe-core) and a font: the catalog's headless-browser specs.
+  # chromium and a font: the catalog's headless-browser specs (install_axe_core brings npm if needed).
   apt_install gcc libc6-dev git openssh-client openssh-server curl wget aria2 bazel-bootstrap nix-bin jq gnupg \
-    ca-certificates bash coreutils chromium npm fonts-dejavu-core
+    ca-certificates bash coreutils chromium fonts-dejavu-core
   install_axe_core
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
   # Built from source, once per machine (about a minute and a half on two cores).
