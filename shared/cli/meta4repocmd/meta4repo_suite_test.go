@@ -13,10 +13,12 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/cli/clitest"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/testsupport/filetree"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/patience"
 )
 
 func TestMeta4Repo(t *testing.T) {
 	RegisterFailHandler(Fail)
+	patience.Apply()
 	RunSpecs(t, "meta4-repo (built binaries)")
 }
 
