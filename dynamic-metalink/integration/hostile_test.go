@@ -515,13 +515,13 @@ var hostileCases = []TableEntry{
 		})
 	}, want: `in: metalink_get printed an unusable metalink: file "payload.tgz": pieces 1: 4096 bytes in pieces of 1024 need 4 hashes, found 3`}),
 	Entry("in: a signature without a trust store", hostile{command: "in", request: func(w *hostileWorld) any {
-		return w.spoiled("ok", func(f *metalink.File) { f.Signature = newSigner("Stranger").sign(w.content) })
-	}, want: `in: download payload.tgz: the file is signed but no signature_trust_store is configured; configure one or set skip_signature_verification`}),
+		return w.spoiled("ok", func(f *metalink.File) { f.Signatures = newSigner("Stranger").sign(w.content) })
+	}, want: `in: download payload.tgz: the file has a pgp signature but no signature_trust_store is configured; configure it or set skip_signature_verification`}),
 	Entry("in: a signature of another kind", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) {
-			f.Signature = &metalink.Signature{MediaType: "application/pkcs7-signature", Signature: "MIAGCSqGSIb3DQEHAqCAMIACAQEx"}
+			f.Signatures = []metalink.Signature{{MediaType: "application/pkcs7-signature", Signature: "MIAGCSqGSIb3DQEHAqCAMIACAQEx"}}
 		})
-	}, want: `in: download payload.tgz: unsupported signature type "application/pkcs7-signature" (only application/pgp-signature is); set skip_signature_verification to ignore it`}),
+	}, want: `in: download payload.tgz: unsupported signature type "application/pkcs7-signature" (supported: ` + strings.Join(metalink.SignatureTypes(), ", ") + `); set skip_signature_verification to ignore it`}),
 	Entry("in: a size the bytes do not have", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) { f.Size++ })
 	}, want: `in: download payload.tgz: http://[redacted]@{host}/ok/payload.tgz: size mismatch: expected 4097 bytes, the server announced 4096`}),

@@ -94,7 +94,7 @@ func (s Source) Compile(log io.Writer) (Settings, error) {
 		Verify: verify.Options{
 			SkipHash:      s.SkipHashVerification,
 			SkipSignature: s.SkipSignatureVerification,
-			TrustStore:    trustStore,
+			Trust:         verify.Trust{PGP: trustStore},
 		},
 		Segments: segments,
 		Network:  client,

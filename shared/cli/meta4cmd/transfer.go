@@ -58,7 +58,7 @@ func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	if err != nil {
 		return opts, err
 	}
-	opts.TrustStore = keys
+	opts.Trust.PGP = keys
 	return opts, nil
 }
 

@@ -165,7 +165,7 @@ func (a *app) serveDownload(f serveFlags, client *network.Client) (download.Opti
 		if err != nil {
 			return download.Options{}, err
 		}
-		v.TrustStore = keys
+		v.Trust.PGP = keys
 	}
 	handlers, err := a.mirrorHandlers(client)
 	if err != nil {
