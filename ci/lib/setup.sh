@@ -53,8 +53,9 @@ install_test_dependencies() {
   # gcc and libc6-dev: go test -race needs cgo, which Go turns off when no C compiler is found.
   # wget and aria2: the clients meta4-repo serve is tested with (beside curl); bazel-bootstrap and
   # nix-bin: the build tools its specs point at it (Bazel 4.2 and Nix 2.8 from Debian, about 300 MB).
+  # minisign: signatures made by the reference tool are cross-checked against shared/verify.
   apt_install gcc libc6-dev git openssh-client openssh-server curl wget aria2 bazel-bootstrap nix-bin jq gnupg \
-    ca-certificates bash coreutils
+    ca-certificates bash coreutils minisign
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
   # Built from source, once per machine (about a minute and a half on two cores).
   install_go_tool golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@${GOLANGCI_LINT_VERSION}"

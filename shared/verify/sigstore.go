@@ -120,7 +120,7 @@ type sigstoreSpec struct {
 func (t *SigstoreTrust) newSpec(text string) (*sigstoreSpec, error) {
 	var b bundle.Bundle
 	if err := b.UnmarshalJSON([]byte(text)); err != nil {
-		return nil, fmt.Errorf("sigstore bundle cannot be read: %s", redact.Excerpt(err.Error(), 300))
+		return nil, fmt.Errorf("sigstore bundle cannot be read: %s", libraryText(err, 300))
 	}
 	spec := &sigstoreSpec{trust: t, bundle: &b, kind: "signature", algo: Algorithm{Name: "sha-256", New: sha256.New}}
 	content, err := b.SignatureContent()
@@ -173,7 +173,7 @@ func (s *sigstoreSpec) verify(digest []byte) (string, error) {
 	}
 	var by, issuer string
 	if cert := result.Signature.Certificate; cert != nil {
-		by, issuer = cert.SubjectAlternativeName, cert.Extensions.Issuer
+		by, issuer = cert.SubjectAlternativeName, cert.Issuer
 	}
 	return fmt.Sprintf("sigstore %s by %s (issuer %s%s) ok", s.kind, by, issuer, s.logIndex()), nil
 }
@@ -201,7 +201,7 @@ func (s *sigstoreSpec) run(material root.TrustedMaterial, policy sgverify.Policy
 	}
 	result, err := verifier.Verify(s.bundle, policy)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore %s does not verify: %s", s.kind, redact.Excerpt(err.Error(), 400))
+		return nil, fmt.Errorf("sigstore %s does not verify: %s", s.kind, libraryText(err, 400))
 	}
 	return result, nil
 }
@@ -213,4 +213,10 @@ func (s *sigstoreSpec) logIndex() string {
 		return ", signed timestamp only"
 	}
 	return fmt.Sprintf(", log index %d", entries[0].LogIndex())
+}
+
+// libraryText is sigstore-go's error as part of one line of bounded length:
+// it may quote a hostile bundle's contents.
+func libraryText(err error, max int) string {
+	return redact.Excerpt(strings.Join(strings.Fields(err.Error()), " "), max)
 }

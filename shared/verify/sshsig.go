@@ -66,8 +66,8 @@ func parseAllowedSigner(line string) (AllowedSigner, error) {
 	}
 	signer := AllowedSigner{Principals: principals}
 	rest = strings.TrimSpace(rest)
-	// Options come before the key type, which never contains '=' or '"'.
-	if keyType, _, _ := strings.Cut(rest, " "); strings.ContainsAny(keyType, `="`) {
+	// Options, when there are any, come before the key type.
+	if keyType, _, _ := strings.Cut(rest, " "); !isKeyType(keyType) {
 		options, after, err := cutOptions(rest)
 		if err != nil {
 			return AllowedSigner{}, err
@@ -83,6 +83,17 @@ func parseAllowedSigner(line string) (AllowedSigner, error) {
 	}
 	signer.Key = key
 	return signer, nil
+}
+
+// isKeyType tells a key type (ssh-ed25519, ecdsa-sha2-nistp256,
+// sk-ssh-ed25519@openssh.com, …) from options.
+func isKeyType(word string) bool {
+	for _, prefix := range []string{"ssh-", "ecdsa-", "sk-"} {
+		if strings.HasPrefix(word, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutOptions splits off the comma-separated options, which may quote

@@ -4,19 +4,23 @@
 package sigstoretest
 
 import (
+	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	protodsse "github.com/sigstore/protobuf-specs/gen/pb-go/dsse"
+	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/testing/ca"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 )
 
 // Issuer is the OIDC issuer the tests' certificates name.
@@ -36,12 +40,26 @@ func New() (*Sigstore, error) {
 	return &Sigstore{virtual: virtual}, nil
 }
 
-// TrustedRoot is the deployment's trusted_root.json: its Fulcio, Rekor and
-// timestamp authority. The virtual certificates carry no SCTs, so the root
-// lists no CT log.
-func (s *Sigstore) TrustedRoot() (string, error) {
+// TrustedRoot is the deployment's trusted_root.json: its Fulcio, timestamp
+// authority and, withLog, its Rekor log (GitHub's own root, for private
+// repositories, has none). The virtual certificates carry no SCTs, so the
+// root lists no CT log.
+func (s *Sigstore) TrustedRoot(withLog bool) (string, error) {
+	logs := map[string]*root.TransparencyLog{}
+	if withLog {
+		// The virtual log's ID is its hex text; the JSON holds the raw key id.
+		for id, log := range s.virtual.RekorLogs() {
+			raw, err := hex.DecodeString(id)
+			if err != nil {
+				return "", err
+			}
+			fixed := *log
+			fixed.ID = raw
+			logs[id] = &fixed
+		}
+	}
 	tr, err := root.NewTrustedRoot(root.TrustedRootMediaType01, s.virtual.FulcioCertificateAuthorities(), nil,
-		s.virtual.TimestampingAuthorities(), s.virtual.RekorLogs())
+		s.virtual.TimestampingAuthorities(), logs)
 	if err != nil {
 		return "", err
 	}
@@ -49,15 +67,30 @@ func (s *Sigstore) TrustedRoot() (string, error) {
 	return string(text), err
 }
 
-// SignBlob is what cosign sign-blob --bundle writes: a message signature
-// over data by subject, in a v0.1 bundle (its log entry has an inclusion
-// promise, no proof), with a signed timestamp.
+// SignBlob is what cosign sign-blob --bundle writes with a timestamp
+// authority and no log: a message signature over data's sha256 by subject,
+// with a signed timestamp, in a v0.3 bundle.
 func (s *Sigstore) SignBlob(subject string, data []byte) (string, error) {
-	entity, err := s.virtual.SignWithVersion(subject, Issuer, data, "v0.1")
+	leaf, key, err := s.virtual.GenerateLeafCert(subject, Issuer)
 	if err != nil {
 		return "", err
 	}
-	return bundleJSON(entity, "application/vnd.dev.sigstore.bundle+json;version=0.1")
+	digest := sha256.Sum256(data)
+	sig, err := ecdsa.SignASN1(rand.Reader, key.(*ecdsa.PrivateKey), digest[:])
+	if err != nil {
+		return "", err
+	}
+	timestamp, err := s.virtual.TimestampResponse(sig)
+	if err != nil {
+		return "", err
+	}
+	pb := newBundle(leaf, [][]byte{timestamp})
+	pb.Content = &protobundle.Bundle_MessageSignature{MessageSignature: &protocommon.MessageSignature{
+		MessageDigest: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: digest[:]},
+		Signature:     sig,
+	}}
+	text, err := protojson.Marshal(pb)
+	return string(text), err
 }
 
 // Attest is what actions/attest-build-provenance stores: an in-toto
@@ -80,11 +113,31 @@ func (s *Sigstore) Attest(subject, name string, data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return bundleJSON(entity, "application/vnd.dev.sigstore.bundle.v0.3+json")
+	return attestationJSON(entity)
 }
 
-// bundleJSON writes a test entity as the bundle JSON that cosign writes.
-func bundleJSON(entity *ca.TestEntity, mediaType string) (string, error) {
+// newBundle is a v0.3 bundle's verification material: the leaf
+// certificate and signed timestamps.
+func newBundle(leaf *x509.Certificate, timestamps [][]byte) *protobundle.Bundle {
+	pb := &protobundle.Bundle{
+		MediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+		VerificationMaterial: &protobundle.VerificationMaterial{
+			Content: &protobundle.VerificationMaterial_Certificate{
+				Certificate: &protocommon.X509Certificate{RawBytes: leaf.Raw},
+			},
+			TimestampVerificationData: &protobundle.TimestampVerificationData{},
+		},
+	}
+	for _, ts := range timestamps {
+		pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps = append(
+			pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps, &protocommon.RFC3161SignedTimestamp{SignedTimestamp: ts})
+	}
+	return pb
+}
+
+// attestationJSON writes a virtual attestation as the bundle JSON that
+// GitHub serves. The virtual log entry lacks its kind, which the JSON has.
+func attestationJSON(entity *ca.TestEntity) (string, error) {
 	material, err := entity.VerificationContent()
 	if err != nil {
 		return "", err
@@ -101,47 +154,26 @@ func bundleJSON(entity *ca.TestEntity, mediaType string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pb := &protobundle.Bundle{
-		MediaType: mediaType,
-		VerificationMaterial: &protobundle.VerificationMaterial{
-			Content: &protobundle.VerificationMaterial_Certificate{
-				Certificate: &protocommon.X509Certificate{RawBytes: material.Certificate().Raw},
-			},
-			TimestampVerificationData: &protobundle.TimestampVerificationData{},
-		},
-	}
-	for _, ts := range timestamps {
-		pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps = append(
-			pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps, &protocommon.RFC3161SignedTimestamp{SignedTimestamp: ts})
-	}
+	pb := newBundle(material.Certificate(), timestamps)
 	for _, entry := range entries {
-		pb.VerificationMaterial.TlogEntries = append(pb.VerificationMaterial.TlogEntries, entry.TransparencyLogEntry())
+		tle := proto.Clone(entry.TransparencyLogEntry()).(*protorekor.TransparencyLogEntry)
+		tle.KindVersion = &protorekor.KindVersion{Kind: "dsse", Version: "0.0.1"}
+		pb.VerificationMaterial.TlogEntries = append(pb.VerificationMaterial.TlogEntries, tle)
 	}
-	if envelope := content.EnvelopeContent(); envelope != nil {
-		raw := envelope.RawEnvelope()
-		payload, err := base64.StdEncoding.DecodeString(raw.Payload)
+	raw := content.EnvelopeContent().RawEnvelope()
+	payload, err := base64.StdEncoding.DecodeString(raw.Payload)
+	if err != nil {
+		return "", err
+	}
+	env := &protodsse.Envelope{Payload: payload, PayloadType: raw.PayloadType}
+	for _, sig := range raw.Signatures {
+		decoded, err := base64.StdEncoding.DecodeString(sig.Sig)
 		if err != nil {
 			return "", err
 		}
-		env := &protodsse.Envelope{Payload: payload, PayloadType: raw.PayloadType}
-		for _, sig := range raw.Signatures {
-			decoded, err := base64.StdEncoding.DecodeString(sig.Sig)
-			if err != nil {
-				return "", err
-			}
-			env.Signatures = append(env.Signatures, &protodsse.Signature{Sig: decoded, Keyid: sig.KeyID})
-		}
-		pb.Content = &protobundle.Bundle_DsseEnvelope{DsseEnvelope: env}
-	} else {
-		message := content.MessageSignatureContent()
-		if message.DigestAlgorithm() != "SHA2_256" {
-			return "", fmt.Errorf("unexpected digest algorithm %s", message.DigestAlgorithm())
-		}
-		pb.Content = &protobundle.Bundle_MessageSignature{MessageSignature: &protocommon.MessageSignature{
-			MessageDigest: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: message.Digest()},
-			Signature:     message.Signature(),
-		}}
+		env.Signatures = append(env.Signatures, &protodsse.Signature{Sig: decoded, Keyid: sig.KeyID})
 	}
+	pb.Content = &protobundle.Bundle_DsseEnvelope{DsseEnvelope: env}
 	text, err := protojson.Marshal(pb)
 	return string(text), err
 }
