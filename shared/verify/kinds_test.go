@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -121,6 +122,20 @@ var _ = Describe("minisign signatures", func() {
 		report, err := verifyAll(f, verify.Options{Trust: verify.Trust{Minisign: keys}}, data)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(report).To(ConsistOf(MatchRegexp(`^go.tgz: minisign signature by key [0-9A-F]+ \(trusted comment "timestamp:\d+\\tfile:go.tgz\\thashed"\) ok$`)))
+	})
+
+	It("adds one BLAKE2b-512 writer to the pass for any number of minisign signatures, and none without one", func() {
+		f := metalink.File{Name: "go.tgz", Size: uint64(len(data)), Hashes: []metalink.Hash{{Type: "sha-256", Hash: digest(sha256.New, data)}}}
+		plan, err := verify.NewPlan(f, trust)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(plan.Start().Writers()).To(HaveLen(2), "size and sha-256 only")
+		f.Signatures = []metalink.Signature{sign(data, "file:go.tgz"), sign(data, "timestamp:2\tfile:go.tgz")}
+		plan, err = verify.NewPlan(f, trust)
+		Expect(err).NotTo(HaveOccurred())
+		checker := plan.Start()
+		Expect(checker.Writers()).To(HaveLen(3), "size, sha-256 and one BLAKE2b-512 for both signatures")
+		_, _ = write(checker, data)
+		Expect(checker.Finish()).To(HaveLen(4))
 	})
 
 	It("reads keys one a line, with or without their untrusted comment, and names a bad line", func() {

@@ -112,6 +112,9 @@ func (s signatureSpecs) start() []check {
 	for _, spec := range s.pgp {
 		checks = append(checks, spec.start())
 	}
+	if len(s.digests) == 0 {
+		return checks
+	}
 	groups := map[string]*digestCheck{}
 	for _, v := range s.digests {
 		algo := v.algorithm()
