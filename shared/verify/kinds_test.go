@@ -1,9 +1,13 @@
 package verify_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -274,6 +278,28 @@ var _ = Describe("Sigstore bundles", func() {
 	It("verifies several signatures of several kinds, each reported", func() {
 		f := signed("tool.tgz", bundleOf(store.Attest(workflow, "tool.tgz", data)), bundleOf(store.Attest(workflow, "tool.tgz", data)))
 		Expect(verifyAll(f, trusting(trustedRoot, exactly), data)).To(HaveLen(2))
+	})
+
+	It("accepts a keyed bundle by a configured public key, and refuses it by another", func() {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		Expect(err).NotTo(HaveOccurred())
+		other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		Expect(err).NotTo(HaveOccurred())
+		keyed := func(keys ...*ecdsa.PrivateKey) verify.Options {
+			var pems []string
+			for _, k := range keys {
+				der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+				Expect(err).NotTo(HaveOccurred())
+				pems = append(pems, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+			}
+			trust, err := verify.NewSigstoreTrust([]byte(timestampsOnly), nil, pems)
+			Expect(err).NotTo(HaveOccurred())
+			return verify.Options{Trust: verify.Trust{Sigstore: trust}}
+		}
+		f := signed("tool.tgz", bundleOf(store.SignBlobWithKey(key, data)))
+		Expect(verifyAll(f, keyed(other, key), data)).To(Equal([]string{"tool.tgz: sigstore signature by public key 2 (signed timestamp only) ok"}))
+		Expect(passError(f, keyed(other), data)).To(MatchError(HavePrefix("sigstore signature does not verify: ")))
+		Expect(planError(f, trusting(timestampsOnly, exactly))).To(MatchError("sigstore bundle is signed with a key, but no sigstore public_keys are configured"))
 	})
 
 	Describe("hostile bundles, each one clear line", func() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ type SigstoreTrust struct {
 	identities []sgverify.CertificateIdentity
 	keys       []signature.Verifier
 	options    []sgverify.VerifierOption
+	scts       bool // certificates must carry SCTs: the root lists CT logs
 }
 
 // NewSigstoreTrust checks the whole configuration once: the trusted root's
@@ -80,9 +82,7 @@ func NewSigstoreTrust(trustedRoot []byte, identities []SigstoreIdentity, publicK
 	if len(tr.RekorLogs()) > 0 {
 		t.options = append(t.options, sgverify.WithTransparencyLog(1))
 	}
-	if len(tr.CTLogs()) > 0 && len(t.identities) > 0 {
-		t.options = append(t.options, sgverify.WithSignedCertificateTimestamps(1))
-	}
+	t.scts = len(tr.CTLogs()) > 0
 	return t, nil
 }
 
@@ -195,7 +195,11 @@ func (s *sigstoreSpec) verifyKeyed(artifact sgverify.ArtifactPolicyOption) (stri
 }
 
 func (s *sigstoreSpec) run(material root.TrustedMaterial, policy sgverify.PolicyBuilder) (*sgverify.VerificationResult, error) {
-	verifier, err := sgverify.NewVerifier(material, s.trust.options...)
+	options := s.trust.options
+	if s.trust.scts && !s.keyed {
+		options = append(slices.Clip(options), sgverify.WithSignedCertificateTimestamps(1))
+	}
+	verifier, err := sgverify.NewVerifier(material, options...)
 	if err != nil {
 		return nil, fmt.Errorf("sigstore %s: %w", s.kind, err)
 	}

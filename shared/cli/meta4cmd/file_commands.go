@@ -11,11 +11,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/smallfile"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
-
-// maxSignature bounds a signature file: armored detached signatures are
-// well under a kilobyte.
-const maxSignature = 1 << 20
 
 func (a *app) fileCommands() []*cobra.Command {
 	return append(a.fileReadCommands(), a.fileEditCommands()...)
@@ -158,7 +155,7 @@ func (a *app) setSignature(mediaType, from string, add bool) error {
 	if _, err := sig.Kind(); err != nil {
 		return err
 	}
-	data, _, err := smallfile.Read(from, a.streams.Stdin, maxSignature)
+	data, _, err := smallfile.Read(from, a.streams.Stdin, verify.MaxSignatureSize)
 	if err != nil {
 		return fmt.Errorf("read the signature: %w", err)
 	}

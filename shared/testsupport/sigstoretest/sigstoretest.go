@@ -85,8 +85,30 @@ func (s *Sigstore) SignBlob(subject string, data []byte) (string, error) {
 		return "", err
 	}
 	pb := newBundle(leaf, [][]byte{timestamp})
+	return messageSignatureJSON(pb, digest[:], sig)
+}
+
+// SignBlobWithKey is what cosign sign-blob --key --bundle writes with a
+// timestamp authority: a message signature by key, whose bundle names the
+// key by a hint only.
+func (s *Sigstore) SignBlobWithKey(key *ecdsa.PrivateKey, data []byte) (string, error) {
+	digest := sha256.Sum256(data)
+	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+	if err != nil {
+		return "", err
+	}
+	timestamp, err := s.virtual.TimestampResponse(sig)
+	if err != nil {
+		return "", err
+	}
+	pb := newBundle(nil, [][]byte{timestamp})
+	pb.VerificationMaterial.Content = &protobundle.VerificationMaterial_PublicKey{PublicKey: &protocommon.PublicKeyIdentifier{Hint: "release key"}}
+	return messageSignatureJSON(pb, digest[:], sig)
+}
+
+func messageSignatureJSON(pb *protobundle.Bundle, digest, sig []byte) (string, error) {
 	pb.Content = &protobundle.Bundle_MessageSignature{MessageSignature: &protocommon.MessageSignature{
-		MessageDigest: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: digest[:]},
+		MessageDigest: &protocommon.HashOutput{Algorithm: protocommon.HashAlgorithm_SHA2_256, Digest: digest},
 		Signature:     sig,
 	}}
 	text, err := protojson.Marshal(pb)
@@ -117,16 +139,18 @@ func (s *Sigstore) Attest(subject, name string, data []byte) (string, error) {
 }
 
 // newBundle is a v0.3 bundle's verification material: the leaf
-// certificate and signed timestamps.
+// certificate (none for a keyed bundle) and signed timestamps.
 func newBundle(leaf *x509.Certificate, timestamps [][]byte) *protobundle.Bundle {
 	pb := &protobundle.Bundle{
 		MediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
 		VerificationMaterial: &protobundle.VerificationMaterial{
-			Content: &protobundle.VerificationMaterial_Certificate{
-				Certificate: &protocommon.X509Certificate{RawBytes: leaf.Raw},
-			},
 			TimestampVerificationData: &protobundle.TimestampVerificationData{},
 		},
+	}
+	if leaf != nil {
+		pb.VerificationMaterial.Content = &protobundle.VerificationMaterial_Certificate{
+			Certificate: &protocommon.X509Certificate{RawBytes: leaf.Raw},
+		}
 	}
 	for _, ts := range timestamps {
 		pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps = append(
