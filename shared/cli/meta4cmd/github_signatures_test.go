@@ -86,7 +86,9 @@ var _ = Describe("import-github-release with signatures", func() {
 			Expect(r.Header.Get("Authorization")).To(BeEmpty(), "the token never goes to a download URL")
 			_, _ = w.Write([]byte(assets[r.PathValue("name")]))
 		})
-		server = httptest.NewServer(mux)
+		// Unstarted, so that server is set before a handler reads it.
+		server = httptest.NewUnstartedServer(mux)
+		server.Start()
 		DeferCleanup(server.Close)
 	})
 
