@@ -32,6 +32,11 @@ func (t *TrustFlags) Register(flags *pflag.FlagSet) {
 	flags.StringVar(&t.sigstore, "sigstore", "", `JSON file {"trusted_root": OBJECT or FILE, "identities": [{"issuer", "subject" or "subject_regexp"}], "public_keys": [PEM]} that Sigstore bundles are checked against`)
 }
 
+// Given reports whether any trust flag was given.
+func (t *TrustFlags) Given() bool {
+	return t.pgp != "" || t.minisign != "" || t.ssh != "" || t.sigstore != ""
+}
+
 // Trust reads the files given (- is stdin, for one of them) and compiles
 // them once, naming a field by names.
 func (t *TrustFlags) Trust(stdin io.Reader, names field.Names) (verify.Trust, error) {
