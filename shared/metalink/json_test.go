@@ -52,7 +52,7 @@ var _ = Describe("JSON", func() {
 	})
 
 	It("reads empty lists as absent, as XML has no way to say otherwise", func() {
-		m := mustParse([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[]}]}`))
+		m := mustParse([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[],"signatures":[]}]}`))
 		Expect(m.Files).To(Equal([]metalink.File{{Name: "a"}}))
 	})
 
