@@ -17,7 +17,8 @@ type Source struct {
 	Version       string `json:"version,omitempty"`
 	ScriptTimeout string `json:"script_timeout,omitempty"`
 	// The download keys: include_files, exclude_files, url_handlers,
-	// signature_trust_store and the skip_* flags.
+	// the signature trust (signature_trust_store, minisign_public_keys,
+	// ssh_allowed_signers, sigstore) and the skip_* flags.
 	getstep.Source
 }
 

@@ -1,6 +1,7 @@
 package metalinkrepository_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
+	"github.com/metalink-resources/metalink-resources/shared/testsupport/sigstoretest"
 )
 
 var _ = Describe("in", func() {
@@ -120,6 +122,51 @@ var _ = Describe("in", func() {
 		Expect(got.code).To(Equal(1))
 		Expect(got.lines()).To(ConsistOf(
 			MatchRegexp(`^in: 2 metalinks for version 1\.0\.0 \((v1\.0\.0\.meta4, copy/v1\.0\.0\.meta4|copy/v1\.0\.0\.meta4, v1\.0\.0\.meta4)\): expected exactly one$`)))
+	})
+
+	Describe("a file with a GitHub attestation", func() {
+		const workflow = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v4.0.0"
+		var trustedRoot string
+
+		BeforeEach(func() {
+			store, err := sigstoretest.New()
+			Expect(err).NotTo(HaveOccurred())
+			trustedRoot, err = store.TrustedRoot(true)
+			Expect(err).NotTo(HaveOccurred())
+			attestation, err := store.Attest(workflow, "app-4.0.0.tgz", []byte("app one"))
+			Expect(err).NotTo(HaveOccurred())
+			f := blob("app-4.0.0.tgz", []byte("app one"), blobs.URL+"/app-1.0.0.tgz")
+			f.Signatures = []metalink.Signature{{MediaType: metalink.SignatureSigstore, Signature: attestation}}
+			repo.add("v4.0.0.meta4", release("4.0.0", f))
+		})
+
+		sigstoreSource := func(subjectRegexp string) map[string]any {
+			var root map[string]any
+			Expect(json.Unmarshal([]byte(trustedRoot), &root)).To(Succeed())
+			return map[string]any{"sigstore": map[string]any{"trusted_root": root,
+				"identities": []map[string]string{{"issuer": sigstoretest.Issuer, "subject_regexp": subjectRegexp}}}}
+		}
+
+		It("is verified against source.sigstore, and in says by whom", func() {
+			got := get(sigstoreSource(`^https://github\.com/acme/app/`), "4.0.0", nil)
+			Expect(got.code).To(Equal(0), got.stderr)
+			Expect(got.stderr).To(ContainSubstring("app-4.0.0.tgz: sigstore attestation by " + workflow + " (issuer " + sigstoretest.Issuer + ", log index 0) ok"))
+			Expect(os.ReadFile(filepath.Join(dest, "app-4.0.0.tgz"))).To(Equal([]byte("app one")))
+		})
+
+		It("fails with one line, and nothing under its name, when another workflow signed it", func() {
+			got := get(sigstoreSource(`^https://github\.com/acme/other/`), "4.0.0", nil)
+			Expect(got.code).To(Equal(1))
+			Expect(got.lines()[len(got.lines())-1]).To(MatchRegexp(`^in: download app-4\.0\.0\.tgz: .*sigstore attestation does not verify: .*`))
+			Expect(filepath.Join(dest, "app-4.0.0.tgz")).NotTo(BeAnExistingFile())
+		})
+
+		It("fails when no sigstore trust is configured", func() {
+			got := get(map[string]any{}, "4.0.0", nil)
+			Expect(got.code).To(Equal(1))
+			Expect(got.lines()[len(got.lines())-1]).To(Equal(
+				"in: download app-4.0.0.tgz: the file has a sigstore signature but no sigstore is configured; configure it or set skip_signature_verification"))
+		})
 	})
 
 	It("leaves no file under its final name when a download fails verification", func() {

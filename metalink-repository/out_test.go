@@ -150,6 +150,25 @@ var _ = Describe("out", func() {
 		Expect(got.stderr).To(ContainSubstring("mirrored 1 file(s) to 2 destination(s): 2 copied"))
 	})
 
+	It("keeps every signature of a file it mirrors, in order", func() {
+		content := []byte("signed app")
+		build.write("upstream/app.tgz", string(content))
+		f := blob("app.tgz", content, "file://"+filepath.Join(string(build), "upstream", "app.tgz"))
+		f.Signatures = []metalink.Signature{
+			{MediaType: metalink.SignatureMinisign, Signature: "untrusted comment: x\nRWQ\ntrusted comment: file:app.tgz\nAAAA\n"},
+			{MediaType: metalink.SignatureSigstore, Signature: `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`},
+			{MediaType: metalink.SignatureSSH, Signature: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"},
+		}
+		build.write("m.meta4", string(mustXML(release("1.0.0", f))))
+		got := runOut(asJSON(map[string]any{
+			"source": map[string]any{"uri": repo.uri(), "skip_signature_verification": true,
+				"mirror_files": []map[string]any{{"destination": "file://./mirror/{{.Name}}"}}},
+			"params": map[string]any{"metalink": "m.meta4", "rename": "app.meta4"},
+		}), string(build))
+		Expect(got.code).To(Equal(0), got.stderr)
+		Expect(repo.stored("app.meta4").Files[0].Signatures).To(Equal(f.Signatures))
+	})
+
 	It("reads a metalink's file from its mirrors at once, as source.download says", func() {
 		content := bytes.Repeat([]byte("0123456789abcdef"), 256<<10) // 4 MiB
 		var mirrors []*throttle.Server

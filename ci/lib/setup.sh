@@ -72,8 +72,9 @@ install_test_dependencies() {
   # wget and aria2: the clients meta4-repo serve is tested with (beside curl); bazel-bootstrap and
   # nix-bin: the build tools its specs point at it (Bazel 4.2 and Nix 2.8 from Debian, about 300 MB).
   # chromium and a font: the catalog's headless-browser specs (install_axe_core brings npm if needed).
+  # minisign: signatures made by the reference tool are cross-checked against shared/verify.
   apt_install gcc libc6-dev git openssh-client openssh-server curl wget aria2 bazel-bootstrap nix-bin jq gnupg \
-    ca-certificates bash coreutils chromium fonts-dejavu-core
+    ca-certificates bash coreutils chromium fonts-dejavu-core minisign
   install_axe_core
   install_go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}"
   # Built from source, once per machine (about a minute and a half on two cores).

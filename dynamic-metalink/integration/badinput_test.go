@@ -202,7 +202,7 @@ var _ = Describe("bad input", func() {
 			return c.withFile(func(f *metalink.File) { f.URLs[0].URL = c.mirror.url("corrupt", "payload.tgz") })
 		}, "payload.tgz"),
 		Entry("in: a signature by a key outside the trust store", "in", func(c corpus) any {
-			return c.withFile(func(f *metalink.File) { f.Signature = newSigner("Stranger").sign(c.content) })
+			return c.withFile(func(f *metalink.File) { f.Signatures = newSigner("Stranger").sign(c.content) })
 		}, "payload.tgz"),
 		Entry("in: a bad url_handlers type", "in", func(c corpus) any {
 			return c.in(map[string]any{"url_handlers": []any{map[string]any{"type": "carrier-pigeon"}}}, nil)

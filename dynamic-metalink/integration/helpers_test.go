@@ -266,9 +266,9 @@ func (s signer) publicKey() string {
 }
 
 // sign makes an armored detached signature of content.
-func (s signer) sign(content []byte) *metalink.Signature {
+func (s signer) sign(content []byte) []metalink.Signature {
 	GinkgoHelper()
 	var buf bytes.Buffer
 	Expect(openpgp.ArmoredDetachSign(&buf, s.entity, bytes.NewReader(content), nil)).To(Succeed())
-	return &metalink.Signature{MediaType: "application/pgp-signature", Signature: buf.String()}
+	return []metalink.Signature{{MediaType: "application/pgp-signature", Signature: buf.String()}}
 }

@@ -1,7 +1,9 @@
 package integration_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"aead.dev/minisign"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -515,13 +518,20 @@ var hostileCases = []TableEntry{
 		})
 	}, want: `in: metalink_get printed an unusable metalink: file "payload.tgz": pieces 1: 4096 bytes in pieces of 1024 need 4 hashes, found 3`}),
 	Entry("in: a signature without a trust store", hostile{command: "in", request: func(w *hostileWorld) any {
-		return w.spoiled("ok", func(f *metalink.File) { f.Signature = newSigner("Stranger").sign(w.content) })
-	}, want: `in: download payload.tgz: the file is signed but no signature_trust_store is configured; configure one or set skip_signature_verification`}),
+		return w.spoiled("ok", func(f *metalink.File) { f.Signatures = newSigner("Stranger").sign(w.content) })
+	}, want: `in: download payload.tgz: the file has a pgp signature but no signature_trust_store is configured; configure it or set skip_signature_verification`}),
+	Entry("in: a minisign signature of another file (a rollback)", hostile{command: "in", request: func(w *hostileWorld) any {
+		req := w.spoiled("ok", func(f *metalink.File) {
+			f.Signatures = []metalink.Signature{rollbackKey.sign(w.content, "file:payload-0.9.tgz")}
+		})
+		return withKey(req, rollbackKey.public(), "source", "minisign_public_keys")
+	}, want: `in: download payload.tgz: http://[redacted]@{host}/ok/payload.tgz: minisign signature by key ` + rollbackKey.id() + ` is for file "payload-0.9.tgz", not "payload.tgz": ` +
+		`a signature of another file (an older release served under this name?)`}),
 	Entry("in: a signature of another kind", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) {
-			f.Signature = &metalink.Signature{MediaType: "application/pkcs7-signature", Signature: "MIAGCSqGSIb3DQEHAqCAMIACAQEx"}
+			f.Signatures = []metalink.Signature{{MediaType: "application/pkcs7-signature", Signature: "MIAGCSqGSIb3DQEHAqCAMIACAQEx"}}
 		})
-	}, want: `in: download payload.tgz: unsupported signature type "application/pkcs7-signature" (only application/pgp-signature is); set skip_signature_verification to ignore it`}),
+	}, want: `in: download payload.tgz: unsupported signature type "application/pkcs7-signature" (supported: ` + strings.Join(metalink.SignatureTypes(), ", ") + `); set skip_signature_verification to ignore it`}),
 	Entry("in: a size the bytes do not have", hostile{command: "in", request: func(w *hostileWorld) any {
 		return w.spoiled("ok", func(f *metalink.File) { f.Size++ })
 	}, want: `in: download payload.tgz: http://[redacted]@{host}/ok/payload.tgz: size mismatch: expected 4097 bytes, the server announced 4096`}),
@@ -680,4 +690,31 @@ func killEscaped(dir string) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
+}
+
+// minisignKey signs as a release's minisign key; its key id is fixed, so
+// that a case can name it.
+type minisignKey struct {
+	pub  minisign.PublicKey
+	priv minisign.PrivateKey
+}
+
+var rollbackKey = func() minisignKey {
+	pub, priv, err := minisign.GenerateKey(strings.NewReader(strings.Repeat("rollback", 16)))
+	if err != nil {
+		panic(err)
+	}
+	return minisignKey{pub: pub, priv: priv}
+}()
+
+func (k minisignKey) id() string     { return fmt.Sprintf("%016X", k.pub.ID()) }
+func (k minisignKey) public() string { return k.pub.String() }
+
+// sign makes a prehashed signature of content with trustedComment.
+func (k minisignKey) sign(content []byte, trustedComment string) metalink.Signature {
+	r := minisign.NewReader(bytes.NewReader(content))
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		panic(err)
+	}
+	return metalink.Signature{MediaType: metalink.SignatureMinisign, Signature: string(r.SignWithComments(k.priv, trustedComment, "x"))}
 }

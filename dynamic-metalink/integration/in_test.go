@@ -208,7 +208,7 @@ var _ = Describe("in", func() {
 		signedBy := func(s signer, signed []byte) metalink.Metalink {
 			return metalink.Metalink{Files: []metalink.File{{
 				Name: "signed.tgz", Size: uint64(len(content)), Hashes: hashes(content),
-				URLs: []metalink.URL{{URL: m.url("good", "signed.tgz")}}, Signature: s.sign(signed),
+				URLs: []metalink.URL{{URL: m.url("good", "signed.tgz")}}, Signatures: s.sign(signed),
 			}}}
 		}
 

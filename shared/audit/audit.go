@@ -15,6 +15,7 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/network"
 	"github.com/metalink-resources/metalink-resources/shared/transfer"
 	"github.com/metalink-resources/metalink-resources/shared/urlhandlers"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
 
 // DefaultJobs is how many URLs are checked at once; DefaultPerHost bounds
@@ -30,6 +31,9 @@ type Options struct {
 	// (size, strongest hash, pieces); otherwise only sizes are compared,
 	// and the hashes an S3 object records in its metadata.
 	Deep bool
+	// Trust, with Deep, has every downloaded copy's signatures checked
+	// as in checks them; nil: signatures are not checked.
+	Trust *verify.Trust
 	// Upstream also checks the URLs that are not mirror copies.
 	Upstream bool
 	// Mirrors are URL prefixes that make a URL a mirror copy. Empty: every

@@ -53,7 +53,7 @@ func (c *checker) verdict(ctx context.Context, t task) (Kind, string) {
 	if !c.opts.Deep {
 		return "", ""
 	}
-	why, err := readAll(ctx, c.reader, t)
+	why, err := readAll(ctx, c.reader, t, c.opts.Trust)
 	switch {
 	case err != nil:
 		return c.unreadable(t.role, err)

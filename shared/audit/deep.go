@@ -11,14 +11,23 @@ import (
 )
 
 // readAll streams t's URL through the verification in's downloads use
-// (size, strongest hash, pieces), keeping none of the bytes. why says how
-// the bytes differ from the file, "" when they are the file; err is a
-// failure to read them.
-func readAll(ctx context.Context, reader transfer.Handler, t task) (why string, err error) {
-	plan, err := verify.NewPlan(t.file, verify.Options{SkipSignature: true})
+// (size, strongest hash, pieces, and the signatures when trust is given),
+// keeping none of the bytes. why says how the bytes differ from the file,
+// or which signature fails, "" when they are the file; err is a failure to
+// read them.
+func readAll(ctx context.Context, reader transfer.Handler, t task, trust *verify.Trust) (why string, err error) {
+	opts := verify.Options{SkipSignature: trust == nil}
+	if trust != nil {
+		opts.Trust = *trust
+	}
+	plan, err := verify.NewPlan(t.file, opts)
 	if err != nil {
 		// No hash to compare with: the bytes are counted, not proved.
-		if plan, err = verify.NewPlan(t.file, verify.Options{SkipSignature: true, SkipHash: true}); err != nil {
+		opts.SkipHash = true
+		if plan, err = verify.NewPlan(t.file, opts); err != nil {
+			if trust != nil {
+				return err.Error(), nil // a signature that can never verify: the copy is not proved
+			}
 			return "", err
 		}
 	}

@@ -36,7 +36,7 @@ func newFilePage(f metalink.File) filePage {
 		Size:        formatSize(f.Size),
 		Description: bound(f.Description, maxDescription),
 		Identity:    bound(oneLine(f.Identity), maxName),
-		Signer:      signer(f.Signature),
+		Signer:      signers(f.Signatures),
 	}
 	for _, h := range f.Hashes {
 		page.Hashes = append(page.Hashes, hashRow{

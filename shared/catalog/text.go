@@ -131,15 +131,21 @@ func formatSize(n uint64) string {
 	return fmt.Sprintf("%.1f %s (%d bytes)", value, unit, n)
 }
 
-// signer says what a page knows of who signed a file: the signature's
-// media type and, for an OpenPGP signature, the key id of its issuer.
-func signer(sig *metalink.Signature) string {
-	if sig == nil {
-		return ""
+// signers says what a page knows of who signed a file, signature by
+// signature: the kind and media type and, for an OpenPGP signature, the key
+// id of its issuer. The catalog holds no trust: in, file-verify and serve
+// prove them.
+func signers(sigs []metalink.Signature) string {
+	parts := make([]string, 0, len(sigs))
+	for _, sig := range sigs {
+		text := bound(oneLine(sig.MediaType), maxName)
+		if kind, err := sig.Kind(); err == nil {
+			text = string(kind) + " (" + text + ")"
+		}
+		if id, err := verify.SignatureIssuer(sig.Signature); err == nil {
+			text += fmt.Sprintf(", key %016X", id)
+		}
+		parts = append(parts, text)
 	}
-	text := bound(oneLine(sig.MediaType), maxName)
-	if id, err := verify.SignatureIssuer(sig.Signature); err == nil {
-		text += fmt.Sprintf(", key %016X", id)
-	}
-	return text
+	return strings.Join(parts, "; ")
 }

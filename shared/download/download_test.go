@@ -356,13 +356,13 @@ var _ = Describe("downloading a file", func() {
 		signed := func(key *openpgp.Entity, f metalink.File) metalink.File {
 			var sig bytes.Buffer
 			Expect(openpgp.ArmoredDetachSign(&sig, key, bytes.NewReader(content), nil)).To(Succeed())
-			f.Signature = &metalink.Signature{MediaType: "application/pgp-signature", Signature: sig.String()}
+			f.Signatures = []metalink.Signature{{MediaType: "application/pgp-signature", Signature: sig.String()}}
 			return f
 		}
 
 		It("verifies a good signature by a trusted key", func(ctx SpecContext) {
 			good := startMirror(nil, "good", serving(content))
-			opts.Verify.TrustStore = openpgp.EntityList{signer}
+			opts.Verify.Trust.PGP = openpgp.EntityList{signer}
 			Expect(download.File(ctx, signed(signer, fileFor("go.tgz", content, metalink.URL{URL: good.url("/go.tgz")})), dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say("go.tgz: pgp signature by " + signer.PrimaryKey.KeyIdString() + ` Release Team <release@example.com> ok\n`))
 		})
@@ -371,7 +371,7 @@ var _ = Describe("downloading a file", func() {
 			tampered := startMirror(nil, "tampered", serving(append([]byte("evil"), content[4:]...)))
 			good := startMirror(nil, "good", serving(content))
 			f := metalink.File{Name: "go.tgz", URLs: []metalink.URL{{URL: tampered.url("/go.tgz"), Priority: fixtures.Priority(1)}, {URL: good.url("/go.tgz"), Priority: fixtures.Priority(2)}}}
-			opts.Verify.TrustStore = openpgp.EntityList{signer}
+			opts.Verify.Trust.PGP = openpgp.EntityList{signer}
 			Expect(download.File(ctx, signed(signer, f), dir, opts)).To(Succeed())
 			Expect(report).To(gbytes.Say(`go.tgz: http://127.0.0.1:\d+/go.tgz failed: pgp signature does not match the file`))
 			Expect(os.ReadFile(filepath.Join(dir, "go.tgz"))).To(Equal(content))
@@ -379,7 +379,7 @@ var _ = Describe("downloading a file", func() {
 
 		It("refuses a signature by an untrusted key before any request", func(ctx SpecContext) {
 			good := startMirror(nil, "good", serving(content))
-			opts.Verify.TrustStore = openpgp.EntityList{signer}
+			opts.Verify.Trust.PGP = openpgp.EntityList{signer}
 			err := download.File(ctx, signed(stranger, fileFor("go.tgz", content, metalink.URL{URL: good.url("/go.tgz")})), dir, opts)
 			Expect(err).To(MatchError(ContainSubstring("which is not in the signature trust store")))
 			Expect(good.requests.Load()).To(BeZero())

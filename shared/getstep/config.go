@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/metalink-resources/metalink-resources/shared/concourse"
 	"github.com/metalink-resources/metalink-resources/shared/download"
@@ -21,13 +18,16 @@ import (
 // files, with whose credentials, verified how. Each resource's Source embeds
 // it, so its keys sit in source beside the resource's own.
 type Source struct {
-	IncludeFiles              []string             `json:"include_files,omitempty"`
-	ExcludeFiles              []string             `json:"exclude_files,omitempty"`
-	SignatureTrustStore       string               `json:"signature_trust_store,omitempty"`
-	SkipHashVerification      bool                 `json:"skip_hash_verification,omitempty"`
-	SkipSignatureVerification bool                 `json:"skip_signature_verification,omitempty"`
-	URLHandlers               []urlhandlers.Config `json:"url_handlers,omitempty"`
-	Download                  *DownloadConfig      `json:"download,omitempty"`
+	IncludeFiles              []string               `json:"include_files,omitempty"`
+	ExcludeFiles              []string               `json:"exclude_files,omitempty"`
+	SignatureTrustStore       string                 `json:"signature_trust_store,omitempty"`
+	MinisignPublicKeys        string                 `json:"minisign_public_keys,omitempty"`
+	SSHAllowedSigners         string                 `json:"ssh_allowed_signers,omitempty"`
+	Sigstore                  *verify.SigstorePolicy `json:"sigstore,omitempty"`
+	SkipHashVerification      bool                   `json:"skip_hash_verification,omitempty"`
+	SkipSignatureVerification bool                   `json:"skip_signature_verification,omitempty"`
+	URLHandlers               []urlhandlers.Config   `json:"url_handlers,omitempty"`
+	Download                  *DownloadConfig        `json:"download,omitempty"`
 	// The network keys: ca_certs, skip_ssl_verification, debug.
 	network.Config
 }
@@ -80,7 +80,7 @@ func (s Source) Compile(log io.Writer) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	trustStore, err := parseTrustStore(s.SignatureTrustStore)
+	trust, err := s.trust()
 	if err != nil {
 		return Settings{}, err
 	}
@@ -94,23 +94,26 @@ func (s Source) Compile(log io.Writer) (Settings, error) {
 		Verify: verify.Options{
 			SkipHash:      s.SkipHashVerification,
 			SkipSignature: s.SkipSignatureVerification,
-			TrustStore:    trustStore,
+			Trust:         trust,
 		},
 		Segments: segments,
 		Network:  client,
 	}, nil
 }
 
-func parseTrustStore(armored string) (openpgp.EntityList, error) {
-	if strings.TrimSpace(armored) == "" {
-		return nil, nil
-	}
-	trustStore, err := verify.ParseTrustStore(armored)
+// trust compiles the signature trust of every kind, once.
+func (s Source) trust() (verify.Trust, error) {
+	sigstore, err := s.Sigstore.Config()
 	if err != nil {
-		return nil, fmt.Errorf("source.signature_trust_store: %w", err)
+		return verify.Trust{}, fmt.Errorf("source.sigstore.%w", err)
 	}
-	return trustStore, nil
+	return verify.TrustConfig{
+		PGP: s.SignatureTrustStore, Minisign: s.MinisignPublicKeys, SSHAllowedSigners: s.SSHAllowedSigners, Sigstore: sigstore,
+	}.Compile(sourceKeys)
 }
+
+// sourceKeys say a verify field by its key in source.
+func sourceKeys(field string) string { return "source." + field }
 
 // WithParams narrows the file selection by the get step's include_files and
 // lays params.download over source.download.

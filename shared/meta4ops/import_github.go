@@ -26,25 +26,37 @@ type ImportGitHubReleaseOptions struct {
 	Assets     selection.Filter // validated by the caller, in its own words
 	Version    string           // the files' version; "": the tag without a leading v
 	NoDownload bool             // fail on an asset without a digest instead of downloading it
-	Names      field.Names      // says "include", "exclude" and "no_download" in the caller's words
-	Log        io.Writer        // which assets are downloaded to be hashed; nil discards it
+	// Attestations fetches each file's attestation bundles from the API
+	// and records them as its signatures.
+	Attestations bool
+	Names        field.Names // says "include", "exclude" and "no_download" in the caller's words
+	Log          io.Writer   // which assets are downloaded to be hashed; nil discards it
 }
 
 // ImportGitHubRelease adds one file per selected asset of the release of
 // repo ("OWNER/REPO") tagged tag, as github describes it: size, download URL
 // and the digest GitHub computed. An asset without a digest is downloaded
-// once through get and hashed while it streams, unless NoDownload.
+// once through get and hashed while it streams, unless NoDownload. An asset
+// that signs another (NAME.minisig, NAME.sigstore.json, NAME.sig or
+// NAME.asc holding an SSH or OpenPGP signature) becomes a signature of NAME
+// instead of a file; with Attestations, so do NAME's attestation bundles.
 func ImportGitHubRelease(ctx context.Context, d *Document, repo, tag string, opts ImportGitHubReleaseOptions, github *GitHubClient, get download.Options) error {
 	release, err := github.release(ctx, repo, tag)
 	if err != nil {
 		return err
 	}
 	var assets []githubAsset
-	for _, asset := range release.Assets {
+	files, signatureAssets := splitSignatures(release.Assets)
+	for _, asset := range files {
 		if opts.Assets.Selected(asset.Name) {
 			assets = append(assets, asset)
 		}
 	}
+	signatures, kept, err := readSignatureAssets(ctx, github, signatureAssets, opts)
+	if err != nil {
+		return err
+	}
+	assets = append(assets, kept...)
 	if len(assets) == 0 {
 		return fmt.Errorf("release %s of %s has no asset that %s and %s select (%d assets)",
 			tag, repo, opts.Names.Of("include"), opts.Names.Of("exclude"), len(release.Assets))
@@ -58,6 +70,9 @@ func ImportGitHubRelease(ctx context.Context, d *Document, repo, tag string, opt
 			if err := recordAsset(ctx, d, asset, opts, get); err != nil {
 				return err
 			}
+		}
+		if err := recordSignatures(ctx, d, repo, assets, signatures, opts, github); err != nil {
+			return err
 		}
 		// Asked once the assets are in: a release refused for its assets
 		// costs no further request.
@@ -181,4 +196,70 @@ func assetHashes(asset githubAsset) ([]metalink.Hash, error) {
 		return nil, fmt.Errorf("asset %s: digest: %w", asset.Name, err)
 	}
 	return []metalink.Hash{h}, nil
+}
+
+// readSignatureAssets reads the signature assets of selected files; a .sig
+// or .asc that holds no signature we verify is kept as a file of its own.
+func readSignatureAssets(ctx context.Context, github *GitHubClient, assets []signatureAsset, opts ImportGitHubReleaseOptions) (map[string][]metalink.Signature, []githubAsset, error) {
+	signatures := map[string][]metalink.Signature{}
+	var kept []githubAsset
+	for _, s := range assets {
+		if !opts.Assets.Selected(s.target) {
+			continue
+		}
+		if err := checkDownloadURL(s.asset.BrowserDownloadURL); err != nil {
+			return nil, nil, fmt.Errorf("asset %s: browser_download_url %w", s.asset.Name, err)
+		}
+		data, err := github.download(ctx, s.asset.BrowserDownloadURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("download %s: %w", s.asset.Name, err)
+		}
+		mediaType := s.kind
+		if mediaType == "" {
+			var ok bool
+			if mediaType, ok = sniffSignature(data); !ok {
+				logf(opts.Log, "%s: not an SSH or OpenPGP signature (a cosign .sig has no log entry or timestamp to verify offline; "+
+					"ask for NAME.sigstore.json), kept as a file\n", s.asset.Name)
+				kept = append(kept, s.asset)
+				continue
+			}
+		}
+		if mediaType == metalink.SignatureSigstore {
+			mediaType = bundleMediaType(data)
+		}
+		signatures[s.target] = append(signatures[s.target], metalink.Signature{MediaType: mediaType, Signature: string(data)})
+		logf(opts.Log, "%s: a signature of %s\n", s.asset.Name, s.target)
+	}
+	return signatures, kept, nil
+}
+
+// recordSignatures adds each file's signature assets and, with
+// Attestations, the bundles GitHub keeps for its sha-256.
+func recordSignatures(ctx context.Context, d *Document, repo string, assets []githubAsset, signatures map[string][]metalink.Signature,
+	opts ImportGitHubReleaseOptions, github *GitHubClient) error {
+	for _, asset := range assets {
+		f, err := d.File(asset.Name)
+		if err != nil {
+			return err
+		}
+		for _, sig := range signatures[asset.Name] {
+			f.AddSignature(sig)
+		}
+		if !opts.Attestations {
+			continue
+		}
+		i := f.HashIndex("sha-256")
+		if i < 0 {
+			return fmt.Errorf("asset %s: no sha-256 to ask for its attestations by", asset.Name)
+		}
+		bundles, err := github.attestations(ctx, repo, strings.ToLower(strings.TrimSpace(f.Hashes[i].Hash)))
+		if err != nil {
+			return fmt.Errorf("asset %s: %w", asset.Name, err)
+		}
+		for _, b := range bundles {
+			f.AddSignature(b)
+		}
+		logf(opts.Log, "%s: %d attestation(s)\n", asset.Name, len(bundles))
+	}
+	return nil
 }

@@ -84,9 +84,9 @@ type FileInfo struct {
 	// URLs are in the order downloads try them (metalink.ByPriority).
 	URLs []metalink.URL `json:"urls,omitempty"`
 	// MetaURLs are in document order: downloads do not use them.
-	MetaURLs  []metalink.MetaURL `json:"metaurls,omitempty"`
-	Pieces    []metalink.Pieces  `json:"pieces,omitempty"`
-	Signature *SignatureInfo     `json:"signature,omitempty"`
+	MetaURLs   []metalink.MetaURL `json:"metaurls,omitempty"`
+	Pieces     []metalink.Pieces  `json:"pieces,omitempty"`
+	Signatures []SignatureInfo    `json:"signatures,omitempty"`
 }
 
 // SignatureInfo says that the file is signed, and how. Who signed it is
@@ -109,8 +109,8 @@ func DescribeFile(f metalink.File) FileInfo {
 		}
 		info.Hashes[h.Type] = digestText(h)
 	}
-	if f.Signature != nil {
-		info.Signature = &SignatureInfo{MediaType: f.Signature.MediaType}
+	for _, sig := range f.Signatures {
+		info.Signatures = append(info.Signatures, SignatureInfo{MediaType: sig.MediaType})
 	}
 	return info
 }
@@ -151,8 +151,8 @@ func (i FileInfo) Lines() []string {
 			t.add("piece", p.Type+" "+h)
 		}
 	}
-	if i.Signature != nil {
-		t.add("signature", i.Signature.MediaType)
+	for _, sig := range i.Signatures {
+		t.add("signature", sig.MediaType)
 	}
 	return t
 }

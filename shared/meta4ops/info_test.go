@@ -27,8 +27,11 @@ func everyField() metalink.File {
 			{URL: "https://acme.example/a.torrent", MediaType: "torrent", Name: "a b.tgz", Priority: new(uint(3))},
 			{URL: "https://acme.example/b.torrent", MediaType: "torrent"},
 		},
-		Pieces:    []metalink.Pieces{{Type: "sha-1", Length: 4, Hashes: []string{"p1", "p2"}}},
-		Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: "-----BEGIN PGP SIGNATURE-----"},
+		Pieces: []metalink.Pieces{{Type: "sha-1", Length: 4, Hashes: []string{"p1", "p2"}}},
+		Signatures: []metalink.Signature{
+			{MediaType: "application/pgp-signature", Signature: "-----BEGIN PGP SIGNATURE-----"},
+			{MediaType: "application/x-minisign", Signature: "untrusted comment: x"},
+		},
 	}
 }
 
@@ -49,7 +52,7 @@ var _ = Describe("what a file says", func() {
 			{URL: "https://two-again.example/a", Priority: new(uint(2))},
 			{URL: "https://none.example/a"},
 		}))
-		Expect(info.Signature).To(Equal(&meta4ops.SignatureInfo{MediaType: "application/pgp-signature"}))
+		Expect(info.Signatures).To(Equal([]meta4ops.SignatureInfo{{MediaType: "application/pgp-signature"}, {MediaType: "application/x-minisign"}}))
 	})
 
 	It("is one line per value in text, with placeholders for a URL's missing priority and location", func() {
@@ -77,7 +80,8 @@ metaurl: - torrent https://acme.example/b.torrent
 pieces: sha-1 4
 piece: sha-1 p1
 piece: sha-1 p2
-signature: application/pgp-signature`))
+signature: application/pgp-signature
+signature: application/x-minisign`))
 	})
 
 	It("is JSON with hashes by type and no signature text", func() {
@@ -98,7 +102,7 @@ signature: application/pgp-signature`))
 				{"url": "https://acme.example/b.torrent", "mediatype": "torrent"}
 			],
 			"pieces": [{"type": "sha-1", "length": 4, "hashes": ["p1", "p2"]}],
-			"signature": {"mediatype": "application/pgp-signature"}
+			"signatures": [{"mediatype": "application/pgp-signature"}, {"mediatype": "application/x-minisign"}]
 		}`))
 	})
 

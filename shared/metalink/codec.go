@@ -108,6 +108,7 @@ func normalised(m Metalink) Metalink {
 		f.MetaURLs = nilIfEmpty(f.MetaURLs)
 		f.OSes = nilIfEmpty(f.OSes)
 		f.Pieces = nilIfEmpty(f.Pieces)
+		f.Signatures = nilIfEmpty(f.Signatures)
 		f.URLs = nilIfEmpty(f.URLs)
 		for j := range f.Pieces {
 			f.Pieces[j].Hashes = nilIfEmpty(f.Pieces[j].Hashes)

@@ -72,6 +72,9 @@ func FuzzParseMeta4(f *testing.F) {
 	f.Add([]byte(`><file name="a"><url priority="0">https://x/a</url><metaurl mediatype="torrent" priority="1000000" name="../doughnuts">https://x/t</metaurl></file></metalink>`))
 	f.Add([]byte(`><file name="a&#10;b"><metaurl mediatype="torrent" name="">https://x/t</metaurl><hash type="sha1">00</hash><hash type="SHA-1">00</hash></file></metalink>`))
 	f.Add([]byte(`><file name="dir /a. "><pieces type="SHA256" length="1"><hash>00</hash></pieces><size>1</size></file><file name="b` + "\u202e" + `txt"/></metalink>`))
+	f.Add([]byte(` xmlns:s="` + metalink.NamespaceSignatures + `"><file name="a"><s:signature mediatype="application/x-minisign">m</s:signature>` +
+		`<signature mediatype="application/pgp-signature">p</signature><s:signature>no type</s:signature><s:signature mediatype="x"><s:signature/></s:signature></file>` +
+		`<s:signature mediatype="application/x-ssh-signature">outside a file</s:signature></metalink>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParse(t, withPrefix(`<metalink xmlns="`+namespaceMeta4+`"`, data))
 	})

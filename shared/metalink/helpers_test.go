@@ -59,10 +59,10 @@ func fullDocument() metalink.Metalink {
 					},
 				}},
 				Publisher: &metalink.Publisher{Name: "Example Ltd.", URL: "https://example.com/"},
-				Signature: &metalink.Signature{
+				Signatures: []metalink.Signature{{
 					MediaType: "application/pgp-signature",
 					Signature: "-----BEGIN PGP SIGNATURE-----\n\niHUEABYKAB0WIQTexampleexampleexampleexample=\n=AbCd\n-----END PGP SIGNATURE-----\n",
-				},
+				}},
 				Size: 2500000,
 				URLs: []metalink.URL{
 					{Location: "de", Priority: fixtures.Priority(1), URL: "ftp://ftp.example.de/pub/example-1.0.tar.gz"},

@@ -15,8 +15,23 @@ import (
 // model, whose fields are shadowed here.
 type jsonDocument struct {
 	Metalink
-	Published *string `json:"published"`
-	Updated   *string `json:"updated"`
+	Files     []jsonFile `json:"files"`
+	Published *string    `json:"published"`
+	Updated   *string    `json:"updated"`
+}
+
+// jsonFile also reads "signature", the single signature that documents
+// written before "signatures" carry; it comes first.
+type jsonFile struct {
+	File
+	Signature *Signature `json:"signature"`
+}
+
+func (f jsonFile) model() File {
+	if f.Signature != nil {
+		f.Signatures = append([]Signature{*f.Signature}, f.Signatures...)
+	}
+	return f.File
 }
 
 // parseJSON reads exactly one JSON object. Unknown keys are ignored, as
@@ -39,6 +54,9 @@ func decodeJSON(data []byte) (Metalink, error) {
 		return Metalink{}, err
 	}
 	m := doc.Metalink
+	for _, f := range doc.Files {
+		m.Files = append(m.Files, f.model())
+	}
 	var err error
 	if m.Published, err = parseDate("published", deref(doc.Published)); err != nil {
 		return Metalink{}, err
@@ -77,7 +95,7 @@ func explainJSONError(err error) error {
 	switch {
 	case errors.As(err, &typeErr):
 		// encoding/json names the embedded struct in some paths; the author never wrote it.
-		field := strings.TrimPrefix(typeErr.Field, "Metalink.")
+		field := strings.ReplaceAll(strings.TrimPrefix(typeErr.Field, "Metalink."), "File.", "")
 		return fmt.Errorf("%s must be %s, not %s", field, jsonKind(typeErr.Type), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("%w (at byte %d)", syntaxErr, syntaxErr.Offset)

@@ -47,11 +47,12 @@ var _ = Describe("JSON", func() {
 		Expect(m.Validate()).To(Succeed())
 		Expect(m.Files[0].Size).To(BeEquivalentTo(123))
 		Expect(m.Files[0].Version).To(BeEmpty())
-		Expect(m.Files[0].Signature.MediaType).To(Equal("application/pgp-signature"))
+		Expect(m.Files[0].Signatures).To(HaveLen(1))
+		Expect(m.Files[0].Signatures[0].MediaType).To(Equal("application/pgp-signature"))
 	})
 
 	It("reads empty lists as absent, as XML has no way to say otherwise", func() {
-		m := mustParse([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[]}]}`))
+		m := mustParse([]byte(`{"files":[{"name":"a","urls":[],"hashes":[],"languages":[],"oses":[],"metaurls":[],"pieces":[],"signatures":[]}]}`))
 		Expect(m.Files).To(Equal([]metalink.File{{Name: "a"}}))
 	})
 

@@ -9,6 +9,11 @@ import (
 // namespaceMeta4 is the RFC 5854 namespace; a meta4 root must be in it.
 const namespaceMeta4 = "urn:ietf:params:xml:ns:metalink"
 
+// NamespaceSignatures is our extension namespace: a file's signatures after
+// the first, as <signature mediatype="…"> elements of this namespace beside
+// RFC 5854's one. Struct tags cannot name a constant; meta4.go spells it out.
+const NamespaceSignatures = "https://github.com/metalink-resources/metalink-resources/ns/signatures"
+
 // xmlDocument mirrors a meta4 document. Fields are in RFC 5854's order
 // (alphabetical within a file), which is the order encoding/xml writes them.
 // Numbers and dates are kept as text here and converted by hand, so that a
@@ -40,10 +45,13 @@ type xmlFile struct {
 	OSes        []string      `xml:"os"`
 	Pieces      []xmlPieces   `xml:"pieces"`
 	Publisher   *xmlNameURL   `xml:"publisher"`
-	Signature   *xmlSignature `xml:"signature"`
-	Size        string        `xml:"size,omitempty"`
-	URLs        []xmlURL      `xml:"url"`
-	Version     string        `xml:"version,omitempty"`
+	Signature   *xmlSignature `xml:"urn:ietf:params:xml:ns:metalink signature"`
+	// encoding/xml matches a tag without a namespace by local name alone:
+	// both signature fields name theirs.
+	MoreSignatures []xmlSignature `xml:"https://github.com/metalink-resources/metalink-resources/ns/signatures signature"`
+	Size           string         `xml:"size,omitempty"`
+	URLs           []xmlURL       `xml:"url"`
+	Version        string         `xml:"version,omitempty"`
 }
 
 type xmlHash struct {
@@ -97,8 +105,13 @@ func (t multilineText) MarshalXML(e *xml.Encoder, start xml.StartElement) error 
 	return encodeTextElement(e, start, string(t))
 }
 
-// MarshalXML writes the armored signature with readable line breaks.
+// MarshalXML writes the armored signature with readable line breaks. The
+// RFC 5854 element inherits the document's default namespace instead of
+// declaring it again; an extension one declares ours.
 func (s xmlSignature) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if start.Name.Space == namespaceMeta4 {
+		start.Name.Space = ""
+	}
 	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "mediatype"}, Value: s.MediaType})
 	return encodeTextElement(e, start, s.Text)
 }
@@ -163,8 +176,13 @@ func newXMLFile(f File) xmlFile {
 	if f.License != nil {
 		x.License = &xmlNameURL{Name: f.License.Name, URL: f.License.URL}
 	}
-	if f.Signature != nil {
-		x.Signature = &xmlSignature{MediaType: f.Signature.MediaType, Text: f.Signature.Signature}
+	for i, sig := range f.Signatures {
+		xs := xmlSignature{MediaType: sig.MediaType, Text: sig.Signature}
+		if i == 0 {
+			x.Signature = &xs
+		} else {
+			x.MoreSignatures = append(x.MoreSignatures, xs)
+		}
 	}
 	for _, u := range f.URLs {
 		x.URLs = append(x.URLs, xmlURL{Location: u.Location, Priority: formatPriority(u.Priority), URL: u.URL})
@@ -251,7 +269,10 @@ func (x xmlFile) model() (File, error) {
 		f.Pieces = append(f.Pieces, Pieces{Type: xp.Type, Length: length, Hashes: xp.Hashes})
 	}
 	if x.Signature != nil {
-		f.Signature = &Signature{MediaType: x.Signature.MediaType, Signature: x.Signature.Text}
+		f.Signatures = append(f.Signatures, Signature{MediaType: x.Signature.MediaType, Signature: x.Signature.Text})
+	}
+	for _, xs := range x.MoreSignatures {
+		f.Signatures = append(f.Signatures, Signature{MediaType: xs.MediaType, Signature: xs.Text})
 	}
 	for _, xu := range x.URLs {
 		priority, err := parsePriority(xu.Priority)

@@ -76,7 +76,7 @@ var _ = Describe("meta4 XML", func() {
 			m := metalink.Metalink{Files: []metalink.File{{
 				Name:        "z",
 				Description: "line 1\r\nline 2\tend <b>&amp;</b> ]]>",
-				Signature:   &metalink.Signature{MediaType: "application/pgp-signature", Signature: "a\r\nb]]>c"},
+				Signatures:  []metalink.Signature{{MediaType: "application/pgp-signature", Signature: "a\r\nb]]>c"}},
 			}}}
 			written, err := metalink.MarshalXML(m)
 			Expect(err).NotTo(HaveOccurred())
@@ -159,10 +159,10 @@ var _ = Describe("meta4 XML", func() {
 
 		It("reads a signature written as CDATA", func() {
 			m := mustParse([]byte("<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\"><file name=\"a\"><signature mediatype=\"application/pgp-signature\"><![CDATA[-----BEGIN PGP SIGNATURE-----\n<x>\n-----END PGP SIGNATURE-----]]></signature></file></metalink>"))
-			Expect(m.Files[0].Signature).To(Equal(&metalink.Signature{
+			Expect(m.Files[0].Signatures).To(Equal([]metalink.Signature{{
 				MediaType: "application/pgp-signature",
 				Signature: "-----BEGIN PGP SIGNATURE-----\n<x>\n-----END PGP SIGNATURE-----",
-			}))
+			}}))
 		})
 
 		DescribeTable("reads the origin's dynamic flag as an XML boolean",

@@ -9,6 +9,12 @@
 // exactly what the model holds. Metalink 3.0 elements with no RFC 5854
 // counterpart (tags, multimedia, ...) are dropped the same way.
 //
+// A file may carry several signatures. The first is RFC 5854's
+// <signature mediatype="…"> element, which aria2 and other readers know;
+// the others follow in the same shape in our own namespace (NamespaceSignatures),
+// foreign markup that RFC 5854 section 7 lets readers ignore. JSON lists them
+// all under "signatures" and still reads the older single "signature".
+//
 // Publisher and License are written in RFC 5854's form, <publisher name=""
 // url=""/>, and read in that form or in Metalink 3.0's
 // <publisher><name/><url/></publisher>.
@@ -39,22 +45,22 @@ type Origin struct {
 
 // File describes one downloadable file.
 type File struct {
-	Name        string     `json:"name"`
-	Copyright   string     `json:"copyright,omitempty"`
-	Description string     `json:"description,omitempty"`
-	Hashes      []Hash     `json:"hashes,omitempty"`
-	Identity    string     `json:"identity,omitempty"`
-	Languages   []string   `json:"languages,omitempty"`
-	License     *License   `json:"license,omitempty"`
-	Logo        string     `json:"logo,omitempty"`
-	MetaURLs    []MetaURL  `json:"metaurls,omitempty"`
-	OSes        []string   `json:"oses,omitempty"`
-	Pieces      []Pieces   `json:"pieces,omitempty"`
-	Publisher   *Publisher `json:"publisher,omitempty"`
-	Signature   *Signature `json:"signature,omitempty"`
-	Size        uint64     `json:"size,omitempty"`
-	URLs        []URL      `json:"urls,omitempty"`
-	Version     string     `json:"version,omitempty"`
+	Name        string      `json:"name"`
+	Copyright   string      `json:"copyright,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Hashes      []Hash      `json:"hashes,omitempty"`
+	Identity    string      `json:"identity,omitempty"`
+	Languages   []string    `json:"languages,omitempty"`
+	License     *License    `json:"license,omitempty"`
+	Logo        string      `json:"logo,omitempty"`
+	MetaURLs    []MetaURL   `json:"metaurls,omitempty"`
+	OSes        []string    `json:"oses,omitempty"`
+	Pieces      []Pieces    `json:"pieces,omitempty"`
+	Publisher   *Publisher  `json:"publisher,omitempty"`
+	Signatures  []Signature `json:"signatures,omitempty"`
+	Size        uint64      `json:"size,omitempty"`
+	URLs        []URL       `json:"urls,omitempty"`
+	Version     string      `json:"version,omitempty"`
 }
 
 // Hash is one whole-file digest; Type is an IANA name such as "sha-256".
@@ -98,7 +104,9 @@ type License struct {
 	URL  string `json:"url,omitempty"`
 }
 
-// Signature is a detached signature over the file's bytes.
+// Signature is a detached signature over the file's bytes, or evidence
+// that names them by digest (a Sigstore attestation). Its MediaType says
+// which kind (see SignatureTypes).
 type Signature struct {
 	MediaType string `json:"mediatype"`
 	Signature string `json:"signature"`

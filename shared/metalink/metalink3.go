@@ -126,7 +126,7 @@ func (v v3File) model() (File, error) {
 		OSes:        nonEmpty(v.OS),
 		License:     v.License.license(),
 		Publisher:   v.Publisher.publisher(),
-		Signature:   v.Verification.signature(),
+		Signatures:  v.Verification.signatures(),
 		Version:     v.Version,
 	}
 	var err error
@@ -163,17 +163,17 @@ func nonEmpty(value string) []string {
 	return []string{value}
 }
 
-// signature keeps the first signature; the model has room for one.
-func (v v3Verification) signature() *Signature {
-	if len(v.Signatures) == 0 {
-		return nil
+// signatures keeps every signature, in document order.
+func (v v3Verification) signatures() []Signature {
+	var sigs []Signature
+	for _, s := range v.Signatures {
+		mediaType := strings.TrimSpace(s.Type)
+		if mediaType == "" || strings.EqualFold(mediaType, "pgp") { // "pgp" is the 3.0 default
+			mediaType = SignaturePGP
+		}
+		sigs = append(sigs, Signature{MediaType: mediaType, Signature: s.Text})
 	}
-	s := v.Signatures[0]
-	mediaType := strings.TrimSpace(s.Type)
-	if mediaType == "" || strings.EqualFold(mediaType, "pgp") { // "pgp" is the 3.0 default
-		mediaType = "application/pgp-signature"
-	}
-	return &Signature{MediaType: mediaType, Signature: s.Text}
+	return sigs
 }
 
 // model puts the piece hashes in piece order; 3.0 numbers them with a

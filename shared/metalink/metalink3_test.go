@@ -45,10 +45,10 @@ var _ = Describe("Metalink 3.0", func() {
 						Length: 1048576,
 						Hashes: []string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},
 					}},
-					Signature: &metalink.Signature{
+					Signatures: []metalink.Signature{{
 						MediaType: "application/pgp-signature",
 						Signature: "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----",
-					},
+					}},
 					URLs: []metalink.URL{
 						{Location: "us", Priority: fixtures.Priority(1), URL: "ftp://ftp.example.org/sample-3.1.tar.bz2"},
 						{Location: "de", Priority: fixtures.Priority(11), URL: "http://example.de/sample-3.1.tar.bz2"},
@@ -130,7 +130,15 @@ var _ = Describe("Metalink 3.0", func() {
 
 	It("keeps a non-PGP signature type as it is", func() {
 		m := mustParse(metalink3(`<file name="a"><verification><signature type="application/x-other">sig</signature></verification></file>`))
-		Expect(m.Files[0].Signature).To(Equal(&metalink.Signature{MediaType: "application/x-other", Signature: "sig"}))
+		Expect(m.Files[0].Signatures).To(Equal([]metalink.Signature{{MediaType: "application/x-other", Signature: "sig"}}))
+	})
+
+	It("keeps every signature, in document order", func() {
+		m := mustParse(metalink3(`<file name="a"><verification><signature type="pgp">one</signature><signature type="application/x-minisign">two</signature></verification></file>`))
+		Expect(m.Files[0].Signatures).To(Equal([]metalink.Signature{
+			{MediaType: "application/pgp-signature", Signature: "one"},
+			{MediaType: "application/x-minisign", Signature: "two"},
+		}))
 	})
 
 	It("keeps a file's own description over the document's", func() {

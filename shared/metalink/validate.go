@@ -192,8 +192,10 @@ func (f File) validate() error {
 	if f.License != nil && f.License.Name == "" {
 		return errors.New("license has no name")
 	}
-	if f.Signature != nil && (f.Signature.MediaType == "" || f.Signature.Signature == "") {
-		return errors.New("signature needs both a mediatype and the signature text")
+	for i, sig := range f.Signatures {
+		if sig.MediaType == "" || sig.Signature == "" {
+			return fmt.Errorf("signature %d needs both a mediatype and the signature text", i+1)
+		}
 	}
 	return nil
 }
@@ -360,8 +362,8 @@ func (f File) textFields() []labelledText {
 	if f.License != nil {
 		fields = append(fields, labelledText{"license name", f.License.Name}, labelledText{"license url", f.License.URL})
 	}
-	if f.Signature != nil {
-		fields = append(fields, labelledText{"signature mediatype", f.Signature.MediaType}, labelledText{"signature", f.Signature.Signature})
+	for _, sig := range f.Signatures {
+		fields = append(fields, labelledText{"signature mediatype", sig.MediaType}, labelledText{"signature", sig.Signature})
 	}
 	for _, u := range f.URLs {
 		fields = append(fields, labelledText{"url", u.URL}, labelledText{"url location", u.Location})

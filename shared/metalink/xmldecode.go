@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,15 +34,17 @@ func decodeXML(data []byte) (Metalink, error) {
 		return Metalink{}, err
 	}
 	var doc xmlMirror
+	var extensions []string
 	switch root.Name.Space {
 	case namespaceMeta4:
 		doc = &xmlDocument{}
+		extensions = []string{NamespaceSignatures}
 	case namespaceMetalink3:
 		doc = &v3Document{}
 	default:
 		return Metalink{}, wrongNamespace(root.Name.Space)
 	}
-	if err := decodeNamespace(dec, root, doc); err != nil {
+	if err := decodeNamespace(dec, root, doc, extensions); err != nil {
 		return Metalink{}, err
 	}
 	if err := expectEndOfDocument(dec); err != nil {
@@ -106,9 +109,10 @@ func expectEndOfDocument(dec *xml.Decoder) error {
 }
 
 // decodeNamespace unmarshals the element started by root into v, seeing only
-// the elements and plain attributes of root's namespace.
-func decodeNamespace(dec *xml.Decoder, root xml.StartElement, v any) error {
-	filter := &namespaceFilter{dec: dec, space: root.Name.Space, pending: &root}
+// the elements and plain attributes of root's namespace and of the extension
+// namespaces the document's format reads.
+func decodeNamespace(dec *xml.Decoder, root xml.StartElement, v any, extensions []string) error {
+	filter := &namespaceFilter{dec: dec, space: root.Name.Space, extensions: extensions, pending: &root}
 	return xml.NewTokenDecoder(filter).Decode(v)
 }
 
@@ -118,9 +122,10 @@ func decodeNamespace(dec *xml.Decoder, root xml.StartElement, v any) error {
 // extension's <x:size> as the file size. Unknown elements of the document's
 // own namespace are skipped by encoding/xml itself.
 type namespaceFilter struct {
-	dec     *xml.Decoder
-	space   string
-	pending *xml.StartElement // the root, which the caller has already read
+	dec        *xml.Decoder
+	space      string
+	extensions []string
+	pending    *xml.StartElement // the root, which the caller has already read
 }
 
 func (f *namespaceFilter) Token() (xml.Token, error) {
@@ -138,7 +143,7 @@ func (f *namespaceFilter) Token() (xml.Token, error) {
 		if !isStart {
 			return xml.CopyToken(tok), nil
 		}
-		if start.Name.Space == f.space {
+		if start.Name.Space == f.space || slices.Contains(f.extensions, start.Name.Space) {
 			return withoutNamespacedAttrs(start), nil
 		}
 		if err := f.dec.Skip(); err != nil {

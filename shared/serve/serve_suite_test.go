@@ -112,7 +112,7 @@ func (f file) metalink() metalink.File {
 		m.URLs = append(m.URLs, metalink.URL{URL: u})
 	}
 	if f.signature != "" {
-		m.Signature = &metalink.Signature{MediaType: "application/pgp-signature", Signature: f.signature}
+		m.Signatures = []metalink.Signature{{MediaType: "application/pgp-signature", Signature: f.signature}}
 	}
 	return m
 }

@@ -383,7 +383,7 @@ var _ = Describe("signatures", func() {
 
 	serveWith := func(trusted *openpgp.Entity) *running {
 		opts := serve.Options{Sources: []serve.Source{fileSource(repoDir)}}
-		opts.Download.Verify.TrustStore = openpgp.EntityList{trusted}
+		opts.Download.Verify.Trust.PGP = openpgp.EntityList{trusted}
 		return startServer(opts)
 	}
 

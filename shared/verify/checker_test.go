@@ -151,9 +151,9 @@ var _ = Describe("verifying hashes", func() {
 		opts := verify.Options{Names: func(setting string) string { return "<" + setting + ">" }}
 		_, err := verify.NewPlan(metalink.File{Name: "go.tgz", Hashes: []metalink.Hash{{Type: "sha3-256", Hash: "ab"}}}, opts)
 		Expect(err).To(MatchError(HaveSuffix("; set <skip_hash_verification> to download it unverified")))
-		signed := metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: "x"}}
+		signed := metalink.File{Name: "go.tgz", Signatures: []metalink.Signature{{MediaType: "application/pgp-signature", Signature: "x"}}}
 		_, err = verify.NewPlan(signed, verify.Options{SkipHash: true, Names: opts.Names})
-		Expect(err).To(MatchError("the file is signed but no <signature_trust_store> is configured; configure one or set <skip_signature_verification>"))
+		Expect(err).To(MatchError("the file has a pgp signature but no <signature_trust_store> is configured; configure it or set <skip_signature_verification>"))
 	})
 
 	It("lets skip_hash_verification through a file with unknown hash types, checking no hash", func() {
@@ -284,10 +284,10 @@ var _ = Describe("verifying pieces", func() {
 
 var _ = Describe("verifying signatures", func() {
 	signedFile := func(key *openpgp.Entity, signed []byte) metalink.File {
-		return metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: detachedSignature(key, signed)}}
+		return metalink.File{Name: "go.tgz", Signatures: []metalink.Signature{{MediaType: "application/pgp-signature", Signature: detachedSignature(key, signed)}}}
 	}
 	trusting := func(keys ...*openpgp.Entity) verify.Options {
-		return verify.Options{TrustStore: keys}
+		return verify.Options{Trust: verify.Trust{PGP: keys}}
 	}
 
 	It("accepts an ed25519 signature by a trusted key and names the signer", func() {
@@ -314,15 +314,15 @@ var _ = Describe("verifying signatures", func() {
 		func(signature metalink.Signature, trustEd bool, message string) {
 			opts := verify.Options{}
 			if trustEd {
-				opts.TrustStore = openpgp.EntityList{edKey}
+				opts.Trust.PGP = openpgp.EntityList{edKey}
 			}
-			_, err := verify.NewPlan(metalink.File{Name: "go.tgz", Signature: &signature}, opts)
+			_, err := verify.NewPlan(metalink.File{Name: "go.tgz", Signatures: []metalink.Signature{signature}}, opts)
 			Expect(err).To(MatchError(message))
 		},
 		Entry("no trust store", metalink.Signature{MediaType: "application/pgp-signature", Signature: "x"}, false,
-			"the file is signed but no signature_trust_store is configured; configure one or set skip_signature_verification"),
-		Entry("an unknown type", metalink.Signature{MediaType: "application/x-minisign", Signature: "x"}, true,
-			`unsupported signature type "application/x-minisign" (only application/pgp-signature is); set skip_signature_verification to ignore it`),
+			"the file has a pgp signature but no signature_trust_store is configured; configure it or set skip_signature_verification"),
+		Entry("an unknown type", metalink.Signature{MediaType: "application/pkcs7-signature", Signature: "x"}, true,
+			`unsupported signature type "application/pkcs7-signature" (supported: `+strings.Join(metalink.SignatureTypes(), ", ")+`); set skip_signature_verification to ignore it`),
 		Entry("not armored", metalink.Signature{MediaType: "application/pgp-signature", Signature: "iQIzBAABCAAd"}, true,
 			"the signature is not an ASCII-armored PGP signature block"),
 		Entry("armored garbage", metalink.Signature{MediaType: "application/pgp-signature",
@@ -331,7 +331,7 @@ var _ = Describe("verifying signatures", func() {
 	)
 
 	It("ignores the signature when asked", func() {
-		f := metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/x-minisign", Signature: "x"}}
+		f := metalink.File{Name: "go.tgz", Signatures: []metalink.Signature{{MediaType: "application/x-minisign", Signature: "x"}}}
 		Expect(verifyAll(f, verify.Options{SkipSignature: true}, data)).To(BeEmpty())
 	})
 })
@@ -342,7 +342,7 @@ var _ = Describe("a checker's writers", func() {
 		f.Size = uint64(len(data))
 		f.Hashes = []metalink.Hash{{Type: "sha-512", Hash: digest(sha512.New, data)}}
 		f.Pieces = []metalink.Pieces{{Type: "sha-1", Length: 512, Hashes: pieces(sha1.New, data, 512)}}
-		plan, err := verify.NewPlan(f, verify.Options{TrustStore: openpgp.EntityList{edKey}})
+		plan, err := verify.NewPlan(f, verify.Options{Trust: verify.Trust{PGP: openpgp.EntityList{edKey}}})
 		Expect(err).NotTo(HaveOccurred())
 		checker := plan.Start()
 		writers := checker.Writers()
@@ -370,7 +370,7 @@ var _ = Describe("a checker's writers", func() {
 })
 
 func edSignedFile(b []byte) metalink.File {
-	return metalink.File{Name: "go.tgz", Signature: &metalink.Signature{MediaType: "application/pgp-signature", Signature: detachedSignature(edKey, b)}}
+	return metalink.File{Name: "go.tgz", Signatures: []metalink.Signature{{MediaType: "application/pgp-signature", Signature: detachedSignature(edKey, b)}}}
 }
 
 var _ = Describe("pieces the caller checks", func() {

@@ -144,13 +144,13 @@ type hashCheck struct {
 
 func (c *hashCheck) Write(p []byte) (int, error) { return c.hash.Write(p) }
 
-func (c *hashCheck) verdict() (string, error) {
+func (c *hashCheck) verdict() ([]string, error) {
 	got := hex.EncodeToString(c.hash.Sum(nil))
 	if got != c.spec.expected {
-		return "", fmt.Errorf("%s mismatch: expected %s, got %s", c.spec.algo.Name, c.spec.expected, got)
+		return nil, fmt.Errorf("%s mismatch: expected %s, got %s", c.spec.algo.Name, c.spec.expected, got)
 	}
 	if c.spec.passed != "" {
-		return fmt.Sprintf("%s ok (chosen over %s, which is slower on this CPU)", c.spec.algo.Name, c.spec.passed), nil
+		return []string{fmt.Sprintf("%s ok (chosen over %s, which is slower on this CPU)", c.spec.algo.Name, c.spec.passed)}, nil
 	}
-	return c.spec.algo.Name + " ok", nil
+	return []string{c.spec.algo.Name + " ok"}, nil
 }

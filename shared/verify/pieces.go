@@ -95,17 +95,17 @@ func (c *piecesCheck) closePiece() {
 	c.filled = 0
 }
 
-func (c *piecesCheck) verdict() (string, error) {
+func (c *piecesCheck) verdict() ([]string, error) {
 	if c.err == nil && c.filled > 0 {
 		c.closePiece()
 	}
 	if c.err != nil {
-		return "", c.err
+		return nil, c.err
 	}
 	if c.index != len(c.spec.expected) {
-		return "", fmt.Errorf("file ended after %d of %d %s pieces", c.index, len(c.spec.expected), c.spec.algo.Name)
+		return nil, fmt.Errorf("file ended after %d of %d %s pieces", c.index, len(c.spec.expected), c.spec.algo.Name)
 	}
-	return fmt.Sprintf("%d %s pieces ok", c.index, c.spec.algo.Name), nil
+	return []string{fmt.Sprintf("%d %s pieces ok", c.index, c.spec.algo.Name)}, nil
 }
 
 // Pieces checks piece hashes for a caller that holds each piece's bytes,
@@ -149,9 +149,9 @@ func (p *Pieces) Check(index int, parts ...[]byte) error {
 // pieces to Check, not a stream.
 func (p *Pieces) Write(b []byte) (int, error) { return len(b), nil }
 
-func (p *Pieces) verdict() (string, error) {
+func (p *Pieces) verdict() ([]string, error) {
 	if p.passed != len(p.spec.expected) {
-		return "", fmt.Errorf("%d of %d %s pieces verified", p.passed, len(p.spec.expected), p.spec.algo.Name)
+		return nil, fmt.Errorf("%d of %d %s pieces verified", p.passed, len(p.spec.expected), p.spec.algo.Name)
 	}
-	return fmt.Sprintf("%d %s pieces ok", p.passed, p.spec.algo.Name), nil
+	return []string{fmt.Sprintf("%d %s pieces ok", p.passed, p.spec.algo.Name)}, nil
 }

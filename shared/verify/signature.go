@@ -14,8 +14,6 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
 
-const pgpSignatureType = "application/pgp-signature"
-
 // ParseTrustStore reads ASCII-armored public keys (one or more blocks).
 func ParseTrustStore(armored string) (openpgp.EntityList, error) {
 	blocks, err := armoredBlocks(armored)
@@ -68,24 +66,13 @@ func armoredBlocks(text string) ([]string, error) {
 	return blocks, nil
 }
 
-type signatureSpec struct {
+type pgpSpec struct {
 	armored string
 	trust   openpgp.EntityList
 }
 
-// newSignatureSpec rejects a signature that can never verify: of another
-// type, or with no trust store to check it against.
-func newSignatureSpec(sig metalink.Signature, opts Options) (*signatureSpec, error) {
-	skip := opts.Names.Of("skip_signature_verification")
-	if !strings.EqualFold(strings.TrimSpace(sig.MediaType), pgpSignatureType) {
-		return nil, fmt.Errorf("unsupported signature type %q (only %s is); set %s to ignore it",
-			sig.MediaType, pgpSignatureType, skip)
-	}
-	trust := opts.TrustStore
-	if len(trust) == 0 {
-		return nil, fmt.Errorf("the file is signed but no %s is configured; configure one or set %s",
-			opts.Names.Of("signature_trust_store"), skip)
-	}
+// newPGPSpec rejects a signature that no trusted key made.
+func newPGPSpec(sig metalink.Signature, trust openpgp.EntityList) (*pgpSpec, error) {
 	issuer, err := SignatureIssuer(sig.Signature)
 	if err != nil {
 		return nil, err
@@ -93,7 +80,7 @@ func newSignatureSpec(sig metalink.Signature, opts Options) (*signatureSpec, err
 	if len(trust.KeysByIdUsage(issuer, packet.KeyFlagSign)) == 0 {
 		return nil, fmt.Errorf("pgp signature is by key %016X, which is not in the signature trust store", issuer)
 	}
-	return &signatureSpec{armored: sig.Signature, trust: trust}, nil
+	return &pgpSpec{armored: sig.Signature, trust: trust}, nil
 }
 
 // SignatureIssuer reads the signing key's id from an armored signature, so
@@ -116,7 +103,7 @@ func SignatureIssuer(armored string) (uint64, error) {
 
 // start runs the OpenPGP verification in its own goroutine, reading the
 // file's bytes from a pipe, so the signature's hash runs beside the others.
-func (s *signatureSpec) start() check {
+func (s *pgpSpec) start() check {
 	reader, writer := io.Pipe()
 	c := &signatureCheck{writer: writer, done: make(chan struct{})}
 	go func() {
@@ -139,13 +126,13 @@ type signatureCheck struct {
 
 func (c *signatureCheck) Write(p []byte) (int, error) { return c.writer.Write(p) }
 
-func (c *signatureCheck) verdict() (string, error) {
+func (c *signatureCheck) verdict() ([]string, error) {
 	_ = c.writer.Close()
 	<-c.done
 	if c.err != nil {
-		return "", c.err
+		return nil, c.err
 	}
-	return "pgp signature by " + describeSigner(c.signer) + " ok", nil
+	return []string{"pgp signature by " + describeSigner(c.signer) + " ok"}, nil
 }
 
 func describeSignatureError(err error) error {

@@ -1,9 +1,12 @@
-// Package verify checks size, whole-file hashes, piece hashes and OpenPGP
-// detached signatures of a file in one pass over its bytes as they stream.
+// Package verify checks size, whole-file hashes, piece hashes and signatures
+// (OpenPGP, minisign, SSH, Sigstore bundles) of a file in one pass over its
+// bytes as they stream.
 //
 // A Plan is built once per file from its metalink entry and rejects what can
-// never verify (unknown hash types, a signature without a trust store) before
-// any byte moves. Each pass over the bytes gets a fresh Checker from the Plan.
+// never verify (unknown hash types, a signature without trust configured for
+// its kind) before any byte moves. Each pass over the bytes gets a fresh
+// Checker from the Plan. Signatures other than OpenPGP sign a digest of the
+// file: each digest they need is computed once, in the same pass as the rest.
 // A Checker's Writers are independent, so a caller may feed each from its own
 // goroutine and let hashing run beside the transfer.
 package verify
@@ -13,8 +16,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-
 	"github.com/metalink-resources/metalink-resources/shared/field"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 )
@@ -23,7 +24,7 @@ import (
 type Options struct {
 	SkipHash      bool
 	SkipSignature bool
-	TrustStore    openpgp.EntityList
+	Trust         Trust
 	// Names say the settings above in the front end's words, where a
 	// message tells how to get past a check ("skip_hash_verification").
 	Names field.Names
@@ -31,11 +32,11 @@ type Options struct {
 
 // Plan is what will be verified for one file.
 type Plan struct {
-	name      string
-	size      uint64 // 0: not given
-	hash      *hashSpec
-	pieces    *piecesSpec
-	signature *signatureSpec
+	name       string
+	size       uint64 // 0: not given
+	hash       *hashSpec
+	pieces     *piecesSpec
+	signatures signatureSpecs
 }
 
 // NewPlan decides what to verify for f and rejects what cannot be verified.
@@ -46,12 +47,12 @@ func NewPlan(f metalink.File, opts Options) (*Plan, error) {
 			return nil, err
 		}
 	}
-	if !opts.SkipSignature && f.Signature != nil {
-		spec, err := newSignatureSpec(*f.Signature, opts)
+	if !opts.SkipSignature {
+		specs, err := newSignatureSpecs(f, opts)
 		if err != nil {
 			return nil, err
 		}
-		plan.signature = spec
+		plan.signatures = specs
 	}
 	return plan, nil
 }
@@ -140,17 +141,16 @@ func (p *Plan) startWhole() *Checker {
 }
 
 func (c *Checker) addSignature(p *Plan) {
-	if p.signature != nil {
-		c.checks = append(c.checks, p.signature.start())
-	}
+	c.checks = append(c.checks, p.signatures.start()...)
 }
 
 // check receives every byte of the file in order through Write, which fails
 // as soon as the bytes are known to be wrong, and gives its verdict once all
-// bytes were written.
+// bytes were written: one report line, or several for a check that proves
+// several things from one digest.
 type check interface {
 	io.Writer
-	verdict() (report string, err error)
+	verdict() (report []string, err error)
 }
 
 // Checker verifies one pass over a file's bytes.
@@ -178,12 +178,14 @@ func (c *Checker) Finish() ([]string, error) {
 	var report []string
 	var errs []error
 	for _, chk := range c.checks {
-		line, err := chk.verdict()
+		lines, err := chk.verdict()
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		report = append(report, c.name+": "+line)
+		for _, line := range lines {
+			report = append(report, c.name+": "+line)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs[0]
@@ -205,11 +207,11 @@ func (s *sizeCheck) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *sizeCheck) verdict() (string, error) {
+func (s *sizeCheck) verdict() ([]string, error) {
 	if s.got != s.expected {
-		return "", fmt.Errorf("size mismatch: expected %d bytes, got %d", s.expected, s.got)
+		return nil, fmt.Errorf("size mismatch: expected %d bytes, got %d", s.expected, s.got)
 	}
-	return fmt.Sprintf("size %d bytes ok", s.expected), nil
+	return []string{fmt.Sprintf("size %d bytes ok", s.expected)}, nil
 }
 
 func quotedTypes(f metalink.File) string {

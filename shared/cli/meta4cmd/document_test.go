@@ -120,13 +120,32 @@ var _ = Describe("meta4 documents", func() {
 		tool.Succeed("add-file", "a")
 		filetree.Write(at(tool, "a.asc"), "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n")
 		tool.Succeed("file-set-signature", "application/pgp-signature", "a.asc")
-		Expect(document(at(tool, "metalink.meta4")).Files[0].Signature.Signature).To(ContainSubstring("abc"))
+		Expect(document(at(tool, "metalink.meta4")).Files[0].Signatures[0].Signature).To(ContainSubstring("abc"))
 		r := tool.RunStdin("-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n",
 			"file-set-signature", "application/pgp-signature", "-")
 		Expect(r.Code).To(Equal(0), r.Stderr)
-		Expect(document(at(tool, "metalink.meta4")).Files[0].Signature).To(Equal(&metalink.Signature{
+		Expect(document(at(tool, "metalink.meta4")).Files[0].Signatures).To(Equal([]metalink.Signature{{
 			MediaType: "application/pgp-signature", Signature: "-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n",
-		}))
+		}}))
+	})
+
+	It("adds signatures of every kind with --add, once each, and refuses an unknown media type", func() {
+		tool := newTool()
+		tool.Succeed("add-file", "a")
+		filetree.Write(at(tool, "a.asc"), "-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n")
+		filetree.Write(at(tool, "a.minisig"), "untrusted comment: x\nRWQ\n")
+		filetree.Write(at(tool, "a.sigstore.json"), `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`)
+		tool.Succeed("file-set-signature", "application/pgp-signature", "a.asc")
+		tool.Succeed("file-set-signature", "--add", "application/x-minisign", "a.minisig")
+		tool.Succeed("file-set-signature", "--add", "application/vnd.dev.sigstore.bundle.v0.3+json", "a.sigstore.json")
+		tool.Succeed("file-set-signature", "--add", "application/x-minisign", "a.minisig")
+		var types []string
+		for _, sig := range document(at(tool, "metalink.meta4")).Files[0].Signatures {
+			types = append(types, sig.MediaType)
+		}
+		Expect(types).To(Equal([]string{"application/pgp-signature", "application/x-minisign", "application/vnd.dev.sigstore.bundle.v0.3+json"}))
+		Expect(tool.Fail("file-set-signature", "application/pkcs7-signature", "a.asc")).To(HavePrefix(
+			`meta4 file-set-signature: unsupported signature type "application/pkcs7-signature" (supported: `))
 	})
 
 	It("reads JSON and writes meta4 XML", func() {

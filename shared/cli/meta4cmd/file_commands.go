@@ -11,11 +11,8 @@ import (
 	"github.com/metalink-resources/metalink-resources/shared/meta4ops"
 	"github.com/metalink-resources/metalink-resources/shared/metalink"
 	"github.com/metalink-resources/metalink-resources/shared/smallfile"
+	"github.com/metalink-resources/metalink-resources/shared/verify"
 )
-
-// maxSignature bounds a signature file: armored detached signatures are
-// well under a kilobyte.
-const maxSignature = 1 << 20
 
 func (a *app) fileCommands() []*cobra.Command {
 	return append(a.fileReadCommands(), a.fileEditCommands()...)
@@ -83,9 +80,20 @@ func (a *app) fileEditCommands() []*cobra.Command {
 				return nil
 			})
 		}),
-		command("file-set-signature MEDIA-TYPE FILE|-", "Set the file's detached signature from FILE, or stdin for -", 2,
-			func(_ *cobra.Command, args []string) error { return a.setSignature(args[0], args[1]) }),
+		a.fileSetSignatureCommand(),
 	}
+}
+
+func (a *app) fileSetSignatureCommand() *cobra.Command {
+	var add bool
+	cmd := command("file-set-signature [--add] MEDIA-TYPE FILE|-",
+		"Set the file's signature from FILE, or stdin for -; with --add, add it beside the file's others", 2,
+		func(_ *cobra.Command, args []string) error { return a.setSignature(args[0], args[1], add) })
+	cmd.Long = "Set the file's signature from FILE, or stdin for -. MEDIA-TYPE is one of " +
+		strings.Join(metalink.SignatureTypes(), ", ") + ".\n" +
+		"Without --add it replaces every signature the file has; with --add it is added after them (once)."
+	cmd.Flags().BoolVar(&add, "add", false, "add the signature beside the file's others instead of replacing them")
+	return cmd
 }
 
 // printFile prints what show says of the selected file.
@@ -142,13 +150,21 @@ func (a *app) fileSetURLCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) setSignature(mediaType, from string) error {
-	data, _, err := smallfile.Read(from, a.streams.Stdin, maxSignature)
+func (a *app) setSignature(mediaType, from string, add bool) error {
+	sig := metalink.Signature{MediaType: mediaType}
+	if _, err := sig.Kind(); err != nil {
+		return err
+	}
+	data, _, err := smallfile.Read(from, a.streams.Stdin, verify.MaxSignatureSize)
 	if err != nil {
 		return fmt.Errorf("read the signature: %w", err)
 	}
+	sig.Signature = string(data)
 	return a.changeFile(func(f *metalink.File) error {
-		f.Signature = &metalink.Signature{MediaType: mediaType, Signature: string(data)}
+		if !add {
+			f.Signatures = nil
+		}
+		f.AddSignature(sig)
 		return nil
 	})
 }

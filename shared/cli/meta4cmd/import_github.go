@@ -28,11 +28,14 @@ func (a *app) importGitHubReleaseCommand() *cobra.Command {
 		})
 	cmd.Long = "Add one file per asset of the release tagged TAG, as the GitHub REST API describes it\n" +
 		"($GITHUB_API_URL, default " + meta4ops.DefaultGitHubAPI + "; $GITHUB_TOKEN authenticates, and is never printed).\n" +
-		"An asset without a digest is downloaded once and hashed while it streams, unless --no-download."
+		"An asset without a digest is downloaded once and hashed while it streams, unless --no-download.\n" +
+		"NAME.minisig, NAME.sigstore.json and NAME.sig or NAME.asc holding an SSH or OpenPGP signature become\n" +
+		"signatures of NAME rather than files; --attestations adds NAME's attestation bundles."
 	cmd.Flags().StringArrayVar(&opts.Assets.Include, "include", nil, "only assets whose name matches this glob (repeatable)")
 	cmd.Flags().StringArrayVar(&opts.Assets.Exclude, "exclude", nil, "leave out assets whose name matches this glob (repeatable)")
 	cmd.Flags().StringVar(&opts.Version, "version", "", "the files' version (default: TAG without a leading v)")
 	cmd.Flags().BoolVar(&opts.NoDownload, "no-download", false, "fail on an asset without a digest instead of downloading it")
+	cmd.Flags().BoolVar(&opts.Attestations, "attestations", false, "record each asset's attestation bundles (GET /repos/OWNER/REPO/attestations/sha256:DIGEST) as its signatures")
 	a.network.Register(cmd.Flags())
 	return cmd
 }

@@ -63,16 +63,16 @@ the file has no value for it:
     those without; "-" stands for no priority or no location; userinfo printed as [redacted])
   metaurl: PRIORITY MEDIATYPE URL NAME (in document order; no NAME when it has none)
   pieces: TYPE LENGTH, then piece: TYPE HASH per piece, in order
-  signature: MEDIATYPE`
+  signature: MEDIATYPE (one line per signature, in document order)`
 	fileInfoJSON = `one object with the keys name, size, version, copyright, description,
 identity, languages, logo, oses, publisher {name, url}, hashes {"TYPE": "HASH"}, urls
 [{url, priority, location}] (in the order of the text), metaurls [{url, mediatype, name,
-priority}], pieces [{type, length, hashes}] and signature {mediatype}. Only name is always
+priority}], pieces [{type, length, hashes}] and signatures [{mediatype}]. Only name is always
 there; a key, or a key inside one of those objects, is left out when the file has no value.
 A size of 0 counts as none: a document cannot tell the two apart.
 
-signature says that the file is signed and how, not by whom: the signer is known only
-once file-verify or file-download checks the signature against a trust store.`
+signatures say that the file is signed and how, not by whom: the signer is known only
+once file-verify or file-download checks each signature against the configured trust.`
 )
 
 func (a *app) fileInfoCommand() *cobra.Command {

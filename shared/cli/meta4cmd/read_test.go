@@ -97,7 +97,7 @@ var _ = Describe("meta4 reading every field", func() {
 			Identity: f.Identity, Languages: f.Languages, Logo: f.Logo, OSes: f.OSes, Publisher: f.Publisher,
 			Hashes:   map[string]string{"sha-256": sha256Hello, "md5": "b1946ac92492d2347c6235b4d2611184"},
 			URLs:     []metalink.URL{f.URLs[2], f.URLs[0], f.URLs[1]}, // priority 1, 2, then none
-			MetaURLs: f.MetaURLs, Pieces: f.Pieces, Signature: &meta4ops.SignatureInfo{MediaType: "application/pgp-signature"},
+			MetaURLs: f.MetaURLs, Pieces: f.Pieces, Signatures: []meta4ops.SignatureInfo{{MediaType: "application/pgp-signature"}},
 		}))
 		Expect(info.Description).To(Equal("An app.\nIts second line."))
 	})

@@ -40,25 +40,22 @@ func (a *app) downloadOptions(v verify.Options) (download.Options, error) {
 type verification struct {
 	skipHash      bool
 	skipSignature bool
-	trustStore    string // a file of armored public keys
+	trust         cli.TrustFlags
 }
 
 func (v *verification) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&v.skipHash, "skip-hash-verification", false, "do not check hashes or pieces (the size is still checked)")
 	cmd.Flags().BoolVar(&v.skipSignature, "skip-signature-verification", false, "do not check the signature")
-	cmd.Flags().StringVar(&v.trustStore, "signature-trust-store", "", "file of ASCII-armored OpenPGP public keys that signatures are checked against")
+	v.trust.Register(cmd.Flags())
 }
 
 func (v *verification) options(stdin io.Reader) (verify.Options, error) {
 	opts := verify.Options{SkipHash: v.skipHash, SkipSignature: v.skipSignature, Names: flagNames}
-	if v.trustStore == "" {
-		return opts, nil
-	}
-	keys, err := cli.ReadTrustStore(v.trustStore, stdin)
+	trust, err := v.trust.Trust(stdin, flagNames)
 	if err != nil {
 		return opts, err
 	}
-	opts.TrustStore = keys
+	opts.Trust = trust
 	return opts, nil
 }
 

@@ -222,7 +222,7 @@ var _ = Describe("file-download and file-verify", func() {
 			Expect(r.Code).To(Equal(0), r.Stderr)
 			Expect(r.Stderr).To(MatchRegexp(`ok.tgz: pgp signature by [0-9A-F]+.* Release Signer.* ok`))
 			Expect(tool.Fail("file-download", "no-store.tgz")).To(Equal("meta4 file-download: download no-store.tgz: " +
-				"the file is signed but no --signature-trust-store is configured; configure one or set --skip-signature-verification"))
+				"the file has a pgp signature but no --signature-trust-store is configured; configure it or set --skip-signature-verification"))
 			tool.Succeed("file-download", "--skip-signature-verification", "skipped.tgz")
 			Expect(filetree.Read(at(tool, "skipped.tgz"))).To(Equal(releaseFile))
 		})

@@ -25,7 +25,7 @@ import (
 type serveFlags struct {
 	options       serve.Options
 	cacheMax      string
-	trustStore    string
+	trust         cli.TrustFlags
 	skipSignature bool
 }
 
@@ -62,7 +62,7 @@ func (a *app) serveCommand() *cobra.Command {
 	flags.StringVar(&f.options.TLSCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS")
 	flags.StringVar(&f.options.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 	flags.StringVar(&f.options.PublicURL, "public-url", "", "the URL clients reach this server at, for metalinks and Link headers (default: from each request's Host)")
-	flags.StringVar(&f.trustStore, "signature-trust-store", "", "file of ASCII-armored OpenPGP public keys that signatures are checked against")
+	f.trust.Register(flags)
 	flags.BoolVar(&f.skipSignature, "skip-signature-verification", false, "do not check signatures")
 	return cmd
 }
@@ -159,14 +159,11 @@ func (a *app) sources(uris []string, client *network.Client) ([]serve.Source, er
 // default credentials, every request through client, verification with
 // the trust store.
 func (a *app) serveDownload(f serveFlags, client *network.Client) (download.Options, error) {
-	v := verify.Options{SkipSignature: f.skipSignature, Names: serveNames}
-	if f.trustStore != "" {
-		keys, err := cli.ReadTrustStore(f.trustStore, a.streams.Stdin)
-		if err != nil {
-			return download.Options{}, err
-		}
-		v.TrustStore = keys
+	trust, err := f.trust.Trust(a.streams.Stdin, serveNames)
+	if err != nil {
+		return download.Options{}, err
 	}
+	v := verify.Options{SkipSignature: f.skipSignature, Trust: trust, Names: serveNames}
 	handlers, err := a.mirrorHandlers(client)
 	if err != nil {
 		return download.Options{}, err

@@ -34,17 +34,30 @@ func verifyNames(f string) string {
 func (a *app) verifyCommand() *cobra.Command {
 	opts := audit.Options{Names: verifyNames}
 	format := formatText
+	var trust cli.TrustFlags
 	cmd := &cobra.Command{
 		Use:   "verify [--deep] [--upstream] [--mirror PREFIX]... [--jobs N] [--format text|json] URI",
 		Short: "Audit the repository: every mirror copy still there and right; with --upstream, the original URLs too",
 		Long: "Check every URL of every file of every document. A URL is a mirror copy when it starts with a --mirror\n" +
 			"prefix or, without --mirror, when it is s3:// or file://; every other URL is upstream. A mirror copy\n" +
 			"must exist with the file's size (HEAD, S3 HeadObject and its recorded hashes, stat, FTP SIZE); --deep\n" +
-			"downloads it and checks its hashes. --upstream also checks the upstream URLs: vanished or changed ones\n" +
+			"downloads it and checks its hashes (and its signatures, given a trust flag). --upstream also checks the upstream URLs: vanished or changed ones\n" +
 			"are warnings. One line per problem, then a summary; exit 1 when a mirror copy is missing, wrong or\n" +
 			"unreadable. Progress every 5 s on stderr.",
 		Args: cli.Args(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error { return a.verify(cmd.Context(), opts, format, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if trust.Given() {
+				if !opts.Deep {
+					return cli.Usagef("the trust flags check the signatures of downloaded copies: give --deep too")
+				}
+				t, err := trust.Trust(a.streams.Stdin, verifyNames)
+				if err != nil {
+					return err
+				}
+				opts.Trust = &t
+			}
+			return a.verify(cmd.Context(), opts, format, args[0])
+		},
 	}
 	flags := cmd.Flags()
 	flags.BoolVar(&opts.Deep, "deep", false, "download every checked URL and compare its hashes (default: sizes only)")
@@ -52,6 +65,7 @@ func (a *app) verifyCommand() *cobra.Command {
 	flags.StringArrayVar(&opts.Mirrors, "mirror", nil, "URL prefix of mirror copies, repeatable (default: every s3:// and file:// URL)")
 	flags.IntVar(&opts.Jobs, "jobs", audit.DefaultJobs, "URLs checked at once")
 	flags.StringVar(&format, "format", formatText, "text (one line per problem and a summary) or json")
+	trust.Register(flags) // with --deep, each copy's signatures are checked as in does
 	return cmd
 }
 
