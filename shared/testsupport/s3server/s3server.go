@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,11 +128,11 @@ func start(binary, dir string) (*Server, error) {
 		_ = cmd.Wait()
 		close(s.exited)
 	}()
+	s.Client = s.NewClient(AccessKey, SecretKey)
 	if err := s.waitUntilAnswering(); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("versitygw on %s: %w; its output: %s", host, err, strings.TrimSpace(output.String()))
 	}
-	s.Client = s.NewClient(AccessKey, SecretKey)
 	return s, nil
 }
 
@@ -149,19 +148,22 @@ func freeAddress() (string, error) {
 	return address, nil
 }
 
-// waitUntilAnswering polls until versitygw answers HTTP (any status: an
-// unsigned request gets 403) or exits.
+// waitUntilAnswering polls until versitygw answers a signed ListBuckets,
+// or exits. Any answer is not enough: another process may have taken the
+// free port before versitygw bound it (then versitygw exits, and a fresh
+// port is tried), and its server would answer in versitygw's place.
 func (s *Server) waitUntilAnswering() error {
 	deadline := time.Now().Add(startTimeout)
-	client := &http.Client{Timeout: time.Second}
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.exited:
 			return errors.New("exited during start")
 		default:
 		}
-		if resp, err := client.Get(s.Endpoint); err == nil {
-			_ = resp.Body.Close() // that it answered is all we wanted
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := s.Client.ListBuckets(ctx, &s3.ListBucketsInput{})
+		cancel()
+		if err == nil {
 			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
